@@ -1,0 +1,93 @@
+# trustctl: a plain javac build. Maven only fetches the pinned jars of tools/pom.xml into lib/;
+# every jar is checked against tools/jars.sha256 before anything is compiled against it.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := all
+
+JAVAC ?= javac
+JAVA ?= java
+JAR ?= jar
+MVN ?= mvn
+JAVAC_FLAGS := --release 17 -Xlint:all -Werror -encoding UTF-8
+
+# Pinned jars: coordinates in tools/pom.xml, checksums in tools/jars.sha256 (one list each, kept in step).
+MAIN_JARS := lib/commons-cli-1.11.0.jar lib/slf4j-api-2.0.17.jar \
+             lib/logback-core-1.5.38.jar lib/logback-classic-1.5.38.jar
+TEST_JARS := lib/junit-platform-console-standalone-6.0.3.jar lib/assertj-core-3.27.7.jar \
+             lib/byte-buddy-1.18.3.jar
+empty :=
+space := $(empty) $(empty)
+MAIN_CLASSPATH := $(subst $(space),:,$(MAIN_JARS))
+TEST_CLASSPATH := build/trustctl.jar:$(subst $(space),:,$(MAIN_JARS) $(TEST_JARS))
+
+MAIN_SRC := $(shell find java/main -name '*.java')
+MAIN_RES := $(shell find java/resources -type f)
+TEST_SRC := $(shell find java/test -name '*.java')
+
+.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup practice proof soak clean shellcheck
+
+all: build/trustctl.jar build/cds.stamp ## fetch jars, compile, package and build the start-up archive
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+jars: lib/.verified ## fetch the pinned jars and verify their SHA-256
+
+lib/.verified: tools/pom.xml tools/jars.sha256 $(wildcard lib/*.jar)
+	@command -v $(MVN) >/dev/null || { echo "make: Maven (mvn) is needed to fetch the pinned jars: apt-get install -y maven" >&2; exit 1; }
+	@if ! sha256sum --quiet -c tools/jars.sha256 >/dev/null 2>&1; then \
+	  echo "fetching pinned jars into lib/"; \
+	  $(MVN) -q -B -f tools/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/lib; \
+	fi
+	@sha256sum --quiet -c tools/jars.sha256 || { echo "make: a jar in lib/ does not match tools/jars.sha256: refusing to use it" >&2; exit 1; }
+	@touch $@
+
+compile: build/main.stamp ## compile the main sources
+
+build/main.stamp: lib/.verified $(MAIN_SRC) $(MAIN_RES)
+	@rm -rf build/classes/main && mkdir -p build/classes/main
+	$(JAVAC) $(JAVAC_FLAGS) -cp $(MAIN_CLASSPATH) -d build/classes/main $(MAIN_SRC)
+	@cp -r java/resources/. build/classes/main/
+	@touch $@
+
+# A jar, not a class folder: the AppCDS archive can only hold classes that come from jars.
+build/trustctl.jar: build/main.stamp
+	@printf 'Class-Path: %s\n' "$(subst lib/,../lib/,$(MAIN_JARS))" > build/manifest.txt
+	$(JAR) --create --file $@ --manifest build/manifest.txt -C build/classes/main .
+
+# One archive per JDK: the launchers use it only when it was made by the java they run.
+build/cds.stamp: build/trustctl.jar tools/train-cds
+	@tools/train-cds
+	@touch $@
+
+build/test.stamp: build/trustctl.jar $(TEST_SRC)
+	@rm -rf build/classes/test && mkdir -p build/classes/test
+	$(JAVAC) $(JAVAC_FLAGS) -cp $(TEST_CLASSPATH) -d build/classes/test $(TEST_SRC)
+	@touch $@
+
+prereqs: ## check (and as root install) nc, ss and jq
+	@tools/prereqs
+
+test: all prereqs test-junit test-shell ## JUnit tests, then the 22 bash tests
+
+test-junit: build/test.stamp ## the JUnit tests only
+	$(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
+	  --disable-banner --details=summary --details-theme=ascii \
+	  -cp build/classes/test:$(TEST_CLASSPATH) --scan-classpath build/classes/test
+
+test-shell: all prereqs ## the 12 CLI and 10 echo bash tests
+	@tests/run
+
+run: all ## start the echo server on 127.0.0.1:9900
+	./trustctl echo-server --port 9900
+
+install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
+	@mkdir -p $(HOME)/.local/bin
+	@for f in trustctl echo-client echo-load-test; do ln -sf "$(CURDIR)/$$f" "$(HOME)/.local/bin/$$f"; done
+	@echo "linked into $(HOME)/.local/bin (put it on PATH if it is not)"
+
+shellcheck: ## lint the bash harness and scripts
+	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tests/run tests/*.sh tests/*/*.sh
+
+clean: ## remove build output (lib/ stays)
+	rm -rf build

@@ -1,0 +1,24 @@
+package dev.trustctl.cli;
+
+import java.util.List;
+
+/** Checks on positional arguments, with the same wording everywhere. */
+final class Arguments {
+    private Arguments() {
+    }
+
+    static void none(CommandLine line) throws UsageException {
+        exactly(line, 0, "");
+    }
+
+    static List<String> exactly(CommandLine line, int count, String names) throws UsageException {
+        List<String> args = line.positional();
+        if (args.size() > count) {
+            throw new UsageException("unexpected argument: " + args.get(count));
+        }
+        if (args.size() < count) {
+            throw new UsageException("missing argument: " + names.split(" ")[args.size()]);
+        }
+        return args;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.trustctl.cli;
+
+import dev.trustctl.home.TrustHome;
+import java.io.IOException;
+import java.util.List;
+
+/** One subcommand of trustctl. It returns an {@link ExitCode}; only {@code Main} exits the process. */
+public interface Command {
+    String name();
+
+    /** One line for {@code trustctl --help}. */
+    String summary();
+
+    /** False for commands that work without a usable TRUST_HOME (they still log when they can). */
+    default boolean needsHome() {
+        return true;
+    }
+
+    /** Hidden commands are left out of {@code trustctl --help}. */
+    default boolean hidden() {
+        return false;
+    }
+
+    /** Long-running commands log through a queue instead of writing each line in the caller's thread. */
+    default boolean longRunning() {
+        return false;
+    }
+
+    int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException;
+}

@@ -1,0 +1,71 @@
+package dev.trustctl.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.commons.cli.AlreadySelectedException;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.MissingArgumentException;
+import org.apache.commons.cli.MissingOptionException;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
+
+/**
+ * A parsed subcommand line: commons-cli does the parsing, this class turns its exceptions into one-line
+ * usage errors and prints help in the same shape for every command.
+ */
+public final class CommandLine {
+    private final org.apache.commons.cli.CommandLine parsed;
+
+    private CommandLine(org.apache.commons.cli.CommandLine parsed) {
+        this.parsed = parsed;
+    }
+
+    /** Every command takes {@code -h/--help}; callers add their own options to the returned set. */
+    public static Options optionsWithHelp() {
+        return new Options().addOption(Option.builder("h").longOpt("help").desc("show this help and exit").get());
+    }
+
+    public static CommandLine parse(Options options, List<String> args) throws UsageException {
+        try {
+            return new CommandLine(DefaultParser.builder().get().parse(options, args.toArray(String[]::new)));
+        } catch (UnrecognizedOptionException e) {
+            throw new UsageException("unknown option: " + e.getOption());
+        } catch (MissingArgumentException e) {
+            throw new UsageException("option --" + e.getOption().getLongOpt() + " needs a value");
+        } catch (MissingOptionException e) {
+            throw new UsageException("missing option: --" + e.getMissingOptions().get(0));
+        } catch (AlreadySelectedException e) {
+            throw new UsageException(e.getMessage());
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    public boolean has(String longOpt) {
+        return parsed.hasOption(longOpt);
+    }
+
+    public String value(String longOpt) {
+        return parsed.getOptionValue(longOpt);
+    }
+
+    public List<String> positional() {
+        return parsed.getArgList();
+    }
+
+    /** Prints {@code usage: LINE}, the description, then one line per option with its value name. */
+    public static void printHelp(PrintStream out, String usage, String description, Options options) {
+        out.println("usage: " + usage);
+        out.println();
+        out.println(description);
+        out.println();
+        out.println("options:");
+        for (Option o : options.getOptions()) {
+            String flag = (o.getOpt() == null ? "    " : "-" + o.getOpt() + ", ") + "--" + o.getLongOpt()
+                    + (o.hasArg() ? " " + o.getArgName() : "");
+            out.printf("  %-26s %s%n", flag, o.getDescription());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.trustctl.cli;
+
+import dev.trustctl.home.ConfigFile;
+import dev.trustctl.home.HomeException;
+import dev.trustctl.home.TrustHome;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The effective configuration: what {@code config} holds, checked key by key, with defaults for the rest. */
+public final class Config {
+    private final Map<ConfigKey, String> stored;
+
+    private Config(Map<ConfigKey, String> stored) {
+        this.stored = stored;
+    }
+
+    public static Config load(TrustHome home) throws HomeException {
+        Map<ConfigKey, String> stored = new EnumMap<>(ConfigKey.class);
+        for (Map.Entry<String, String> e : ConfigFile.read(home.configFile()).entrySet()) {
+            ConfigKey key = ConfigKey.find(e.getKey()).orElseThrow(() -> new HomeException(
+                    "config " + home.configFile() + ": unknown key '" + e.getKey() + "'"));
+            try {
+                key.check(e.getValue());
+            } catch (UsageException bad) {
+                throw new HomeException("config " + home.configFile() + ": " + bad.getMessage());
+            }
+            stored.put(key, e.getValue());
+        }
+        return new Config(stored);
+    }
+
+    public String get(ConfigKey key) {
+        return stored.getOrDefault(key, key.defaultValue());
+    }
+
+    public boolean isSet(ConfigKey key) {
+        return stored.containsKey(key);
+    }
+
+    /** Checks the value, then rewrites the file atomically with it. */
+    public static void set(TrustHome home, ConfigKey key, String value) throws UsageException, HomeException {
+        key.check(value);
+        home.ensureUsable();
+        Map<String, String> entries = ConfigFile.read(home.configFile());
+        entries.put(key.key(), value.strip());
+        ConfigFile.write(home.configFile(), entries);
+    }
+}

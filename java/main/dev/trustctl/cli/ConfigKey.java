@@ -1,0 +1,60 @@
+package dev.trustctl.cli;
+
+import dev.trustctl.echo.ServerSettings;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The keys {@code trustctl config} knows, each with its default and the check its value must pass. */
+public enum ConfigKey {
+    SERVER_PORT("server.port", String.valueOf(ServerSettings.DEFAULT_PORT)) {
+        @Override
+        void check(String value) throws UsageException {
+            Values.port(key(), value);
+        }
+    },
+    SERVER_BIND("server.bind", ServerSettings.DEFAULT_BIND) {
+        @Override
+        void check(String value) throws UsageException {
+            Values.host(key(), value);
+        }
+    },
+    SERVER_TIMEOUT("server.timeout", Values.secondsText(ServerSettings.DEFAULT_TIMEOUT)) {
+        @Override
+        void check(String value) throws UsageException {
+            Values.seconds(key(), value);
+        }
+    },
+    SERVER_MAX_CLIENTS("server.max_clients", String.valueOf(ServerSettings.DEFAULT_MAX_CLIENTS)) {
+        @Override
+        void check(String value) throws UsageException {
+            Values.intInRange(key(), value, 1, ServerSettings.MAX_MAX_CLIENTS);
+        }
+    };
+
+    private final String key;
+    private final String defaultValue;
+
+    ConfigKey(String key, String defaultValue) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    abstract void check(String value) throws UsageException;
+
+    public static Optional<ConfigKey> find(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+
+    public static ConfigKey require(String key) throws UsageException {
+        return find(key).orElseThrow(() -> new UsageException("unknown config key: " + key
+                + " (known: " + String.join(", ", Arrays.stream(values()).map(ConfigKey::key).toList()) + ")"));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.trustctl.cli;
+
+import dev.trustctl.home.TrustHome;
+import java.io.IOException;
+import java.util.List;
+import org.apache.commons.cli.Options;
+
+/** {@code trustctl init}: creates TRUST_HOME's layout; running it again changes nothing and keeps the config. */
+final class InitCommand implements Command {
+    @Override
+    public String name() {
+        return "init";
+    }
+
+    @Override
+    public String summary() {
+        return "create the TRUST_HOME layout (config, logs/); safe to repeat";
+    }
+
+    @Override
+    public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
+        Options options = CommandLine.optionsWithHelp();
+        CommandLine line = CommandLine.parse(options, args);
+        if (line.has("help")) {
+            CommandLine.printHelp(term.out(), "trustctl init",
+                    "Creates $TRUST_HOME (default ~/.trustctl) with config and logs/. An existing config is kept.",
+                    options);
+            return ExitCode.OK;
+        }
+        Arguments.none(line);
+        if (home.init()) {
+            term.out().println("initialised " + home.dir());
+        } else {
+            term.out().println("already initialised " + home.dir() + " (config kept)");
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.trustctl.cli;
+
+import dev.trustctl.home.TrustHome;
+import dev.trustctl.load.LoadReport;
+import dev.trustctl.load.LoadSettings;
+import dev.trustctl.load.LoadTest;
+import dev.trustctl.wire.FrameCodec;
+import java.time.Duration;
+import java.util.List;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code echo-load-test --host H --port P --clients C --messages M}: the load tester. Exit 0 only when every
+ * round trip came back byte for byte; 1 when any failed; 2 for a bad command line.
+ */
+final class LoadTestCommand implements Command {
+    @Override
+    public String name() {
+        return "echo-load-test";
+    }
+
+    @Override
+    public String summary() {
+        return "measure an echo server: round trips, failures, latency (also ./echo-load-test)";
+    }
+
+    @Override
+    public boolean needsHome() {
+        return false;
+    }
+
+    static Options options() {
+        return CommandLine.optionsWithHelp()
+                .addOption(flag("host", "HOST", "server host. Default: 127.0.0.1"))
+                .addOption(flag("port", "PORT", "server port (required)"))
+                .addOption(flag("clients", "C", "sessions in all. Default: " + LoadSettings.DEFAULT_CLIENTS))
+                .addOption(flag("messages", "M", "frames per session. Default: " + LoadSettings.DEFAULT_MESSAGES))
+                .addOption(flag("concurrency", "K", "sessions at once; 1 = one after another. Default: 1"))
+                .addOption(flag("payload-size", "S", "bytes per frame, 0.." + FrameCodec.MAX_PAYLOAD
+                        + ". Default: " + LoadSettings.DEFAULT_PAYLOAD))
+                .addOption(Option.builder().longOpt("hold").desc("open all C connections first, then send").get())
+                .addOption(flag("deadline", "SECONDS", "hard bound on the whole run. Default: "
+                        + LoadSettings.DEFAULT_DEADLINE.toSeconds()))
+                .addOption(flag("timeout", "SECONDS", "bound on each connect, send and echo. Default: "
+                        + LoadSettings.DEFAULT_TIMEOUT.toSeconds()))
+                .addOption(Option.builder().longOpt("json").desc("print the summary as one JSON line").get());
+    }
+
+    private static Option flag(String name, String arg, String desc) {
+        return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).get();
+    }
+
+    @Override
+    public int run(List<String> args, TrustHome home, Terminal term) throws UsageException {
+        Options options = options();
+        CommandLine line = CommandLine.parse(options, args);
+        if (line.has("help")) {
+            CommandLine.printHelp(term.out(), "echo-load-test --port PORT [--host HOST] [--clients C] [--messages M]"
+                    + " [--concurrency K] [--payload-size S] [--hold] [--deadline SECONDS] [--json]",
+                    "Runs C sessions of M framed round trips against an echo server and checks every echoed byte."
+                    + " Exit codes: 0 all ok, 1 any failure, 2 usage.", options);
+            return ExitCode.OK;
+        }
+        Arguments.none(line);
+        if (!line.has("port")) {
+            throw new UsageException("missing option: --port");
+        }
+        LoadSettings settings = new LoadSettings(
+                Values.host("--host", line.has("host") ? line.value("host") : "127.0.0.1"),
+                Values.port("--port", line.value("port")),
+                count(line, "clients", LoadSettings.DEFAULT_CLIENTS, 1, 1_000_000),
+                count(line, "messages", LoadSettings.DEFAULT_MESSAGES, 1, 100_000_000),
+                count(line, "concurrency", 1, 1, 10_000),
+                count(line, "payload-size", LoadSettings.DEFAULT_PAYLOAD, 0, FrameCodec.MAX_PAYLOAD),
+                line.has("hold"),
+                seconds(line, "deadline", LoadSettings.DEFAULT_DEADLINE),
+                seconds(line, "timeout", LoadSettings.DEFAULT_TIMEOUT));
+        LoadReport report;
+        try {
+            report = new LoadTest(settings, System.console() != null && !line.has("json") ? term.err() : null).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            term.err().println("Error: interrupted");
+            return ExitCode.FAILURE;
+        }
+        term.out().print(line.has("json") ? report.json() + System.lineSeparator() : report.text());
+        return report.passed() ? ExitCode.OK : ExitCode.FAILURE;
+    }
+
+    private static int count(CommandLine line, String name, int fallback, int min, int max) throws UsageException {
+        return line.has(name) ? Values.intInRange("--" + name, line.value(name), min, max) : fallback;
+    }
+
+    private static Duration seconds(CommandLine line, String name, Duration fallback) throws UsageException {
+        return line.has(name) ? Values.seconds("--" + name, line.value(name)) : fallback;
+    }
+}

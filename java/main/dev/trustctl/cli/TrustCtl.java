@@ -1,0 +1,128 @@
+package dev.trustctl.cli;
+
+import dev.trustctl.home.HomeException;
+import dev.trustctl.home.TrustHome;
+import dev.trustctl.log.Log;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code trustctl [--help] [--version] [--verbose] COMMAND [ARGS]}: finds the command, sets up the JSON log,
+ * runs it and turns every failure into one line on stderr and an {@link ExitCode}. Each invocation ends with a
+ * {@code command_done} event carrying the command, its exit code and how long it took.
+ */
+public final class TrustCtl {
+    private static final String HINT = "try 'trustctl --help'";
+    private static final Logger LOG = LoggerFactory.getLogger("trustctl");
+
+    private final Map<String, Command> commands = new LinkedHashMap<>();
+    private final Terminal term;
+
+    public TrustCtl(Terminal term) {
+        this.term = term;
+        for (Command c : List.of(new InitCommand(), new StatusCommand(), new ConfigCommand(), new VersionCommand(),
+                new EchoServerCommand(), new EchoClientCommand(), new LoadTestCommand(), new CdsTraining())) {
+            commands.put(c.name(), c);
+        }
+    }
+
+    public int run(String... argv) {
+        long started = System.nanoTime();
+        List<String> args = Arrays.asList(argv);
+        boolean verbose = false;
+        while (!args.isEmpty() && args.get(0).equals("--verbose")) {
+            verbose = true;
+            args = args.subList(1, args.size());
+        }
+        String name = args.isEmpty() ? "" : args.get(0);
+        Command command = commands.get(name);
+        TrustHome home = TrustHome.fromEnv(term.env());
+        int code;
+        try {
+            code = dispatch(name, command, args.isEmpty() ? args : args.subList(1, args.size()), home);
+        } catch (UsageException e) {
+            term.err().println("Error: " + e.getMessage());
+            term.err().println(hintFor(command));
+            code = ExitCode.USAGE;
+        } catch (IOException e) {
+            term.err().println("Error: " + e.getMessage());
+            printTrace(verbose, e);
+            code = ExitCode.FAILURE;
+        } catch (RuntimeException e) {
+            term.err().println("Error: internal error: " + e + (verbose ? "" : " (--verbose shows where)"));
+            printTrace(verbose, e);
+            code = ExitCode.FAILURE;
+        }
+        LOG.atInfo().setMessage("command_done").addKeyValue("command", name.isEmpty() ? "(none)" : name)
+                .addKeyValue("exit_code", code)
+                .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000).log();
+        return code;
+    }
+
+    private int dispatch(String name, Command command, List<String> rest, TrustHome home)
+            throws UsageException, IOException {
+        startLog(home, command);
+        if (name.isEmpty()) {
+            printUsage(term.err());
+            return ExitCode.USAGE;
+        }
+        switch (name) {
+            case "-h", "--help", "help" -> {
+                printUsage(term.out());
+                return ExitCode.OK;
+            }
+            case "-V", "--version" -> {
+                return commands.get("version").run(List.of(), home, term);
+            }
+            default -> {
+                if (command == null) {
+                    throw new UsageException((name.startsWith("-") ? "unknown option: " : "unknown command: ") + name);
+                }
+                return command.run(rest, home, term);
+            }
+        }
+    }
+
+    /** Commands that need TRUST_HOME fail on a bad one; the rest log where they can and run regardless. */
+    private void startLog(TrustHome home, Command command) throws HomeException {
+        boolean needsHome = command != null && command.needsHome();
+        try {
+            home.ensureUsable();
+            Log.start(home.logDir(), command != null && command.longRunning());
+        } catch (HomeException e) {
+            if (needsHome) {
+                throw e;
+            }
+        } catch (IOException e) {
+            if (needsHome) {
+                throw new HomeException("cannot write the log in " + home.logDir() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private String hintFor(Command command) {
+        return command == null ? HINT : "try 'trustctl " + command.name() + " --help'";
+    }
+
+    private void printTrace(boolean verbose, Exception e) {
+        if (verbose) {
+            e.printStackTrace(term.err());
+        }
+    }
+
+    private void printUsage(PrintStream out) {
+        out.println("usage: trustctl [--help] [--version] [--verbose] COMMAND [ARGS]");
+        out.println();
+        out.println("commands:");
+        commands.values().stream().filter(c -> !c.hidden()).forEach(c -> out.printf("  %-15s %s%n", c.name(), c.summary()));
+        out.println();
+        out.println("TRUST_HOME (default ~/.trustctl) holds config and logs/trustctl.log.");
+        out.println("'trustctl COMMAND --help' describes a command. Exit codes: 0 ok, 1 failure, 2 usage.");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.trustctl.cli;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+
+/**
+ * Parses and checks user-supplied values (flags and config entries alike), each with its own message:
+ * {@code --port must be an integer from 1 to 65535, got 'abc'}.
+ */
+public final class Values {
+    private Values() {
+    }
+
+    public static int port(String name, String raw) throws UsageException {
+        return intInRange(name, raw, 1, 65535);
+    }
+
+    public static int intInRange(String name, String raw, int min, int max) throws UsageException {
+        try {
+            int value = Integer.parseInt(raw.strip());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the one message for every bad value
+        }
+        throw new UsageException(name + " must be an integer from " + min + " to " + max + ", got '" + raw + "'");
+    }
+
+    /** Seconds above zero, decimals allowed ({@code 0.5}), at most a day; precise to the millisecond. */
+    public static Duration seconds(String name, String raw) throws UsageException {
+        try {
+            BigDecimal seconds = new BigDecimal(raw.strip());
+            if (seconds.signum() > 0 && seconds.compareTo(BigDecimal.valueOf(86_400)) <= 0) {
+                long millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // falls through to the one message for every bad value
+        }
+        throw new UsageException(name + " must be a number of seconds above 0 and at most 86400, got '" + raw + "'");
+    }
+
+    /** A host name or IP literal; only checks it is not blank (resolution errors come when it is used). */
+    public static String host(String name, String raw) throws UsageException {
+        if (raw == null || raw.isBlank() || raw.chars().anyMatch(Character::isWhitespace)) {
+            throw new UsageException(name + " must be a host name or IP address, got '" + raw + "'");
+        }
+        return raw;
+    }
+
+    /** Formats a duration in seconds as the user would type it: {@code 5}, {@code 0.25}. */
+    public static String secondsText(Duration d) {
+        return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
+    }
+}

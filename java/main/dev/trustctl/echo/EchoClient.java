@@ -1,0 +1,95 @@
+package dev.trustctl.echo;
+
+import dev.trustctl.wire.Connection;
+import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.wire.Watchdog;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * A client of the echo protocol: sends a payload as one frame and returns the echoed payload. Connecting and
+ * every send and receive are bounded by the timeout. Replies are read up to {@link FrameCodec#MAX_PAYLOAD}.
+ */
+public final class EchoClient implements Closeable {
+    private final Connection conn;
+    private final ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_BYTES);
+
+    private EchoClient(Connection conn) {
+        this.conn = conn;
+    }
+
+    public static EchoClient connect(String host, int port, Duration timeout, Watchdog watchdog) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("unknown host: " + host);
+        }
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.socket().connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new EchoClient(new Connection(channel, timeout, watchdog));
+    }
+
+    /** Sends {@code payload} as one frame and returns the payload of the frame that comes back. */
+    public byte[] echo(byte[] payload) throws IOException {
+        send(FrameCodec.encode(payload));
+        return receive();
+    }
+
+    /**
+     * One round trip without allocating: writes {@code frame} (header and payload, from position 0), reads the
+     * reply into {@code reply} and says whether it is the same bytes. For load loops.
+     */
+    public boolean roundTrip(ByteBuffer frame, ByteBuffer reply) throws IOException {
+        frame.rewind();
+        conn.writeFully(frame);
+        reply.clear().limit(FrameCodec.HEADER_BYTES);
+        if (!conn.readFully(reply)) {
+            throw new EOFException("the server closed the connection before the echo arrived");
+        }
+        int length = FrameCodec.payloadLength(reply, 0, FrameCodec.MAX_PAYLOAD);
+        if (FrameCodec.HEADER_BYTES + length > reply.capacity()) {
+            return false;
+        }
+        reply.limit(FrameCodec.HEADER_BYTES + length);
+        if (length > 0 && !conn.readFully(reply)) {
+            throw new EOFException("the server closed the connection in the middle of the echo");
+        }
+        return reply.flip().equals(frame.rewind());
+    }
+
+    /** Sends bytes as they are: a whole frame, or anything else a test wants on the wire. */
+    public void send(ByteBuffer bytes) throws IOException {
+        conn.writeFully(bytes);
+    }
+
+    /** Reads one frame and returns its payload; EOF before it is an {@link EOFException}. */
+    public byte[] receive() throws IOException {
+        header.clear();
+        if (!conn.readFully(header)) {
+            throw new EOFException("the server closed the connection before the echo arrived");
+        }
+        int length = FrameCodec.payloadLength(header, 0, FrameCodec.MAX_PAYLOAD);
+        ByteBuffer payload = ByteBuffer.allocate(length);
+        if (length > 0 && !conn.readFully(payload)) {
+            throw new EOFException("the server closed the connection in the middle of the echo");
+        }
+        return payload.array();
+    }
+
+    @Override
+    public void close() {
+        conn.close();
+    }
+}

@@ -1,0 +1,207 @@
+package dev.trustctl.echo;
+
+import dev.trustctl.errors.Action;
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.log.Log;
+import dev.trustctl.wire.Connection;
+import dev.trustctl.wire.Watchdog;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnknownHostException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The framed echo server: socket, bind (SO_REUSEADDR), listen, then an accept loop that hands each client to
+ * its own thread, at most {@code maxClients} at once; past that a client is accepted and closed at once.
+ * Accept errors (EMFILE and the like) back off from 5 ms doubling to 1 s: the loop never dies and never spins.
+ */
+public final class EchoServer {
+    private static final Logger LOG = LoggerFactory.getLogger("echo");
+    private static final long FIRST_BACKOFF_MS = 5;
+    private static final long MAX_BACKOFF_MS = 1000;
+
+    private final ServerSettings settings;
+    private final ServerSocketChannel listener;
+    private final Watchdog watchdog;
+    private final Semaphore slots;
+    private final ExecutorService workers;
+    private final ServerStats stats = new ServerStats();
+    private final AtomicLong connIds = new AtomicLong();
+    private final String runId = Log.requestId().substring(0, 8);
+    private volatile boolean stopping;
+
+    private EchoServer(ServerSettings settings, ServerSocketChannel listener) {
+        this.settings = settings;
+        this.listener = listener;
+        this.watchdog = new Watchdog(settings.timeout(), "echo-watchdog");
+        this.slots = new Semaphore(settings.maxClients());
+        AtomicLong threadIds = new AtomicLong();
+        // Threads are reused across clients and end after 10 s unused; the semaphore, not the pool, bounds them.
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "echo-conn-" + threadIds.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Binds the listening socket; a port in use or a forbidden one fails here, before anything is served. */
+    public static EchoServer bind(ServerSettings settings) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(settings.bind(), settings.port());
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("cannot resolve bind address " + settings.bind());
+        }
+        // An IPv4 address gets an IPv4 socket, so ss shows 127.0.0.1:PORT rather than a v4-mapped v6 address.
+        ServerSocketChannel listener = ServerSocketChannel.open(address.getAddress() instanceof Inet4Address
+                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+        try {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(address, ServerSettings.BACKLOG);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        EchoServer server = new EchoServer(settings, listener);
+        LOG.atInfo().setMessage("server_start").addKeyValue("port", server.port()).addKeyValue("bind", settings.bind())
+                .addKeyValue("timeout_ms", settings.timeout().toMillis())
+                .addKeyValue("max_clients", settings.maxClients())
+                .addKeyValue("pid", ProcessHandle.current().pid()).log();
+        return server;
+    }
+
+    /** The port actually bound (the one asked for, or the kernel's pick for port 0). */
+    public int port() {
+        try {
+            return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return settings.port();
+        }
+    }
+
+    /** How many clients are being served right now. */
+    public int activeClients() {
+        return settings.maxClients() - slots.availablePermits();
+    }
+
+    /** Accepts and serves until {@link #stop()}; then lets frames in flight finish within the grace and returns. */
+    public void serve() {
+        long backoff = 0;
+        while (!stopping) {
+            SocketChannel client;
+            try {
+                client = listener.accept();
+                backoff = 0;
+            } catch (ClosedChannelException stopped) {
+                break;
+            } catch (IOException e) {
+                backoff = backOff(e, backoff);
+                continue;
+            }
+            dispatch(client);
+        }
+        drain();
+    }
+
+    private long backOff(IOException e, long previous) {
+        stats.acceptErrors.increment();
+        ErrorMap.Row row = ErrorMap.classify(e);
+        long next = previous == 0 ? FIRST_BACKOFF_MS : Math.min(previous * 2, MAX_BACKOFF_MS);
+        LOG.atWarn().setMessage("accept_error").addKeyValue("errno", row.errno())
+                .addKeyValue("action", Action.BACK_OFF.label()).addKeyValue("backoff_ms", next)
+                .addKeyValue("error", String.valueOf(e.getMessage())).log();
+        try {
+            Thread.sleep(next);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+        return next;
+    }
+
+    private void dispatch(SocketChannel client) {
+        String peer = peerOf(client);
+        if (!slots.tryAcquire()) {
+            stats.rejected.increment();
+            LOG.atWarn().setMessage("conn_rejected").addKeyValue("peer", peer)
+                    .addKeyValue("max_clients", settings.maxClients()).log();
+            closeQuietly(client);
+            return;
+        }
+        stats.accepted.increment();
+        try {
+            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Connection conn = new Connection(client, settings.timeout(), watchdog);
+            workers.execute(new EchoSession(connIds.incrementAndGet(), peer, conn, runId, stats, () -> stopping,
+                    slots::release));
+        } catch (IOException | RuntimeException e) {
+            slots.release();
+            closeQuietly(client);
+            LOG.atWarn().setMessage("conn_error").addKeyValue("peer", peer)
+                    .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", "close_connection")
+                    .addKeyValue("error", String.valueOf(e.getMessage())).log();
+        }
+    }
+
+    /** Stops accepting; {@link #serve()} then finishes what is in flight and returns. Safe from any thread. */
+    public void stop() {
+        stopping = true;
+        closeQuietly(listener);
+    }
+
+    private void drain() {
+        closeQuietly(listener);
+        int idleClosed = watchdog.closeIdle();
+        boolean clean;
+        try {
+            clean = slots.tryAcquire(settings.maxClients(), ServerSettings.STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clean = false;
+        }
+        int forced = clean ? 0 : watchdog.size();
+        watchdog.closeAll();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watchdog.close();
+        LOG.atInfo().setMessage("server_stop").addKeyValue("connections", stats.accepted.sum())
+                .addKeyValue("rejected", stats.rejected.sum()).addKeyValue("frames", stats.frames.sum())
+                .addKeyValue("bytes_in", stats.bytesIn.sum()).addKeyValue("bytes_out", stats.bytesOut.sum())
+                .addKeyValue("timeouts", stats.timeouts.sum()).addKeyValue("errors", stats.errors.sum())
+                .addKeyValue("accept_errors", stats.acceptErrors.sum()).addKeyValue("closed_idle", idleClosed)
+                .addKeyValue("closed_forced", forced).log();
+    }
+
+    private static String peerOf(SocketChannel client) {
+        try {
+            InetSocketAddress a = (InetSocketAddress) client.getRemoteAddress();
+            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing left to do with it
+        }
+    }
+}

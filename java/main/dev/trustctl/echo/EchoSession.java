@@ -1,0 +1,158 @@
+package dev.trustctl.echo;
+
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.wire.Connection;
+import dev.trustctl.wire.DeadlineExceededException;
+import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.wire.FrameTooLargeException;
+import dev.trustctl.wire.TruncatedFrameException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Serves one client until it leaves: reads a frame, echoes it whole, repeats. A first byte other than 0x00
+ * cannot start a frame, so such a connection is a raw byte stream and is echoed as bytes arrive. Any error
+ * closes this connection only and is logged through the {@link ErrorMap}.
+ */
+final class EchoSession implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger("echo");
+    private static final int HEADER = FrameCodec.HEADER_BYTES;
+    private static final int FIRST_CAPACITY = HEADER + 4096;
+
+    private final long id;
+    private final String peer;
+    private final Connection conn;
+    private final String requestPrefix;
+    private final ServerStats stats;
+    private final BooleanSupplier stopping;
+    private final Runnable onDone;
+    private long frames;
+    private long bytesIn;
+    private long bytesOut;
+
+    EchoSession(long id, String peer, Connection conn, String runId, ServerStats stats, BooleanSupplier stopping,
+                Runnable onDone) {
+        this.id = id;
+        this.peer = peer;
+        this.conn = conn;
+        this.requestPrefix = runId + "-" + id + "-";
+        this.stats = stats;
+        this.stopping = stopping;
+        this.onDone = onDone;
+    }
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        LOG.atInfo().setMessage("conn_open").addKeyValue("conn_id", id).addKeyValue("peer", peer).log();
+        String reason;
+        try {
+            reason = serve();
+        } catch (IOException e) {
+            reason = conn.isClosedLocally() ? "server_stop" : failed(e);
+        } catch (RuntimeException e) {
+            stats.errors.increment();
+            LOG.atError().setMessage("conn_error").addKeyValue("conn_id", id).addKeyValue("errno", "EIO")
+                    .addKeyValue("action", "close_connection").addKeyValue("error", e.toString()).log();
+            reason = "internal_error";
+        } finally {
+            conn.close();
+        }
+        stats.bytesIn.add(bytesIn);
+        stats.bytesOut.add(bytesOut);
+        LOG.atInfo().setMessage("conn_close").addKeyValue("conn_id", id).addKeyValue("reason", reason)
+                .addKeyValue("frames", frames).addKeyValue("bytes_in", bytesIn).addKeyValue("bytes_out", bytesOut)
+                .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000).log();
+        onDone.run();
+    }
+
+    private String serve() throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(FIRST_CAPACITY);
+        buf.limit(HEADER);
+        if (conn.readSome(buf) < 0) {
+            return "peer_closed";
+        }
+        if (!FrameCodec.canStartFrame(buf.get(0))) {
+            return serveRaw(buf);
+        }
+        while (true) {
+            boolean started = buf.position() > 0;
+            if (!conn.readFully(buf)) {
+                if (started) {
+                    throw new TruncatedFrameException(buf.position(), HEADER);
+                }
+                return "peer_closed";
+            }
+            int length = FrameCodec.payloadLength(buf, 0, FrameCodec.MAX_PAYLOAD);
+            if (buf.capacity() < HEADER + length) {
+                buf = grown(buf);
+            }
+            buf.limit(HEADER + length);
+            if (length > 0 && !conn.readFully(buf)) {
+                throw new TruncatedFrameException(HEADER, HEADER + length);
+            }
+            bytesIn += HEADER + length;
+            buf.flip();
+            conn.writeFully(buf);
+            bytesOut += HEADER + length;
+            frames++;
+            stats.frames.increment();
+            LOG.atInfo().setMessage("frame_echo").addKeyValue("request_id", requestPrefix + frames)
+                    .addKeyValue("conn_id", id).addKeyValue("bytes", length).log();
+            if (stopping.getAsBoolean()) {
+                return "server_stop";
+            }
+            buf.clear().limit(HEADER);
+        }
+    }
+
+    /** A frame buffer big enough for any frame, keeping the header already read. */
+    private static ByteBuffer grown(ByteBuffer small) {
+        ByteBuffer big = ByteBuffer.allocateDirect(HEADER + FrameCodec.MAX_PAYLOAD);
+        big.putInt(0, small.getInt(0)).position(HEADER);
+        return big;
+    }
+
+    private String serveRaw(ByteBuffer buf) throws IOException {
+        LOG.atInfo().setMessage("conn_mode").addKeyValue("conn_id", id).addKeyValue("mode", "raw").log();
+        buf.limit(buf.capacity());
+        do {
+            buf.flip();
+            int n = buf.remaining();
+            bytesIn += n;
+            conn.writeFully(buf);
+            bytesOut += n;
+            LOG.atInfo().setMessage("raw_echo").addKeyValue("conn_id", id).addKeyValue("bytes", n).log();
+            if (stopping.getAsBoolean()) {
+                return "server_stop";
+            }
+            buf.clear();
+        } while (conn.readSome(buf) >= 0);
+        return "peer_closed";
+    }
+
+    private String failed(IOException e) {
+        ErrorMap.Row row = ErrorMap.classify(e);
+        LoggingEventBuilder event = LOG.atWarn().setMessage(row.event()).addKeyValue("conn_id", id)
+                .addKeyValue("errno", row.errno()).addKeyValue("action", row.action().label());
+        if (e instanceof DeadlineExceededException d) {
+            stats.timeouts.increment();
+            event.addKeyValue("phase", d.phase().label()).addKeyValue("timeout_ms", d.timeoutMillis());
+        } else {
+            stats.errors.increment();
+        }
+        if (e instanceof FrameTooLargeException f) {
+            event.addKeyValue("length", f.length()).addKeyValue("max", f.max());
+        } else if (e instanceof TruncatedFrameException t) {
+            event.addKeyValue("got", t.got()).addKeyValue("expected", t.expected());
+        } else if (!(e instanceof DeadlineExceededException)) {
+            event.addKeyValue("error", String.valueOf(e.getMessage()));
+        }
+        event.log();
+        return row.reason();
+    }
+}

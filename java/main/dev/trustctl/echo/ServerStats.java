@@ -1,0 +1,15 @@
+package dev.trustctl.echo;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters over a server's life, logged with {@code server_stop}; cheap to bump from many threads. */
+final class ServerStats {
+    final LongAdder accepted = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder frames = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder timeouts = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder acceptErrors = new LongAdder();
+}

@@ -1,0 +1,84 @@
+package dev.trustctl.home;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * The directory trustctl keeps its state in: {@code config} and {@code logs/}. It is {@code $TRUST_HOME},
+ * or {@code $HOME/.trustctl} when TRUST_HOME is unset or empty. Created private to the user (0700).
+ */
+public final class TrustHome {
+    public static final String ENV = "TRUST_HOME";
+    public static final String DEFAULT_DIR = ".trustctl";
+
+    private final Path dir;
+
+    public TrustHome(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    public static TrustHome fromEnv(Map<String, String> env) {
+        String explicit = env.get(ENV);
+        if (explicit != null && !explicit.isEmpty()) {
+            return new TrustHome(Paths.get(explicit));
+        }
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        return new TrustHome(Paths.get(home, DEFAULT_DIR));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path configFile() {
+        return dir.resolve("config");
+    }
+
+    public Path logDir() {
+        return dir.resolve("logs");
+    }
+
+    public Path logFile() {
+        return logDir().resolve("trustctl.log");
+    }
+
+    public boolean isInitialised() {
+        return Files.isRegularFile(configFile());
+    }
+
+    /** Fails with one clear line unless the directory exists (or can be made) and is a writable directory. */
+    public void ensureUsable() throws HomeException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new HomeException("TRUST_HOME is not a directory: " + dir);
+        }
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            throw new HomeException("TRUST_HOME is not a directory: " + dir);
+        } catch (AccessDeniedException e) {
+            throw new HomeException("cannot create TRUST_HOME " + dir + ": permission denied");
+        } catch (IOException e) {
+            throw new HomeException("cannot create TRUST_HOME " + dir + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(dir)) {
+            throw new HomeException("TRUST_HOME is not writable: " + dir);
+        }
+    }
+
+    /** Creates the layout; returns false when it was already there (an existing config is kept as it is). */
+    public boolean init() throws IOException {
+        ensureUsable();
+        Files.createDirectories(logDir());
+        if (isInitialised()) {
+            return false;
+        }
+        ConfigFile.write(configFile(), Map.of());
+        return true;
+    }
+}

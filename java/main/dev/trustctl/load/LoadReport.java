@@ -1,0 +1,93 @@
+package dev.trustctl.load;
+
+import dev.trustctl.log.Json;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** What a load run measured: round trips, failures by kind, rates and latency percentiles (nearest rank). */
+public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> failures, double elapsedSeconds,
+                         long sessionsDone, double connectSeconds, long[] sortedNanos) {
+
+    public long failed() {
+        return failures.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public boolean passed() {
+        return ok == settings.expected() && failed() == 0;
+    }
+
+    public double roundTripsPerSecond() {
+        return elapsedSeconds > 0 ? ok / elapsedSeconds : 0;
+    }
+
+    /** Completed sessions per second; with --hold, connects per second of the connect phase. */
+    public double connectionsPerSecond() {
+        if (settings.hold()) {
+            return connectSeconds > 0 ? settings.clients() / connectSeconds : 0;
+        }
+        return elapsedSeconds > 0 ? sessionsDone / elapsedSeconds : 0;
+    }
+
+    public double latencyMicros(double percentile) {
+        return Latencies.percentile(sortedNanos, percentile) / 1000.0;
+    }
+
+    /** Human summary; its second line is the one to paste: {@code round trips: 1000/1000 ok, 0 failed}. */
+    public String text() {
+        StringBuilder kinds = new StringBuilder();
+        for (Failure f : Failure.values()) {
+            kinds.append(kinds.length() == 0 ? "" : ", ").append(f.label()).append(' ')
+                    .append(failures.getOrDefault(f, 0L));
+        }
+        return String.format(Locale.ROOT, "echo-load-test: %d clients x %d messages of %d bytes, concurrency %s,"
+                        + " against %s:%d%n"
+                        + "round trips: %d/%d ok, %d failed (%s)%n"
+                        + "elapsed: %.3f s, %.0f round trips/s, %.1f connections/s%n"
+                        + "latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us%n",
+                settings.clients(), settings.messages(), settings.payloadSize(),
+                settings.hold() ? "all (--hold)" : String.valueOf(settings.concurrency()), settings.host(),
+                settings.port(), ok, settings.expected(), failed(), kinds, elapsedSeconds, roundTripsPerSecond(),
+                connectionsPerSecond(), latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(100));
+    }
+
+    /** The same as one JSON object, for scripts. */
+    public String json() {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("clients", settings.clients());
+        fields.put("messages", settings.messages());
+        fields.put("payload_size", settings.payloadSize());
+        fields.put("concurrency", settings.hold() ? settings.clients() : settings.concurrency());
+        fields.put("hold", settings.hold());
+        fields.put("expected", settings.expected());
+        fields.put("ok", ok);
+        fields.put("failed", failed());
+        Map<Failure, Long> all = new EnumMap<>(Failure.class);
+        for (Failure f : Failure.values()) {
+            all.put(f, failures.getOrDefault(f, 0L));
+        }
+        all.forEach((f, n) -> fields.put("failed_" + f.label(), n));
+        fields.put("elapsed_s", round(elapsedSeconds, 6));
+        fields.put("rt_per_s", round(roundTripsPerSecond(), 1));
+        fields.put("conn_per_s", round(connectionsPerSecond(), 1));
+        fields.put("p50_us", round(latencyMicros(50), 1));
+        fields.put("p90_us", round(latencyMicros(90), 1));
+        fields.put("p99_us", round(latencyMicros(99), 1));
+        fields.put("max_us", round(latencyMicros(100), 1));
+        StringBuilder out = new StringBuilder("{");
+        fields.forEach((k, v) -> {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            Json.appendString(out, k);
+            out.append(':');
+            Json.appendValue(out, v);
+        });
+        return out.append('}').toString();
+    }
+
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+}

@@ -1,0 +1,220 @@
+package dev.trustctl.load;
+
+import dev.trustctl.echo.EchoClient;
+import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.wire.Watchdog;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives an echo server as {@link LoadSettings} says and checks every echoed byte. The run always ends: at the
+ * deadline every open connection is closed and whatever had not finished counts as a {@code deadline} failure.
+ */
+public final class LoadTest {
+    /** Threads that share the held connections in --hold mode; each sends on its connections in turn. */
+    private static final int HOLD_THREADS = 64;
+
+    private final LoadSettings settings;
+    private final PrintStream progress;
+    private final ByteBuffer frameTemplate;
+    private final Set<EchoClient> open = ConcurrentHashMap.newKeySet();
+    private final Map<Failure, AtomicLong> failures = new EnumMap<>(Failure.class);
+    private final AtomicLong ok = new AtomicLong();
+    private final AtomicLong sessionsDone = new AtomicLong();
+    private final List<Latencies> latencies = new ArrayList<>();
+    private volatile boolean expired;
+
+    /** {@code progress} gets a progress line every half second once a run passes two seconds; null for none. */
+    public LoadTest(LoadSettings settings, PrintStream progress) {
+        this.settings = settings;
+        this.progress = progress;
+        byte[] payload = new byte[settings.payloadSize()];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 31 + 7);
+        }
+        this.frameTemplate = FrameCodec.encode(payload);
+        for (Failure f : Failure.values()) {
+            failures.put(f, new AtomicLong());
+        }
+    }
+
+    public LoadReport run() throws InterruptedException {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "load-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        long started = System.nanoTime();
+        timer.schedule(this::expire, settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
+        if (progress != null) {
+            timer.scheduleAtFixedRate(() -> progress.printf("\r%d/%d round trips", ok.get(), settings.expected()),
+                    2000, 500, TimeUnit.MILLISECONDS);
+        }
+        double connectSeconds = 0;
+        try (Watchdog watchdog = new Watchdog(settings.timeout(), "load-watchdog")) {
+            if (settings.hold()) {
+                connectSeconds = runHeld(watchdog);
+            } else {
+                runSessions(watchdog);
+            }
+        } finally {
+            timer.shutdownNow();
+            if (progress != null) {
+                progress.print("\r\033[K");
+            }
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        Map<Failure, Long> counted = new EnumMap<>(Failure.class);
+        failures.forEach((f, n) -> {
+            if (n.get() > 0) {
+                counted.put(f, n.get());
+            }
+        });
+        return new LoadReport(settings, ok.get(), counted, elapsed, sessionsDone.get(), connectSeconds,
+                Latencies.sortedUnion(latencies));
+    }
+
+    private void runSessions(Watchdog watchdog) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        runThreads(Math.min(settings.concurrency(), settings.clients()), samples -> {
+            while (next.getAndIncrement() < settings.clients()) {
+                EchoClient client = connect(watchdog);
+                if (client != null) {
+                    session(client, samples);
+                }
+            }
+        });
+    }
+
+    /** Opens every connection first, then sends on all of them; returns how long the connects took. */
+    private double runHeld(Watchdog watchdog) throws InterruptedException {
+        long started = System.nanoTime();
+        List<EchoClient> clients = new ArrayList<>();
+        for (int i = 0; i < settings.clients(); i++) {
+            EchoClient c = connect(watchdog);
+            if (c != null) {
+                clients.add(c);
+            }
+        }
+        double connectSeconds = (System.nanoTime() - started) / 1e9;
+        int threads = Math.max(1, Math.min(HOLD_THREADS, clients.size()));
+        AtomicInteger stripes = new AtomicInteger();
+        runThreads(threads, samples -> {
+            int stripe = stripes.getAndIncrement();
+            List<EchoClient> mine = new ArrayList<>();
+            for (int i = stripe; i < clients.size(); i += threads) {
+                mine.add(clients.get(i));
+            }
+            held(mine, samples);
+        });
+        return connectSeconds;
+    }
+
+    private interface Worker {
+        void work(Latencies samples);
+    }
+
+    private void runThreads(int count, Worker worker) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Latencies samples = new Latencies();
+            latencies.add(samples);
+            Thread t = new Thread(() -> worker.work(samples), "load-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    private EchoClient connect(Watchdog watchdog) {
+        if (expired) {
+            failures.get(Failure.DEADLINE).incrementAndGet();
+            return null;
+        }
+        try {
+            EchoClient c = EchoClient.connect(settings.host(), settings.port(), settings.timeout(), watchdog);
+            open.add(c);
+            return c;
+        } catch (IOException e) {
+            failures.get(expired ? Failure.DEADLINE : Failure.CONNECT).incrementAndGet();
+            return null;
+        }
+    }
+
+    private void session(EchoClient client, Latencies samples) {
+        ByteBuffer frame = frameTemplate.duplicate();
+        ByteBuffer reply = ByteBuffer.allocateDirect(frame.capacity());
+        try {
+            for (int m = 0; m < settings.messages(); m++) {
+                if (!roundTrip(client, frame, reply, samples)) {
+                    return;
+                }
+            }
+            sessionsDone.incrementAndGet();
+        } finally {
+            open.remove(client);
+            client.close();
+        }
+    }
+
+    private void held(List<EchoClient> mine, Latencies samples) {
+        List<EchoClient> live = new ArrayList<>(mine);
+        ByteBuffer frame = frameTemplate.duplicate();
+        ByteBuffer reply = ByteBuffer.allocateDirect(frame.capacity());
+        for (int m = 0; m < settings.messages(); m++) {
+            live.removeIf(c -> !roundTrip(c, frame, reply, samples));
+        }
+        sessionsDone.addAndGet(live.size());
+        for (EchoClient c : mine) {
+            open.remove(c);
+            c.close();
+        }
+    }
+
+    /** One checked round trip; false (with the failure counted and the client closed) when it failed. */
+    private boolean roundTrip(EchoClient client, ByteBuffer frame, ByteBuffer reply, Latencies samples) {
+        if (expired) {
+            fail(client, Failure.DEADLINE);
+            return false;
+        }
+        long t0 = System.nanoTime();
+        try {
+            if (!client.roundTrip(frame, reply)) {
+                fail(client, Failure.MISMATCH);
+                return false;
+            }
+        } catch (IOException e) {
+            fail(client, expired ? Failure.DEADLINE : Failure.of(e));
+            return false;
+        }
+        samples.add(System.nanoTime() - t0);
+        ok.incrementAndGet();
+        return true;
+    }
+
+    private void fail(EchoClient client, Failure kind) {
+        failures.get(kind).incrementAndGet();
+        open.remove(client);
+        client.close();
+    }
+
+    private void expire() {
+        expired = true;
+        open.forEach(EchoClient::close);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.trustctl.log;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.FileSize;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.UUID;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up),
+ * rolled at {@value #ROLL_SIZE} with {@value #KEEP_FILES} old files kept, private to the user (0700/0600).
+ * A long-running server logs through a queue so the per-frame path never waits on the disk.
+ */
+public final class Log {
+    public static final String REQUEST_ID = "request_id";
+    public static final String FILE_NAME = "trustctl.log";
+    static final String ROLL_SIZE = "10MB";
+    static final int KEEP_FILES = 3;
+    private static final int QUEUE_SIZE = 8192;
+
+    private static volatile String requestId = newId();
+
+    private Log() {
+    }
+
+    /** The id of this process's invocation, stamped on every event that has none of its own. */
+    public static String requestId() {
+        return requestId;
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. */
+    public static void start(Path logDir, boolean queued) throws IOException {
+        createPrivate(logDir);
+        Path file = logDir.resolve(FILE_NAME);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException ok) {
+            // appended to, as it is
+        }
+        if (!Files.isWritable(file)) {
+            throw new IOException("log file is not writable: " + file);
+        }
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        root.setLevel(Level.INFO);
+        Appender<ILoggingEvent> appender = rollingFile(context, file);
+        if (queued) {
+            AsyncAppender async = new AsyncAppender();
+            async.setContext(context);
+            async.setName("queue");
+            async.setQueueSize(QUEUE_SIZE);
+            async.setDiscardingThreshold(0); // every event matters: block rather than drop
+            async.setNeverBlock(false);
+            async.setMaxFlushTime(2000);
+            async.addAppender(appender);
+            async.start();
+            appender = async;
+        }
+        root.addAppender(appender);
+    }
+
+    private static Appender<ILoggingEvent> rollingFile(LoggerContext context, Path file) {
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(context);
+        appender.setName("file");
+        appender.setFile(file.toString());
+        appender.setAppend(true);
+        FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+        rolling.setContext(context);
+        rolling.setParent(appender);
+        rolling.setFileNamePattern(file + ".%i");
+        rolling.setMinIndex(1);
+        rolling.setMaxIndex(KEEP_FILES);
+        rolling.start();
+        SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+        trigger.setContext(context);
+        trigger.setMaxFileSize(FileSize.valueOf(ROLL_SIZE));
+        trigger.start();
+        FlatJsonEncoder encoder = new FlatJsonEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        appender.setEncoder(encoder);
+        appender.setRollingPolicy(rolling);
+        appender.setTriggeringPolicy(trigger);
+        appender.start();
+        return appender;
+    }
+
+    private static void createPrivate(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    /** Flushes and closes the log: queued events are written before this returns. */
+    public static void stop() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.trustctl.wire;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.time.Duration;
+
+/**
+ * One peer, spoken to with blocking reads and writes that each move every byte or fail: {@link #readFully}
+ * (recv_exact) and {@link #writeFully} (send_exact). Every wait is a whole-operation deadline of one timeout,
+ * per {@link Phase}: idle until a message starts, then the whole message, then the whole write. Blocking calls
+ * cannot time themselves out, so a shared {@link Watchdog} closes the channel when a deadline passes and the
+ * blocked call fails with {@link DeadlineExceededException}.
+ */
+public final class Connection implements Closeable {
+    private final ByteChannel channel;
+    private final long timeoutNanos;
+    private final Watchdog watchdog;
+    private Phase phase = Phase.IDLE; // written by the owning thread, read by the watchdog under the lock
+    private long deadline;            // System.nanoTime() by which the phase must end; guarded by this
+    private volatile Phase expiredIn; // set once, by the watchdog
+    private volatile boolean closedLocally;
+
+    public Connection(ByteChannel channel, Duration timeout, Watchdog watchdog) {
+        this.channel = channel;
+        this.timeoutNanos = timeout.toNanos();
+        this.watchdog = watchdog;
+        expect(Phase.IDLE);
+        watchdog.watch(this);
+    }
+
+    /**
+     * Reads until {@code dst} is full. Returns false if the peer closed before sending any byte of it (a clean
+     * end at a message boundary); a close after some bytes is a {@link TruncatedFrameException}.
+     */
+    public boolean readFully(ByteBuffer dst) throws IOException {
+        int start = dst.position();
+        int wanted = dst.remaining();
+        while (dst.hasRemaining()) {
+            if (readSome(dst) < 0) {
+                int got = dst.position() - start;
+                if (got == 0) {
+                    return false;
+                }
+                throw new TruncatedFrameException(got, wanted);
+            }
+        }
+        return true;
+    }
+
+    /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. */
+    public int readSome(ByteBuffer dst) throws IOException {
+        int n;
+        try {
+            n = channel.read(dst);
+        } catch (IOException e) {
+            throw translate(e);
+        }
+        if (n > 0 && phase == Phase.IDLE) {
+            expect(Phase.FRAME);
+        }
+        return n;
+    }
+
+    /** Writes every remaining byte of {@code src} within one timeout, then goes back to waiting idle. */
+    public void writeFully(ByteBuffer src) throws IOException {
+        expect(Phase.WRITE);
+        try {
+            while (src.hasRemaining()) {
+                channel.write(src);
+            }
+        } catch (IOException e) {
+            throw translate(e);
+        }
+        expect(Phase.IDLE);
+    }
+
+    /** Starts a new phase with a fresh deadline. */
+    private synchronized void expect(Phase next) {
+        phase = next;
+        deadline = System.nanoTime() + timeoutNanos;
+    }
+
+    public synchronized Phase phase() {
+        return phase;
+    }
+
+    /** Called by the watchdog: closes the channel if the current phase's deadline has passed. */
+    void expireIfDue(long now) {
+        synchronized (this) {
+            if (expiredIn != null || closedLocally || now - deadline < 0) {
+                return;
+            }
+            expiredIn = phase;
+        }
+        closeQuietly();
+    }
+
+    /** Closes the connection now if it is between messages; a message in flight is left to finish. */
+    public boolean closeIfIdle() {
+        synchronized (this) {
+            if (phase != Phase.IDLE || closedLocally) {
+                return false;
+            }
+            closedLocally = true;
+        }
+        closeQuietly();
+        return true;
+    }
+
+    private IOException translate(IOException e) {
+        Phase expired = expiredIn;
+        if (expired != null) {
+            return new DeadlineExceededException(expired, timeoutNanos / 1_000_000);
+        }
+        if (closedLocally) {
+            return new EOFException("closed locally");
+        }
+        return e;
+    }
+
+    public boolean isClosedLocally() {
+        return closedLocally;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closedLocally = true;
+        }
+        watchdog.forget(this);
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing is best effort: the fd is released either way
+        }
+    }
+}

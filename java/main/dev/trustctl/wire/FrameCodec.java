@@ -1,0 +1,50 @@
+package dev.trustctl.wire;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The echo protocol's framing: a 4-byte unsigned big-endian payload length, then that many bytes.
+ * <pre>
+ * +--------+--------+--------+--------+------------------------+
+ * |        length N (big-endian u32)  |   N bytes of payload   |
+ * +--------+--------+--------+--------+------------------------+
+ *                                      0 &lt;= N &lt;= 65536
+ * </pre>
+ * The limit counts the payload only, not the 4 header bytes. Because N &lt;= 65536, a valid header's first
+ * byte is always 0x00, which is how a raw (unframed) stream is told apart on its first byte.
+ */
+public final class FrameCodec {
+    public static final int HEADER_BYTES = 4;
+    public static final int MAX_PAYLOAD = 65536;
+
+    private FrameCodec() {
+    }
+
+    /** Reads the header at {@code offset} and returns N; rejects N above {@code max} before anything is sized by it. */
+    public static int payloadLength(ByteBuffer buf, int offset, int max) throws FrameTooLargeException {
+        long length = Integer.toUnsignedLong(buf.getInt(offset));
+        if (length > max) {
+            throw new FrameTooLargeException(length, max);
+        }
+        return (int) length;
+    }
+
+    /** Writes the header for a payload of {@code length} bytes at {@code offset}. */
+    public static void putHeader(ByteBuffer buf, int offset, int length) {
+        buf.putInt(offset, length);
+    }
+
+    /** A whole frame (header and payload) in a new buffer, ready to write. */
+    public static ByteBuffer encode(byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
+        putHeader(frame, 0, payload.length);
+        frame.position(HEADER_BYTES);
+        frame.put(payload).flip();
+        return frame;
+    }
+
+    /** True when a connection whose first byte is {@code first} may be speaking frames at all. */
+    public static boolean canStartFrame(byte first) {
+        return first == 0;
+    }
+}
