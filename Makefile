@@ -86,6 +86,21 @@ install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 	@for f in trustctl echo-client echo-load-test; do ln -sf "$(CURDIR)/$$f" "$(HOME)/.local/bin/$$f"; done
 	@echo "linked into $(HOME)/.local/bin (put it on PATH if it is not)"
 
+bench: all ## trustctl vs a Netty peer, S1-S5, 3 runs each, medians and ratios
+	@tools/bench/run-bench
+
+bench-startup: all ## median start-up of trustctl --version and echo-client
+	@tools/bench/startup
+
+soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
+	@tools/soak
+
+practice: all prereqs ## the quest's 14 practice steps, verbatim, with each expected result checked
+	@tools/practice
+
+proof: all prereqs ## run practice and make test, then regenerate PROOF.md from that run
+	@tools/proof
+
 shellcheck: ## lint the bash harness and scripts
 	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tests/run tests/*.sh tests/*/*.sh
 
