@@ -15,7 +15,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -40,8 +40,9 @@ public final class Log {
         return requestId;
     }
 
+    /** 16 hex digits; unique enough to tell invocations apart, and no SecureRandom to seed at start-up. */
     static String newId() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return String.format("%016x", ThreadLocalRandom.current().nextLong());
     }
 
     /** Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. */
