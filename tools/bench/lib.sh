@@ -1,0 +1,152 @@
+# shellcheck shell=bash
+# Shared helpers for tools/bench/run-bench, tools/bench/startup, tools/bench/overhead and tools/soak:
+# the bench-only Netty peer (pinned jars verified before use), servers started on 127.0.0.1 and
+# stopped by the PID started here (never by name), and cleanup on exit or interrupt.
+# Sourced, not run; the caller has `set -euo pipefail` and sets nothing else first.
+
+BENCH_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+BENCH_DIR=$BENCH_ROOT/tools/bench
+BENCH_BUILD=$BENCH_ROOT/build/bench
+BENCH_LIB=$BENCH_ROOT/lib/bench
+BENCH_PIDS=()  # every process started by bench_start; bench_cleanup stops these and only these
+BENCH_TMP=()   # temporary folders removed at exit
+
+bench_say() { printf '%s\n' "$*" >&2; }
+bench_die() { bench_say "$(basename "$0"): $*"; exit 1; }
+
+bench_cleanup() {
+  local pid dir
+  for pid in "${BENCH_PIDS[@]}"; do
+    bench_stop "$pid"
+  done
+  BENCH_PIDS=()
+  for dir in "${BENCH_TMP[@]}"; do
+    rm -rf "$dir"
+  done
+  BENCH_TMP=()
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A fresh private folder, removed at exit.
+bench_tmpdir() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/trustctl-bench.XXXXXX")
+  BENCH_TMP+=("$dir")
+  printf '%s\n' "$dir"
+}
+
+# S5 holds 1000 client and 1000 server sockets: raise the soft fd limit of this shell (and its children).
+bench_raise_fd_limit() {
+  local want=${1:-4096} cur
+  cur=$(ulimit -n)
+  if [[ $cur != unlimited && $cur -lt $want ]]; then
+    ulimit -n "$want" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+  fi
+}
+
+bench_listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+bench_require_free_port() {
+  if bench_listening "$1"; then
+    bench_die "port $1 is already in use: $(ss -Hltnp "sport = :$1" | tr -s ' ' | head -1)"
+  fi
+}
+
+# bench_start PORT LOGFILE CMD...: starts CMD in the background and waits (at most 30 s, polling) until it
+# listens on 127.0.0.1:PORT. The PID is left in BENCH_PID and remembered for cleanup.
+bench_start() {
+  local port=$1 log=$2 i
+  shift 2
+  bench_require_free_port "$port"
+  "$@" >>"$log" 2>&1 &
+  BENCH_PID=$!
+  BENCH_PIDS+=("$BENCH_PID")
+  for ((i = 0; i < 300; i++)); do
+    bench_listening "$port" && return 0
+    kill -0 "$BENCH_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  bench_say "server on port $port did not start listening; its output ($log):"
+  tail -n 20 "$log" >&2 || true
+  return 1
+}
+
+# bench_stop PID: SIGTERM, at most 10 s for a graceful exit, then SIGKILL. Only ever a PID started here.
+bench_stop() {
+  local pid=$1 i rest=()
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  fi
+  wait "$pid" 2>/dev/null || true
+  for i in "${BENCH_PIDS[@]}"; do
+    [[ $i == "$pid" ]] || rest+=("$i")
+  done
+  BENCH_PIDS=("${rest[@]}")
+}
+
+# Established connections on the server side of PORT.
+bench_conns() { ss -Htn state established "( sport = :$1 )" 2>/dev/null | wc -l; }
+
+# Waits (at most 10 s) until the previous run's connections to PORT are gone.
+bench_settle() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ $(bench_conns "$1") -eq 0 ]] && return 0
+    sleep 0.1
+  done
+  bench_say "note: $(bench_conns "$1") connections to port $1 still open after 10 s"
+}
+
+# The pinned Netty jars, fetched only for the bench (tools/bench/pom.xml) and verified against
+# tools/bench/jars.sha256 before anything is compiled against or run with them, as the main build does.
+bench_netty_jars() {
+  (
+    cd "$BENCH_ROOT" || exit 1
+    if ! sha256sum --quiet -c tools/bench/jars.sha256 >/dev/null 2>&1; then
+      command -v mvn >/dev/null || bench_die "Maven (mvn) is needed to fetch the pinned Netty jars"
+      bench_say "fetching the pinned Netty jars into lib/bench/"
+      mvn -q -B -f tools/bench/pom.xml dependency:copy-dependencies -DoutputDirectory="$BENCH_LIB" >&2
+    fi
+    sha256sum --quiet -c tools/bench/jars.sha256 ||
+      bench_die "a jar in lib/bench/ does not match tools/bench/jars.sha256: refusing to use it"
+  )
+}
+
+# Classpath of the Netty peer: its classes plus exactly the jars named in jars.sha256.
+bench_netty_classpath() {
+  local cp=$BENCH_BUILD/classes jar
+  while read -r _ jar; do
+    cp+=:$BENCH_ROOT/$jar
+  done <"$BENCH_DIR/jars.sha256"
+  printf '%s\n' "$cp"
+}
+
+# Compiles the Netty peer (plain javac, the project's flags) when its source or jars changed.
+bench_netty_build() {
+  local src=$BENCH_DIR/src/bench/NettyEcho.java stamp=$BENCH_BUILD/netty.stamp cp
+  bench_netty_jars
+  if [[ -f $stamp && $stamp -nt $src && $stamp -nt $BENCH_DIR/jars.sha256 ]]; then
+    return 0
+  fi
+  cp=$(bench_netty_classpath)
+  rm -rf "$BENCH_BUILD/classes" && mkdir -p "$BENCH_BUILD/classes"
+  javac --release 17 -Xlint:all -Werror -encoding UTF-8 -cp "${cp#*:}" -d "$BENCH_BUILD/classes" "$src"
+  touch "$stamp"
+}
+
+# One line naming the machine, the OS and the JDK, for results files.
+bench_machine() {
+  local os
+  os=$(. /etc/os-release 2>/dev/null && printf '%s' "$PRETTY_NAME")
+  printf '%s cores (%s), %s MiB RAM, Linux %s, %s; %s' "$(nproc)" \
+    "$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)" \
+    "$(awk '/MemTotal/{print int($2/1024)}' /proc/meminfo)" "$(uname -r)" "${os:-unknown OS}" \
+    "$(java -version 2>&1 | sed -n 2p)"
+}
