@@ -1,0 +1,74 @@
+package dev.trustctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every user-supplied value is checked with one message per kind, naming the flag and echoing what was typed. */
+class ValuesTest {
+    @ParameterizedTest
+    @CsvSource({"1,1", "80,80", "9900,9900", "65535,65535", "' 443 ',443"})
+    void portAcceptsOneTo65535(String raw, int expected) throws UsageException {
+        assertThat(Values.port("--port", raw)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65536", "70000", "-1", "abc", "", "8.5", "99999999999", "0x50"})
+    void portRejectsEverythingElseWithOneMessage(String raw) {
+        assertThatThrownBy(() -> Values.port("--port", raw))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--port must be an integer from 1 to 65535, got '" + raw + "'");
+    }
+
+    @Test
+    void intInRangeNamesTheFlagAndTheBounds() throws UsageException {
+        assertThat(Values.intInRange("--clients", "1", 1, 10)).isEqualTo(1);
+        assertThat(Values.intInRange("--clients", "10", 1, 10)).isEqualTo(10);
+        assertThatThrownBy(() -> Values.intInRange("--clients", "11", 1, 10))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--clients must be an integer from 1 to 10, got '11'");
+        assertThatThrownBy(() -> Values.intInRange("server.max_clients", "many", 1, 10000))
+                .hasMessage("server.max_clients must be an integer from 1 to 10000, got 'many'");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1000", "0.5,500", "0.25,250", "30,30000", "1.5,1500", "0.0001,1", "86400,86400000", "' 2 ',2000"})
+    void secondsAcceptsDecimalsToTheMillisecond(String raw, long millis) throws UsageException {
+        assertThat(Values.seconds("--timeout", raw)).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0.0", "-1", "-0.5", "86400.001", "abc", "", "NaN", "Infinity", "1s"})
+    void secondsRejectsZeroNegativeHugeAndText(String raw) {
+        assertThatThrownBy(() -> Values.seconds("--timeout", raw))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--timeout must be a number of seconds above 0 and at most 86400, got '" + raw + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "example.org"})
+    void hostAcceptsNamesAndLiterals(String raw) throws UsageException {
+        assertThat(Values.host("--bind", raw)).isEqualTo(raw);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "a b", "host\n", "\t"})
+    void hostRejectsBlankAndWhitespace(String raw) {
+        assertThatThrownBy(() -> Values.host("--bind", raw))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--bind must be a host name or IP address, got '" + raw + "'");
+    }
+
+    @Test
+    void secondsTextIsWhatAUserWouldType() {
+        assertThat(Values.secondsText(Duration.ofSeconds(5))).isEqualTo("5");
+        assertThat(Values.secondsText(Duration.ofSeconds(30))).isEqualTo("30");
+        assertThat(Values.secondsText(Duration.ofMillis(250))).isEqualTo("0.25");
+        assertThat(Values.secondsText(Duration.ofMillis(1500))).isEqualTo("1.5");
+    }
+}
