@@ -79,7 +79,21 @@ public final class EchoServer {
                 .addKeyValue("timeout_ms", settings.timeout().toMillis())
                 .addKeyValue("max_clients", settings.maxClients())
                 .addKeyValue("pid", ProcessHandle.current().pid()).log();
+        server.checkFdLimit();
         return server;
+    }
+
+    /** Warns when the open-file limit cannot hold every client the server may accept, plus the JVM's own. */
+    private void checkFdLimit() {
+        long limit = FdLimit.soft();
+        long needed = settings.maxClients() + FdLimit.JVM_RESERVE;
+        if (limit > 0 && limit < needed) {
+            LOG.atWarn().setMessage("fd_limit_low").addKeyValue("limit", limit).addKeyValue("needed", needed)
+                    .addKeyValue("max_clients", settings.maxClients()).log();
+            System.err.printf("warning: open-file limit %d is below the %d that --max-clients %d needs;"
+                    + " accept will back off on EMFILE (raise it with ulimit -n %d)%n", limit, needed,
+                    settings.maxClients(), needed);
+        }
     }
 
     /** The port actually bound (the one asked for, or the kernel's pick for port 0). */
