@@ -1,6 +1,5 @@
 package dev.trustctl.log;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up),
  * rolled at {@value #ROLL_SIZE} with {@value #KEEP_FILES} old files kept, private to the user (0700/0600).
- * A long-running server logs through a queue so the per-frame path never waits on the disk.
+ * A long-running server logs through a {@link BatchingAppender}, so the per-frame path never waits on the disk.
  */
 public final class Log {
     public static final String REQUEST_ID = "request_id";
@@ -61,23 +60,19 @@ public final class Log {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
-        Appender<ILoggingEvent> appender = rollingFile(context, file);
+        RollingFileAppender<ILoggingEvent> fileAppender = rollingFile(context, file);
+        Appender<ILoggingEvent> appender = fileAppender;
         if (queued) {
-            AsyncAppender async = new AsyncAppender();
-            async.setContext(context);
-            async.setName("queue");
-            async.setQueueSize(QUEUE_SIZE);
-            async.setDiscardingThreshold(0); // every event matters: block rather than drop
-            async.setNeverBlock(false);
-            async.setMaxFlushTime(2000);
-            async.addAppender(appender);
-            async.start();
-            appender = async;
+            BatchingAppender batching = new BatchingAppender(fileAppender, QUEUE_SIZE);
+            batching.setContext(context);
+            batching.setName("batch");
+            batching.start();
+            appender = batching;
         }
         root.addAppender(appender);
     }
 
-    private static Appender<ILoggingEvent> rollingFile(LoggerContext context, Path file) {
+    private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path file) {
         RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
         appender.setContext(context);
         appender.setName("file");
