@@ -1,0 +1,329 @@
+package dev.trustctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.trustctl.testing.StrictJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The CLI as a user meets it, run in-process with captured stdout/stderr and a fresh TRUST_HOME:
+ * exit codes (0 ok, 1 failure, 2 usage) and the one-line messages that go with them.
+ */
+class TrustCtlTest {
+    private static final String HINT = "try 'trustctl --help'";
+
+    @TempDir
+    Path tmp;
+    private Path home;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void freshHome() {
+        home = tmp.resolve("trust-home");
+    }
+
+    private Result run(String... args) {
+        return runWith(Map.of("TRUST_HOME", home.toString(), "HOME", tmp.resolve("user").toString()), args);
+    }
+
+    private static Result runWith(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new TrustCtl(new Terminal(o, e, env)).run(args);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertUsageError(Result r, String message, String hint) {
+        assertThat(r.err()).isEqualTo("Error: " + message + "\n" + hint + "\n");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void noArgumentsPrintsUsageOnStderrAndExits2() {
+        Result r = run();
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("usage: trustctl ");
+    }
+
+    @Test
+    void helpListsEveryCommandButTheHiddenOne() {
+        for (String flag : List.of("--help", "-h", "help")) {
+            Result r = run(flag);
+            assertThat(r.code()).isEqualTo(ExitCode.OK);
+            assertThat(r.err()).isEmpty();
+            assertThat(r.out()).startsWith("usage: trustctl ")
+                    .contains("  init ", "  status ", "  config ", "  version ", "  echo-server ", "  echo-client ",
+                            "  echo-load-test ")
+                    .doesNotContain("cds-training");
+        }
+    }
+
+    @Test
+    void versionAndDashDashVersionPrintTheVersion() {
+        for (String flag : List.of("version", "--version", "-V")) {
+            Result r = run(flag);
+            assertThat(r.code()).isEqualTo(ExitCode.OK);
+            assertThat(r.out()).isEqualTo("trustctl 0.1.0\n");
+            assertThat(r.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void versionTakesNoArguments() {
+        assertUsageError(run("version", "extra"), "unexpected argument: extra", "try 'trustctl version --help'");
+    }
+
+    @Test
+    void anUnknownCommandIsNamed() {
+        assertUsageError(run("frobnicate"), "unknown command: frobnicate", HINT);
+    }
+
+    @Test
+    void anUnknownTopLevelOptionIsNamed() {
+        assertUsageError(run("--frobnicate"), "unknown option: --frobnicate", HINT);
+    }
+
+    @Test
+    void anUnknownCommandOptionIsNamedWithTheCommandsHint() {
+        assertUsageError(run("status", "--frobnicate"), "unknown option: --frobnicate", "try 'trustctl status --help'");
+        assertUsageError(run("echo-server", "--prot", "9900"), "unknown option: --prot",
+                "try 'trustctl echo-server --help'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--port|0|--port must be an integer from 1 to 65535, got '0'",
+        "--port|70000|--port must be an integer from 1 to 65535, got '70000'",
+        "--port|abc|--port must be an integer from 1 to 65535, got 'abc'",
+        "--port|-1|--port must be an integer from 1 to 65535, got '-1'",
+        "--timeout|-1|--timeout must be a number of seconds above 0 and at most 86400, got '-1'",
+        "--timeout|0|--timeout must be a number of seconds above 0 and at most 86400, got '0'",
+        "--timeout|soon|--timeout must be a number of seconds above 0 and at most 86400, got 'soon'",
+        "--max-clients|0|--max-clients must be an integer from 1 to 10000, got '0'",
+        "--bind|' '|--bind must be a host name or IP address, got ' '"})
+    void echoServerRejectsBadFlagValuesBeforeListening(String flag, String value, String message) {
+        assertUsageError(run("echo-server", flag, value), message, "try 'trustctl echo-server --help'");
+    }
+
+    @Test
+    void aFlagWithoutItsValueIsAUsageError() {
+        assertUsageError(run("echo-server", "--timeout"), "option --timeout needs a value",
+                "try 'trustctl echo-server --help'");
+    }
+
+    @Test
+    void echoServerOnAPortInUseFailsNamingEaddrinuse() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Result r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> run("echo-server", "--port", String.valueOf(port), "--timeout", "1"));
+            assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+            assertThat(r.err()).isEqualTo("Error: cannot listen on 127.0.0.1:" + port
+                    + ": EADDRINUSE (Address already in use)\n");
+        }
+    }
+
+    @Test
+    void configSetThenGetRoundTrips() {
+        assertThat(run("config", "set", "server.port", "9901")).isEqualTo(new Result(0, "", ""));
+        assertThat(run("config", "get", "server.port")).isEqualTo(new Result(0, "9901\n", ""));
+        assertThat(run("config", "set", "server.timeout", "0.5").code()).isZero();
+        assertThat(run("config", "get", "server.timeout").out()).isEqualTo("0.5\n");
+        assertThat(run("config", "set", "server.port", "9902").code()).isZero();
+        assertThat(run("config", "get", "server.port").out()).isEqualTo("9902\n");
+    }
+
+    @Test
+    void configGetGivesTheDefaultForAnUnsetKey() {
+        assertThat(run("config", "get", "server.port")).isEqualTo(new Result(0, "9900\n", ""));
+        assertThat(run("config", "get", "server.bind").out()).isEqualTo("127.0.0.1\n");
+        assertThat(run("config", "get", "server.timeout").out()).isEqualTo("30\n");
+        assertThat(run("config", "get", "server.max_clients").out()).isEqualTo("128\n");
+    }
+
+    @Test
+    void configListShowsEveryKeyAndMarksDefaults() {
+        run("config", "set", "server.max_clients", "4");
+        Result r = run("config", "list");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("server.port=9900  # default\nserver.bind=127.0.0.1  # default\n"
+                + "server.timeout=30  # default\nserver.max_clients=4\n");
+    }
+
+    @Test
+    void anUnknownConfigKeyFailsCleanlyAndWritesNothing() {
+        String known = "(known: server.port, server.bind, server.timeout, server.max_clients)";
+        assertUsageError(run("config", "get", "server.nope"), "unknown config key: server.nope " + known,
+                "try 'trustctl config --help'");
+        assertUsageError(run("config", "set", "server.nope", "1"), "unknown config key: server.nope " + known,
+                "try 'trustctl config --help'");
+        assertThat(home.resolve("config")).doesNotExist();
+    }
+
+    @Test
+    void aBadConfigValueIsRefusedAndTheOldValueKept() {
+        run("config", "set", "server.port", "9901");
+        assertUsageError(run("config", "set", "server.port", "abc"),
+                "server.port must be an integer from 1 to 65535, got 'abc'", "try 'trustctl config --help'");
+        assertThat(run("config", "get", "server.port").out()).isEqualTo("9901\n");
+    }
+
+    @Test
+    void configWithoutOrWithAWrongActionIsAUsageError() {
+        assertUsageError(run("config"), "config needs an action: get, set or list", "try 'trustctl config --help'");
+        assertUsageError(run("config", "delete"), "unknown config action: delete (get, set or list)",
+                "try 'trustctl config --help'");
+        assertUsageError(run("config", "get"), "missing argument: KEY", "try 'trustctl config --help'");
+        assertUsageError(run("config", "set", "server.port"), "missing argument: VALUE",
+                "try 'trustctl config --help'");
+    }
+
+    @Test
+    void aMalformedConfigFileIsAFailureNamingTheLine() throws IOException {
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("config"), "server.port=9900\ngarbage\n");
+        Result r = run("config", "get", "server.port");
+        assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.err()).isEqualTo("Error: config " + home.resolve("config") + " line 2: expected KEY=VALUE\n");
+    }
+
+    @Test
+    void echoServerRefusesABadStoredValueBeforeListening() throws IOException {
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("config"), "server.port=abc\n");
+        Result r = run("echo-server");
+        assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.err()).isEqualTo("Error: config " + home.resolve("config")
+                + ": server.port must be an integer from 1 to 65535, got 'abc'\n");
+    }
+
+    @Test
+    void echoServerFlagsOverrideTheConfigWhichOverridesTheDefaults() throws Exception {
+        run("config", "set", "server.port", "9901");
+        run("config", "set", "server.timeout", "2.5");
+        Config config = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
+        var settings = EchoServerCommand.settings(
+                CommandLine.parse(EchoServerCommand.options(), List.of("--port", "9999")), config);
+        assertThat(settings.port()).isEqualTo(9999);
+        assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(settings.bind()).isEqualTo("127.0.0.1");
+        assertThat(settings.maxClients()).isEqualTo(128);
+    }
+
+    @Test
+    void statusJsonIsOneObjectWithThePaths() {
+        Result before = run("status", "--json");
+        assertThat(before.code()).isZero();
+        assertThat(before.out()).endsWith("}\n");
+        assertThat(before.out().indexOf('\n')).isEqualTo(before.out().length() - 1);
+        Map<String, Object> status = StrictJson.object(before.out());
+        assertThat(status).containsOnlyKeys("trust_home", "initialised", "config_file", "log_file", "version")
+                .containsEntry("trust_home", home.toString())
+                .containsEntry("initialised", false)
+                .containsEntry("config_file", home.resolve("config").toString())
+                .containsEntry("log_file", home.resolve("logs/trustctl.log").toString())
+                .containsEntry("version", "0.1.0");
+
+        assertThat(run("init").code()).isZero();
+        assertThat(StrictJson.object(run("status", "--json").out())).containsEntry("initialised", true);
+    }
+
+    @Test
+    void statusJsonEscapesAnAwkwardPath() {
+        home = tmp.resolve("dir with \"quotes\" and \\ back");
+        Map<String, Object> status = StrictJson.object(run("status", "--json").out());
+        assertThat(status).containsEntry("trust_home", home.toString());
+    }
+
+    @Test
+    void statusTextHasOneLinePerField() {
+        Result r = run("status");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(5)
+                .anyMatch(l -> l.startsWith("trust_home:") && l.endsWith(home.toString()))
+                .anyMatch(l -> l.startsWith("version:") && l.endsWith("0.1.0"));
+    }
+
+    @Test
+    void initCreatesTheLayoutAndIsIdempotent() throws IOException {
+        Result first = run("init");
+        assertThat(first).isEqualTo(new Result(0, "initialised " + home + "\n", ""));
+        assertThat(home.resolve("config")).isRegularFile();
+        assertThat(home.resolve("logs")).isDirectory();
+        run("config", "set", "server.port", "9901");
+        Result second = run("init");
+        assertThat(second).isEqualTo(new Result(0, "already initialised " + home + " (config kept)\n", ""));
+        assertThat(run("config", "get", "server.port").out()).isEqualTo("9901\n");
+    }
+
+    @Test
+    void aTrustHomeThatIsAFileFailsInOneLineWithoutAStackTrace() throws IOException {
+        Files.writeString(home, "not a directory");
+        Result r = run("status");
+        assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.err()).isEqualTo("Error: TRUST_HOME is not a directory: " + home + "\n");
+        assertThat(r.out()).isEmpty();
+        assertThat(Files.readString(home)).isEqualTo("not a directory");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() throws IOException {
+        Files.writeString(home, "not a directory");
+        Result r = run("--verbose", "status");
+        assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.err()).startsWith("Error: TRUST_HOME is not a directory: " + home + "\n").contains("\tat ");
+    }
+
+    @Test
+    void versionWorksEvenWithABadTrustHome() throws IOException {
+        Files.writeString(home, "not a directory");
+        assertThat(run("version")).isEqualTo(new Result(0, "trustctl 0.1.0\n", ""));
+    }
+
+    @Test
+    void anUnsetTrustHomeMeansDotTrustctlInHome() {
+        Path user = tmp.resolve("user");
+        Result r = runWith(Map.of("HOME", user.toString()), "status", "--json");
+        assertThat(r.code()).isZero();
+        assertThat(StrictJson.object(r.out())).containsEntry("trust_home", user.resolve(".trustctl").toString());
+    }
+
+    @Test
+    void everyInvocationLogsCommandDoneWithItsExitCode() throws IOException {
+        run("version");
+        run("frobnicate");
+        List<String> lines = Files.readAllLines(home.resolve("logs/trustctl.log"));
+        assertThat(lines).hasSize(2);
+        Map<String, Object> ok = StrictJson.object(lines.get(0));
+        Map<String, Object> usage = StrictJson.object(lines.get(1));
+        assertThat(ok).containsEntry("event", "command_done").containsEntry("command", "version")
+                .containsKeys("ts", "level", "request_id", "duration_ms");
+        assertThat(ok.get("exit_code")).hasToString("0");
+        assertThat(usage).containsEntry("command", "frobnicate");
+        assertThat(usage.get("exit_code")).hasToString("2");
+    }
+}
