@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The server listens: ss shows LISTEN on 127.0.0.1:PORT owned by the JVM whose pid is $! of the launcher.
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=../lib-echo.sh
+. "$TEST_DIR/lib-echo.sh"
+
+test_expect_success 'echo-server & : ss shows LISTEN on 127.0.0.1:PORT with pid $!' '
+	start_echo_server --timeout 5 &&
+	ss -Htlnp "sport = :$ECHO_PORT" >ss.out &&
+	awk -v addr="127.0.0.1:$ECHO_PORT" -v owner="pid=$ECHO_PID," \
+		"\$1 == \"LISTEN\" && \$4 == addr && index(\$0, owner)" ss.out >listen &&
+	test_line_count = 1 listen
+'
+
+test_expect_success '$! is the JVM itself (the launchers exec java)' '
+	echo java >expect &&
+	cat "/proc/$ECHO_PID/comm" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'it listens on loopback only: one listening socket on the port' '
+	ss -Htln "sport = :$ECHO_PORT" >all &&
+	test_line_count = 1 all
+'
+
+test_expect_success 'server_start is logged with port, bind, timeout, max_clients and pid' '
+	wait_for_log --argjson port "$ECHO_PORT" --argjson pid "$ECHO_PID" "
+		map(select(.event == \"server_start\")) | length == 1 and (.[0] |
+			.port == \$port and .bind == \"127.0.0.1\" and .timeout_ms == 5000 and
+			.max_clients == 128 and .pid == \$pid)"
+'
+
+test_expect_success 'kill + wait: exit 0, the port is free again, server_stop logged' '
+	pid=$ECHO_PID &&
+	stop_echo_server &&
+	test_must_fail is_listening "$ECHO_PORT" "$pid" &&
+	test_log "map(.event) | .[-2:] == [\"server_stop\", \"command_done\"]" &&
+	test_log "last | .command == \"echo-server\" and .exit_code == 0"
+'
+
+test_done
