@@ -150,3 +150,12 @@ bench_machine() {
     "$(awk '/MemTotal/{print int($2/1024)}' /proc/meminfo)" "$(uname -r)" "${os:-unknown OS}" \
     "$(java -version 2>&1 | sed -n 2p)"
 }
+
+# Which trustctl was measured: the commit, whether java/main differs from it, and the jar's build time.
+bench_build_id() {
+  local head dirty=""
+  head=$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  [[ -z $(git -C "$BENCH_ROOT" status --porcelain -- java/main 2>/dev/null) ]] || dirty=" + uncommitted java/main changes"
+  printf '%s%s, build/trustctl.jar of %s' "$head" "$dirty" \
+    "$(date -u -r "$BENCH_ROOT/build/trustctl.jar" '+%Y-%m-%d %H:%M:%S UTC' 2>/dev/null || echo '?')"
+}
