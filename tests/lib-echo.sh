@@ -68,8 +68,18 @@ start_echo_server () {
 # stop_echo_server: SIGTERM, then wait (at most 15 s, then SIGKILL). A graceful stop must exit 0.
 stop_echo_server () {
 	[[ -n $ECHO_PID ]] || return 0
-	local pid=$ECHO_PID rc=0 tries=300
+	local pid=$ECHO_PID rc=0 tries=300 kids kid
 	ECHO_PID=
+	# The launchers exec java, so $! has no children. If it has, the JVM is one of them: stop it too
+	# (it would hold the port after the test), and fail: $! was meant to be the JVM itself.
+	kids=$(cat "/proc/$pid/task/"*/children 2>/dev/null || true)
+	if [[ -n ${kids// /} ]]; then
+		printf 'stop_echo_server: pid %s has child processes (%s): the launcher did not exec java\n' "$pid" "$kids" >&2
+		for kid in $kids; do
+			kill -TERM "$kid" 2>/dev/null || true
+		done
+		rc=1
+	fi
 	kill -TERM "$pid" 2>/dev/null || true
 	while kill -0 "$pid" 2>/dev/null && ((tries-- > 0)); do
 		sleep 0.05
@@ -80,9 +90,10 @@ stop_echo_server () {
 		wait "$pid" 2>/dev/null || true
 		return 1
 	fi
-	wait "$pid" || rc=$?
-	((rc == 0)) && return 0
-	printf 'stop_echo_server: expected exit 0 after SIGTERM, got %d; server stderr:\n' "$rc" >&2
+	local status=0
+	wait "$pid" || status=$?
+	((status == 0)) && return "$rc"
+	printf 'stop_echo_server: expected exit 0 after SIGTERM, got %d; server stderr:\n' "$status" >&2
 	cat "$TEST_TRASH/server.err" >&2
 	return 1
 }

@@ -135,12 +135,17 @@ test_atexit () {
 	test_atexit_+=("$*")
 }
 
+# Runs the test_atexit commands, last registered first; fails if any of them failed.
 test_run_atexit_ () {
-	local i
+	local i failed=0
 	for ((i = ${#test_atexit_[@]} - 1; i >= 0; i--)); do
-		eval "${test_atexit_[i]}" || printf '# at exit: failed: %s\n' "${test_atexit_[i]}"
+		if ! eval "${test_atexit_[i]}"; then
+			printf '# at exit: failed: %s\n' "${test_atexit_[i]}"
+			failed=1
+		fi
 	done
 	test_atexit_=()
+	return "$failed"
 }
 
 test_exit_ () {
@@ -157,7 +162,7 @@ test_exit_ () {
 		printf '# %s ended before test_done (exit %d) after %d test(s)\n' "$TEST_NAME" "$rc" "$test_count_"
 		((rc)) || rc=1
 	fi
-	test_run_atexit_
+	test_run_atexit_ || { ((rc)) || rc=1; }
 	if ((rc == 0)); then
 		rm -rf "$TEST_TRASH" "$TRUST_HOME"
 	else

@@ -14,8 +14,10 @@ conn_closes_are () {
 	test_log_holds_ --argjson n "$1" "map(select(.event == \"conn_close\")) | length == \$n"
 }
 
+# --timeout 30: far above the 5 s that wait_for_fd_count allows, so only the server's own close of
+# each connection (not a timeout sweeping up a leaked one) can bring the fd count back.
 test_expect_success 'quest step 6: first-client, then second-client, both echoed' '
-	start_echo_server --timeout 5 &&
+	start_echo_server --timeout 30 &&
 	fds_before=$(server_fd_count) &&
 	echo first-client >expect &&
 	echo-client localhost "$ECHO_PORT" first-client >out &&

@@ -5,8 +5,10 @@
 # shellcheck source=../lib-echo.sh
 . "$TEST_DIR/lib-echo.sh"
 
+# --timeout 30: far above the 5 s that wait_for_fd_count allows, so only the server's own close of
+# each connection (not a timeout sweeping up a leaked one) can bring the fd count back.
 test_expect_success 'the server is up; its fd count is taken' '
-	start_echo_server --timeout 5 &&
+	start_echo_server --timeout 30 &&
 	fds_before=$(server_fd_count) &&
 	test "$fds_before" -gt 0
 '
