@@ -280,6 +280,19 @@ test_no_stack_trace () {
 	return 1
 }
 
+# kill_child PID...: SIGTERM each PID that is still a child of this script (so a pid reaped long ago and
+# reused by some other process is never touched); for test_atexit cleanup of background clients.
+kill_child () {
+	local pid stat ppid
+	for pid in "$@"; do
+		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+		stat=${stat##*) } # fields after "pid (comm) ": state, ppid, ...
+		read -r _ ppid _ <<<"$stat"
+		((ppid == $$)) && kill -TERM "$pid" 2>/dev/null
+	done
+	return 0
+}
+
 # test_wait_until SECONDS CMD...: poll CMD (every 50 ms) until it succeeds; fail after SECONDS.
 test_wait_until () {
 	local seconds=$1 tries

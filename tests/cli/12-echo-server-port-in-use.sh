@@ -9,7 +9,7 @@ test_expect_success 'another program (nc -l) holds the port' '
 	nc_port=$(test_port 1) &&
 	{ nc -d -l 127.0.0.1 "$nc_port" </dev/null >/dev/null 2>nc.err & } &&
 	nc_pid=$! &&
-	test_atexit "kill $nc_pid 2>/dev/null; wait $nc_pid 2>/dev/null; true" &&
+	test_atexit "kill_child $nc_pid; wait $nc_pid 2>/dev/null || true" &&
 	test_wait_until 10 is_listening "$nc_port" "$nc_pid"
 '
 

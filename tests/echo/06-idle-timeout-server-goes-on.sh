@@ -9,11 +9,11 @@ test_expect_success 'an idle nc (quest step 7) and a client stalled mid-frame co
 	start_echo_server --timeout 1 &&
 	{ nc -w 20 127.0.0.1 "$ECHO_PORT" </dev/null >idle.out 2>&1 & } &&
 	idle_pid=$! &&
-	test_atexit "kill $idle_pid 2>/dev/null || true" &&
+	test_atexit "kill_child $idle_pid" &&
 	{ frame_header 10 && printf abc; } >partial &&
 	{ nc -w 20 127.0.0.1 "$ECHO_PORT" <partial >stalled.out 2>&1 & } &&
 	stalled_pid=$! &&
-	test_atexit "kill $stalled_pid 2>/dev/null || true" &&
+	test_atexit "kill_child $stalled_pid" &&
 	wait_for_log "map(select(.event == \"conn_open\")) | length == 2"
 '
 

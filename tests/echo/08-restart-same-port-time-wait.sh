@@ -17,7 +17,7 @@ test_expect_success 'connections the server closed itself (idle timeout) are lef
 		{ nc -w 20 127.0.0.1 "$ECHO_PORT" </dev/null >/dev/null 2>&1 & } &&
 		nc_pids="$nc_pids $!" || return 1
 	done &&
-	test_atexit "kill $nc_pids 2>/dev/null || true" &&
+	test_atexit "kill_child $nc_pids" &&
 	wait_for_log "map(select(.event == \"conn_close\" and .reason == \"timeout\")) | length == 3" &&
 	for pid in $nc_pids
 	do
