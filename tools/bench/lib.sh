@@ -159,3 +159,9 @@ bench_build_id() {
   printf '%s%s, build/trustctl.jar of %s' "$head" "$dirty" \
     "$(date -u -r "$BENCH_ROOT/build/trustctl.jar" '+%Y-%m-%d %H:%M:%S UTC' 2>/dev/null || echo '?')"
 }
+
+# A warning line when other work loads the machine (1-minute load average above half the cores): absolute
+# numbers then move a lot; ratios from interleaved runs hold up better.
+bench_busy_note() {
+  awk -v cores="$(nproc)" '{ if ($1 > cores / 2) printf "- WARNING: the machine was busy (load average %s with %d cores): rerun when it is idle before trusting absolute numbers\n", $1, cores }' /proc/loadavg
+}
