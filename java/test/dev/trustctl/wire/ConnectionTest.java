@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10)
 class ConnectionTest {
+    /** The deadline in tests that wait for one to fire. */
     private static final Duration SHORT = Duration.ofMillis(200);
+    /** The deadline in tests that must not meet one, however slow a loaded machine makes them. */
+    private static final Duration LONG = Duration.ofSeconds(30);
     private final Watchdog watchdog = new Watchdog(SHORT, "test-watchdog");
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "connection-test");
@@ -46,7 +49,7 @@ class ConnectionTest {
     void readFullyGathersEveryByteInOrderFromOneByteReads() throws Exception {
         byte[] input = randomBytes(1000);
         FakeChannels.Fake channel = FakeChannels.oneByte(input);
-        try (Connection conn = new Connection(channel, SHORT, watchdog)) {
+        try (Connection conn = new Connection(channel, LONG, watchdog)) {
             ByteBuffer dst = ByteBuffer.allocate(1000);
             assertThat(conn.readFully(dst)).isTrue();
             assertThat(dst.array()).isEqualTo(input);
@@ -57,7 +60,7 @@ class ConnectionTest {
     @Test
     void readFullyStopsAtTheBufferLimitSoTheRestStaysForTheNextRead() throws Exception {
         byte[] input = {0, 0, 0, 3, 'a', 'b', 'c', 0, 0};
-        try (Connection conn = new Connection(FakeChannels.oneByte(input), SHORT, watchdog)) {
+        try (Connection conn = new Connection(FakeChannels.oneByte(input), LONG, watchdog)) {
             ByteBuffer header = ByteBuffer.allocate(4);
             assertThat(conn.readFully(header)).isTrue();
             assertThat(header.getInt(0)).isEqualTo(3);
@@ -73,7 +76,7 @@ class ConnectionTest {
 
     @Test
     void endOfStreamBeforeTheFirstByteIsACleanEnd() throws Exception {
-        try (Connection conn = new Connection(FakeChannels.oneByte(new byte[0]), SHORT, watchdog)) {
+        try (Connection conn = new Connection(FakeChannels.oneByte(new byte[0]), LONG, watchdog)) {
             ByteBuffer dst = ByteBuffer.allocate(4);
             assertThat(conn.readFully(dst)).isFalse();
             assertThat(dst.position()).isZero();
@@ -82,7 +85,7 @@ class ConnectionTest {
 
     @Test
     void endOfStreamMidwayIsATruncatedFrameWithGotAndExpected() throws Exception {
-        try (Connection conn = new Connection(FakeChannels.oneByte(new byte[] {0, 0, 1}), SHORT, watchdog)) {
+        try (Connection conn = new Connection(FakeChannels.oneByte(new byte[] {0, 0, 1}), LONG, watchdog)) {
             TruncatedFrameException e = catchThrowableOfType(TruncatedFrameException.class,
                     () -> conn.readFully(ByteBuffer.allocate(4)));
             assertThat(e).isNotNull().hasMessage("connection closed after 3 of 4 bytes");
@@ -93,7 +96,7 @@ class ConnectionTest {
 
     @Test
     void truncationCountsOnlyTheBytesThisCallWasAskedFor() throws Exception {
-        try (Connection conn = new Connection(FakeChannels.oneByte(new byte[] {7}), SHORT, watchdog)) {
+        try (Connection conn = new Connection(FakeChannels.oneByte(new byte[] {7}), LONG, watchdog)) {
             ByteBuffer dst = ByteBuffer.allocate(4);
             dst.put((byte) 0);
             TruncatedFrameException e = catchThrowableOfType(TruncatedFrameException.class, () -> conn.readFully(dst));
@@ -104,7 +107,7 @@ class ConnectionTest {
 
     @Test
     void readSomeReturnsWhatCameAndMinusOneAtTheEnd() throws Exception {
-        try (Connection conn = new Connection(FakeChannels.oneByte(new byte[] {42}), SHORT, watchdog)) {
+        try (Connection conn = new Connection(FakeChannels.oneByte(new byte[] {42}), LONG, watchdog)) {
             ByteBuffer dst = ByteBuffer.allocate(8);
             assertThat(conn.readSome(dst)).isEqualTo(1);
             assertThat(dst.get(0)).isEqualTo((byte) 42);
@@ -116,7 +119,7 @@ class ConnectionTest {
     void writeFullyPushesEveryByteInOrderThroughOneByteWrites() throws Exception {
         byte[] output = randomBytes(1000);
         FakeChannels.Fake channel = FakeChannels.oneByte(new byte[0]);
-        try (Connection conn = new Connection(channel, SHORT, watchdog)) {
+        try (Connection conn = new Connection(channel, LONG, watchdog)) {
             ByteBuffer src = ByteBuffer.wrap(output);
             conn.writeFully(src);
             assertThat(src.hasRemaining()).isFalse();
@@ -128,7 +131,7 @@ class ConnectionTest {
     @Test
     void thePhaseFollowsTheConversation() throws Exception {
         byte[] input = {0, 0, 0, 1, 'x'};
-        try (Connection conn = new Connection(FakeChannels.oneByte(input), SHORT, watchdog)) {
+        try (Connection conn = new Connection(FakeChannels.oneByte(input), LONG, watchdog)) {
             assertThat(conn.phase()).isEqualTo(Phase.IDLE);
             ByteBuffer frame = ByteBuffer.allocate(5);
             assertThat(conn.readFully(frame)).isTrue();
@@ -195,12 +198,12 @@ class ConnectionTest {
     /** Each phase restarts the clock: many slow-but-timely frames in a row are all served. */
     @Test
     void aPeerThatKeepsToEachDeadlineIsServedHoweverLongItTakesInAll() throws Exception {
-        Duration timeout = Duration.ofMillis(600);
+        Duration timeout = Duration.ofMillis(800);
         try (Watchdog dog = new Watchdog(timeout, "test-watchdog-2")) {
-            byte[] input = randomBytes(20);
-            FakeChannels.Fake channel = FakeChannels.trickle(input, 50);
+            byte[] input = randomBytes(24); // 6 frames of 4 bytes at 40 ms a byte: about 1 s in all, 200 ms a phase
+            FakeChannels.Fake channel = FakeChannels.trickle(input, 40);
             try (Connection conn = new Connection(channel, timeout, dog)) {
-                for (int frame = 0; frame < 5; frame++) {
+                for (int frame = 0; frame < 6; frame++) {
                     ByteBuffer dst = ByteBuffer.allocate(4);
                     assertThat(conn.readFully(dst)).isTrue();
                     conn.writeFully(dst.flip());
@@ -239,8 +242,8 @@ class ConnectionTest {
 
     @Test
     void theWatchdogTracksOpenConnections() {
-        Connection a = new Connection(FakeChannels.oneByte(new byte[0]), SHORT, watchdog);
-        Connection b = new Connection(FakeChannels.oneByte(new byte[0]), SHORT, watchdog);
+        Connection a = new Connection(FakeChannels.oneByte(new byte[0]), LONG, watchdog);
+        Connection b = new Connection(FakeChannels.oneByte(new byte[0]), LONG, watchdog);
         assertThat(watchdog.size()).isEqualTo(2);
         a.close();
         b.close();

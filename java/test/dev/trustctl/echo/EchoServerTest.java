@@ -1,0 +1,157 @@
+package dev.trustctl.echo;
+
+import static dev.trustctl.echo.ServerFixture.assertClosedWithNothingSent;
+import static dev.trustctl.echo.ServerFixture.echo;
+import static dev.trustctl.echo.ServerFixture.frame;
+import static dev.trustctl.echo.ServerFixture.header;
+import static dev.trustctl.echo.ServerFixture.payload;
+import static dev.trustctl.echo.ServerFixture.readExactly;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The echo protocol against a real server on an ephemeral port, spoken with plain java.net.Socket. */
+@Timeout(30)
+class EchoServerTest {
+    private ServerFixture fixture;
+
+    /**
+     * A timeout far beyond every wait in these tests: a connection the server forgets to close would only be
+     * closed by its deadline, so a test that waits for a close fails instead of passing late.
+     */
+    @BeforeEach
+    void startServer() throws Exception {
+        fixture = ServerFixture.start(ServerSettings.DEFAULT_TIMEOUT, 16);
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void aFrameComesBackWhole() throws Exception {
+        Socket s = fixture.connect();
+        echo(s, "hello".getBytes(StandardCharsets.US_ASCII));
+        echo(s, "and again".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void fiftyFramesInOneWriteComeBackAsFiftyEchoesInOrder() throws Exception {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < 50; i++) {
+            all.write(frame(payload(i * 37 % 1500, i)));
+        }
+        byte[] coalesced = all.toByteArray();
+        Socket s = fixture.connect();
+        s.getOutputStream().write(coalesced);
+        assertThat(readExactly(s, coalesced.length)).isEqualTo(coalesced);
+    }
+
+    @Test
+    void aFrameSentOneByteAtATimeIsEchoedOnce() throws Exception {
+        byte[] frame = frame("one byte per write".getBytes(StandardCharsets.US_ASCII));
+        Socket s = fixture.connect();
+        OutputStream out = s.getOutputStream();
+        for (byte b : frame) {
+            out.write(b);
+            out.flush();
+        }
+        assertThat(readExactly(s, frame.length)).isEqualTo(frame);
+        echo(s, new byte[] {1, 2, 3});
+    }
+
+    @Test
+    void aZeroLengthFrameIsEchoed() throws Exception {
+        Socket s = fixture.connect();
+        s.getOutputStream().write(new byte[4]);
+        assertThat(readExactly(s, 4)).containsExactly(0, 0, 0, 0);
+        echo(s, "after empty".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void theLargestFrameIsEchoedAndTheNextSmallOneToo() throws Exception {
+        Socket s = fixture.connect();
+        echo(s, payload(65536, 3));
+        echo(s, payload(10, 4));
+    }
+
+    @Test
+    void aFirstByteOtherThanZeroMakesARawStreamEchoedAsItIs() throws Exception {
+        Socket s = fixture.connect();
+        byte[] text = "raw test\n".getBytes(StandardCharsets.US_ASCII);
+        s.getOutputStream().write(text);
+        assertThat(readExactly(s, text.length)).isEqualTo(text);
+        byte[] framedLooking = {0, 0, 0, 3, 'a', 'b', 'c', 0};
+        s.getOutputStream().write(framedLooking);
+        assertThat(readExactly(s, framedLooking.length)).as("a raw stream stays raw").isEqualTo(framedLooking);
+        s.shutdownOutput();
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+
+    @Test
+    void anOversizeHeaderClosesTheConnectionWithNothingSentBack() throws Exception {
+        for (long length : new long[] {65537, 0x00FFFFFFL}) {
+            Socket s = fixture.connect();
+            s.getOutputStream().write(header(length));
+            assertClosedWithNothingSent(s);
+        }
+        echo(fixture.connect(), "the next client is served".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void anOversizeHeaderWithPayloadBehindItIsRejectedToo() throws Exception {
+        Socket s = fixture.connect();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(header(65537));
+        bytes.write(payload(1000, 1));
+        s.getOutputStream().write(bytes.toByteArray());
+        assertClosedWithNothingSent(s);
+        echo(fixture.connect(), "still serving".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void afterAHalfCloseEveryOwedEchoArrivesThenACleanEnd() throws Exception {
+        Socket s = fixture.connect();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        for (int i = 0; i < 3; i++) {
+            sent.write(frame(payload(100 + i, i)));
+        }
+        s.getOutputStream().write(sent.toByteArray());
+        s.shutdownOutput();
+        assertThat(readExactly(s, sent.size())).isEqualTo(sent.toByteArray());
+        assertThat(s.getInputStream().read()).as("end of stream (FIN), not a reset").isEqualTo(-1);
+    }
+
+    @Test
+    void clientsAreServedConcurrently() throws Exception {
+        Socket idle = fixture.connect();
+        Socket midFrame = fixture.connect();
+        midFrame.getOutputStream().write(new byte[] {0, 0});
+        Socket busy = fixture.connect();
+        for (int i = 0; i < 20; i++) {
+            echo(busy, payload(i, i));
+        }
+        midFrame.getOutputStream().write(new byte[] {0, 1, 'x'});
+        assertThat(readExactly(midFrame, 5)).containsExactly(0, 0, 0, 1, 'x');
+        echo(idle, new byte[] {9});
+    }
+
+    @Test
+    void stopClosesIdleClientsAndServeReturns() throws Exception {
+        Socket s = fixture.connect();
+        echo(s, new byte[] {1});
+        ServerFixture.waitUntil("the client is counted", Duration.ofSeconds(5),
+                () -> fixture.server.activeClients() == 1);
+        fixture.server.stop();
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.trustctl.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * An {@link EchoServer} run in-process on 127.0.0.1 and an ephemeral port, plus the client-side helpers the
+ * integration tests share. {@link #close()} closes every socket the test opened, then stops the server and
+ * waits for {@code serve()} to return.
+ */
+final class ServerFixture implements AutoCloseable {
+    /** How long any single client read may block before the test fails instead of hanging. */
+    static final int READ_BOUND_MILLIS = 10_000;
+
+    final EchoServer server;
+    private final Thread serving;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    private ServerFixture(EchoServer server) {
+        this.server = server;
+        this.serving = new Thread(server::serve, "echo-server-under-test");
+        serving.setDaemon(true);
+        serving.start();
+    }
+
+    static ServerFixture start(Duration timeout, int maxClients) throws IOException {
+        return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients)));
+    }
+
+    InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", server.port());
+    }
+
+    /** A blocking client socket whose reads fail after {@link #READ_BOUND_MILLIS} rather than hang the run. */
+    Socket connect() throws IOException {
+        Socket s = new Socket();
+        opened.add(s);
+        s.setTcpNoDelay(true);
+        s.connect(address(), READ_BOUND_MILLIS);
+        s.setSoTimeout(READ_BOUND_MILLIS);
+        return s;
+    }
+
+    /** Registers something else to close before the server stops (a channel, an executor's socket...). */
+    <T extends AutoCloseable> T track(T closeable) {
+        opened.add(closeable);
+        return closeable;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // already reset or closed: what matters is that it is released
+            }
+        }
+        server.stop();
+        try {
+            serving.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(serving.isAlive()).as("serve() returned after stop()").isFalse();
+    }
+
+    // ---- client-side helpers ----
+
+    static byte[] frame(byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload);
+        return b.array();
+    }
+
+    static byte[] header(long length) {
+        return ByteBuffer.allocate(4).putInt((int) length).array();
+    }
+
+    static byte[] payload(int size, int seed) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) (i * 31 + seed * 7 + (i >> 8));
+        }
+        return bytes;
+    }
+
+    static byte[] readExactly(Socket s, int n) throws IOException {
+        byte[] got = s.getInputStream().readNBytes(n);
+        assertThat(got.length).as("bytes before end of stream").isEqualTo(n);
+        return got;
+    }
+
+    /** Sends one frame and checks that exactly the same frame comes back. */
+    static void echo(Socket s, byte[] payload) throws IOException {
+        byte[] frame = frame(payload);
+        s.getOutputStream().write(frame);
+        assertThat(readExactly(s, frame.length)).isEqualTo(frame);
+    }
+
+    /**
+     * The server closed this connection without sending a byte: the read sees end of stream (FIN), or a reset
+     * when the server closed with our bytes still unread. A read that blocks past the bound fails the test.
+     */
+    static void assertClosedWithNothingSent(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        try {
+            int b = in.read();
+            assertThat(b).as("the server sent a byte instead of closing").isEqualTo(-1);
+        } catch (SocketException e) {
+            assertThat(e.getMessage()).as(e.toString()).containsIgnoringCase("connection reset");
+        }
+    }
+
+    /** Waits for a condition, checking every 10 ms, and fails naming it if it does not hold within the bound. */
+    static void waitUntil(String what, Duration bound, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("gave up after " + bound.toMillis() + " ms waiting for: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** How many file descriptors this process has open now. */
+    static int openFds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc/self/fd", e);
+        }
+    }
+}
