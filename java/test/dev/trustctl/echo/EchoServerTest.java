@@ -8,9 +8,11 @@ import static dev.trustctl.echo.ServerFixture.payload;
 import static dev.trustctl.echo.ServerFixture.readExactly;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustctl.wire.Watchdog;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -143,6 +145,20 @@ class EchoServerTest {
         midFrame.getOutputStream().write(new byte[] {0, 1, 'x'});
         assertThat(readExactly(midFrame, 5)).containsExactly(0, 0, 0, 1, 'x');
         echo(idle, new byte[] {9});
+    }
+
+    @Test
+    void theProjectsOwnClientGetsEveryEchoBack() throws Exception {
+        try (Watchdog watchdog = new Watchdog(Duration.ofSeconds(5), "client-watchdog");
+             EchoClient client = EchoClient.connect("127.0.0.1", fixture.server.port(), Duration.ofSeconds(5),
+                     watchdog)) {
+            assertThat(client.echo("framed".getBytes(StandardCharsets.UTF_8))).asString(StandardCharsets.UTF_8)
+                    .isEqualTo("framed");
+            assertThat(client.echo(new byte[0])).isEmpty();
+            assertThat(client.echo(payload(65536, 9))).isEqualTo(payload(65536, 9));
+            ByteBuffer frame = ByteBuffer.wrap(frame(payload(100, 1)));
+            assertThat(client.roundTrip(frame, ByteBuffer.allocate(4 + 65536))).isTrue();
+        }
     }
 
     @Test

@@ -1,0 +1,105 @@
+package dev.trustctl.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustctl.testing.StrictJson;
+import dev.trustctl.wire.DeadlineExceededException;
+import dev.trustctl.wire.FrameTooLargeException;
+import dev.trustctl.wire.Phase;
+import dev.trustctl.wire.TruncatedFrameException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** The load report's arithmetic (nearest-rank percentiles, pass/fail) and its JSON form. */
+class LoadReportTest {
+    private static final LoadSettings SETTINGS = new LoadSettings("127.0.0.1", 9900, 10, 10, 1, 32, false,
+            Duration.ofSeconds(60), Duration.ofSeconds(5));
+
+    @Test
+    void percentilesAreNearestRank() {
+        long[] sorted = LongStream.rangeClosed(1, 100).toArray();
+        assertThat(Latencies.percentile(sorted, 50)).isEqualTo(50);
+        assertThat(Latencies.percentile(sorted, 90)).isEqualTo(90);
+        assertThat(Latencies.percentile(sorted, 99)).isEqualTo(99);
+        assertThat(Latencies.percentile(sorted, 99.5)).isEqualTo(100);
+        assertThat(Latencies.percentile(sorted, 100)).isEqualTo(100);
+        assertThat(Latencies.percentile(sorted, 0)).isEqualTo(1);
+        assertThat(Latencies.percentile(new long[] {7}, 99)).isEqualTo(7);
+        assertThat(Latencies.percentile(new long[0], 50)).isZero();
+    }
+
+    @Test
+    void samplesFromEveryThreadAreMergedAndSorted() {
+        Latencies a = new Latencies();
+        Latencies b = new Latencies();
+        for (int i = 3000; i > 0; i--) {
+            (i % 2 == 0 ? a : b).add(i);
+        }
+        long[] all = Latencies.sortedUnion(List.of(a, b));
+        assertThat(all).hasSize(3000).isSorted();
+        assertThat(all[0]).isEqualTo(1);
+        assertThat(all[2999]).isEqualTo(3000);
+    }
+
+    @Test
+    void failuresAreCountedByKind() {
+        assertThat(Failure.of(new SocketException("Connection reset"))).isEqualTo(Failure.RESET);
+        assertThat(Failure.of(new IOException("Broken pipe"))).isEqualTo(Failure.RESET);
+        assertThat(Failure.of(new DeadlineExceededException(Phase.IDLE, 5))).isEqualTo(Failure.TIMEOUT);
+        assertThat(Failure.of(new TruncatedFrameException(1, 4))).isEqualTo(Failure.CLOSED);
+        assertThat(Failure.of(new java.io.EOFException())).isEqualTo(Failure.CLOSED);
+        assertThat(Failure.of(new FrameTooLargeException(70000, 65536))).isEqualTo(Failure.MISMATCH);
+        assertThat(Failure.of(new ClosedChannelException())).isEqualTo(Failure.OTHER);
+        assertThat(Failure.TIMEOUT.label()).isEqualTo("timeout");
+    }
+
+    @Test
+    void aRunPassesOnlyWithEveryRoundTripAndNoFailure() {
+        assertThat(report(100, Map.of()).passed()).isTrue();
+        assertThat(report(99, Map.of()).passed()).isFalse();
+        assertThat(report(100, Map.of(Failure.RESET, 1L)).passed()).isFalse();
+        assertThat(report(99, Map.of(Failure.RESET, 1L, Failure.TIMEOUT, 2L)).failed()).isEqualTo(3);
+    }
+
+    @Test
+    void theJsonFormIsOneFlatObjectWithEveryFailureKind() {
+        String json = report(98, Map.of(Failure.RESET, 2L)).json();
+        assertThat(json).doesNotContain("\n");
+        Map<String, Object> fields = StrictJson.object(json);
+        assertThat(fields).containsEntry("hold", false)
+                .containsKeys("failed_connect", "failed_reset", "failed_timeout", "failed_closed", "failed_mismatch",
+                        "failed_deadline", "failed_other", "elapsed_s", "rt_per_s", "p50_us", "p99_us", "max_us");
+        assertThat(fields.get("expected")).isEqualTo(new BigDecimal("100"));
+        assertThat(fields.get("ok")).isEqualTo(new BigDecimal("98"));
+        assertThat(fields.get("failed_reset")).isEqualTo(new BigDecimal("2"));
+        assertThat(fields.get("failed")).isEqualTo(new BigDecimal("2"));
+        assertThat(fields.values()).noneMatch(v -> v instanceof Map || v instanceof List);
+    }
+
+    @Test
+    void anEmptyRunStillGivesValidJsonAndText() {
+        LoadReport empty = new LoadReport(SETTINGS, 0, Map.of(), 0, 0, 0, new long[0]);
+        assertThat(StrictJson.object(empty.json())).containsKey("p99_us");
+        assertThat(empty.text()).contains("round trips: 0/100 ok, 0 failed");
+    }
+
+    @Test
+    void theTextSummaryHasThePasteableSecondLine() {
+        String text = report(100, Map.of()).text();
+        assertThat(text.lines().toList().get(1))
+                .isEqualTo("round trips: 100/100 ok, 0 failed (connect 0, reset 0, timeout 0, closed 0, mismatch 0,"
+                        + " deadline 0, other 0)");
+    }
+
+    private static LoadReport report(long ok, Map<Failure, Long> failures) {
+        long[] nanos = LongStream.rangeClosed(1, ok).map(i -> i * 1000).toArray();
+        return new LoadReport(SETTINGS, ok, failures, 0.5, 10, 0.1, nanos);
+    }
+}
