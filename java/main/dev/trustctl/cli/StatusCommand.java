@@ -38,16 +38,7 @@ final class StatusCommand implements Command {
         status.put("log_file", home.logFile().toString());
         status.put("version", VersionCommand.VERSION);
         if (line.has("json")) {
-            StringBuilder out = new StringBuilder("{");
-            status.forEach((k, v) -> {
-                if (out.length() > 1) {
-                    out.append(',');
-                }
-                Json.appendString(out, k);
-                out.append(':');
-                Json.appendValue(out, v);
-            });
-            term.out().println(out.append('}'));
+            term.out().println(Json.object(status));
         } else {
             status.forEach((k, v) -> term.out().printf("%-12s %s%n", k + ":", v));
         }

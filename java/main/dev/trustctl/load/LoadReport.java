@@ -74,16 +74,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         fields.put("p90_us", round(latencyMicros(90), 1));
         fields.put("p99_us", round(latencyMicros(99), 1));
         fields.put("max_us", round(latencyMicros(100), 1));
-        StringBuilder out = new StringBuilder("{");
-        fields.forEach((k, v) -> {
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            Json.appendString(out, k);
-            out.append(':');
-            Json.appendValue(out, v);
-        });
-        return out.append('}').toString();
+        return Json.object(fields);
     }
 
     private static double round(double value, int digits) {

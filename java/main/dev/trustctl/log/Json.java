@@ -34,6 +34,20 @@ public final class Json {
         out.append('"');
     }
 
+    /** One flat JSON object of these fields, in their order. */
+    public static String object(java.util.Map<String, ?> fields) {
+        StringBuilder out = new StringBuilder("{");
+        fields.forEach((key, value) -> {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            appendString(out, key);
+            out.append(':');
+            appendValue(out, value);
+        });
+        return out.append('}').toString();
+    }
+
     /** Appends any value: numbers and booleans bare, null as null, everything else as a string. */
     public static void appendValue(StringBuilder out, Object value) {
         if (value == null) {
