@@ -177,7 +177,7 @@ public final class EchoServer {
 
     private void drain() {
         closeQuietly(listener);
-        int idleClosed = watchdog.closeIdle();
+        int idleClosed = watchdog.closeIdleSoon(ServerSettings.STOP_LINGER);
         boolean clean;
         try {
             clean = slots.tryAcquire(settings.maxClients(), ServerSettings.STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);

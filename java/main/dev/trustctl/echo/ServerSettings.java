@@ -14,6 +14,11 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
     public static final int MAX_MAX_CLIENTS = 10_000;
     /** How long frames in flight get to finish after a stop signal. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    /**
+     * At a stop, how long a connection between messages may still start one: a frame already on its way
+     * when the signal came is served rather than cut.
+     */
+    public static final Duration STOP_LINGER = Duration.ofMillis(100);
     /** The accept queue: deep enough for a thousand clients connecting at once. */
     public static final int BACKLOG = 4096;
 }

@@ -22,6 +22,7 @@ public final class Connection implements Closeable {
     private long deadline;            // System.nanoTime() by which the phase must end; guarded by this
     private volatile Phase expiredIn; // set once, by the watchdog
     private volatile boolean closedLocally;
+    private boolean closing;          // the owner is shutting down: an idle wait ends soon; guarded by this
 
     public Connection(ByteChannel channel, Duration timeout, Watchdog watchdog) {
         this.channel = channel;
@@ -93,20 +94,29 @@ public final class Connection implements Closeable {
             if (expiredIn != null || closedLocally || now - deadline < 0) {
                 return;
             }
-            expiredIn = phase;
+            if (closing && phase == Phase.IDLE) {
+                closedLocally = true;
+            } else {
+                expiredIn = phase;
+            }
         }
         closeQuietly();
     }
 
-    /** Closes the connection now if it is between messages; a message in flight is left to finish. */
-    public boolean closeIfIdle() {
-        synchronized (this) {
-            if (phase != Phase.IDLE || closedLocally) {
-                return false;
-            }
-            closedLocally = true;
+    /**
+     * For a stopping server: if the connection is between messages, its idle wait now ends within
+     * {@code linger}, and ending it is a local close, not a timeout. A message that starts arriving before
+     * then gets its full deadline and is served. Returns whether it was idle.
+     */
+    public synchronized boolean closeSoonIfIdle(Duration linger) {
+        closing = true;
+        if (phase != Phase.IDLE || closedLocally) {
+            return false;
         }
-        closeQuietly();
+        long soon = System.nanoTime() + linger.toNanos();
+        if (soon - deadline < 0) {
+            deadline = soon;
+        }
         return true;
     }
 

@@ -34,15 +34,15 @@ public final class Watchdog implements AutoCloseable {
         return watched.size();
     }
 
-    /** Closes every watched connection that is between messages; returns how many. */
-    public int closeIdle() {
-        int closed = 0;
+    /** Ends the idle wait of every watched connection within {@code linger}; returns how many were idle. */
+    public int closeIdleSoon(Duration linger) {
+        int idle = 0;
         for (Connection c : watched) {
-            if (c.closeIfIdle()) {
-                closed++;
+            if (c.closeSoonIfIdle(linger)) {
+                idle++;
             }
         }
-        return closed;
+        return idle;
     }
 
     /** Closes every watched connection, whatever it is doing. */
