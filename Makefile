@@ -46,10 +46,13 @@ lib/.verified: tools/pom.xml tools/jars.sha256 $(wildcard lib/*.jar)
 
 compile: build/main.stamp ## compile the main sources
 
+# Each tree compiles into a fresh folder that replaces the old one only when javac succeeded, so a test run
+# reading build/classes never sees a half-emptied folder.
 build/main.stamp: lib/.verified $(MAIN_SRC) $(MAIN_RES)
-	@rm -rf build/classes/main && mkdir -p build/classes/main
-	$(JAVAC) $(JAVAC_FLAGS) -cp $(MAIN_CLASSPATH) -d build/classes/main $(MAIN_SRC)
-	@cp -r java/resources/. build/classes/main/
+	@rm -rf build/classes/main.new && mkdir -p build/classes/main.new
+	$(JAVAC) $(JAVAC_FLAGS) -cp $(MAIN_CLASSPATH) -d build/classes/main.new $(MAIN_SRC)
+	@cp -r java/resources/. build/classes/main.new/
+	@rm -rf build/classes/main && mv build/classes/main.new build/classes/main
 	@touch $@
 
 # A jar, not a class folder: the AppCDS archive can only hold classes that come from jars.
@@ -63,8 +66,9 @@ build/cds.stamp: build/trustctl.jar tools/train-cds
 	@touch $@
 
 build/test.stamp: build/trustctl.jar $(TEST_SRC)
-	@rm -rf build/classes/test && mkdir -p build/classes/test
-	$(JAVAC) $(JAVAC_FLAGS) -cp $(TEST_CLASSPATH) -d build/classes/test $(TEST_SRC)
+	@rm -rf build/classes/test.new && mkdir -p build/classes/test.new
+	$(JAVAC) $(JAVAC_FLAGS) -cp $(TEST_CLASSPATH) -d build/classes/test.new $(TEST_SRC)
+	@rm -rf build/classes/test && mv build/classes/test.new build/classes/test
 	@touch $@
 
 prereqs: ## check (and as root install) nc, ss and jq
