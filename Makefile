@@ -58,7 +58,8 @@ build/main.stamp: lib/.verified $(MAIN_SRC) $(MAIN_RES)
 # A jar, not a class folder: the AppCDS archive can only hold classes that come from jars.
 build/trustctl.jar: build/main.stamp
 	@printf 'Class-Path: %s\n' "$(subst lib/,../lib/,$(MAIN_JARS))" > build/manifest.txt
-	$(JAR) --create --file $@ --manifest build/manifest.txt -C build/classes/main .
+	$(JAR) --create --file $@.new --manifest build/manifest.txt -C build/classes/main .
+	@mv $@.new $@ # a running JVM keeps reading the old jar rather than one rewritten under it
 
 # One archive per JDK: the launchers use it only when it was made by the java they run.
 build/cds.stamp: build/trustctl.jar tools/train-cds
