@@ -161,6 +161,24 @@ class EchoServerTest {
         }
     }
 
+    /** A stop lets a frame that has started arriving finish and be echoed, then closes that connection. */
+    @Test
+    void aFrameInFlightAtStopIsStillEchoed() throws Exception {
+        Socket idle = fixture.connect();
+        Socket busy = fixture.connect();
+        echo(idle, new byte[] {1});
+        byte[] frame = frame(payload(1000, 5));
+        busy.getOutputStream().write(frame, 0, 500);
+        // The frame is in flight only once the server has read its start: until then it sits in the kernel.
+        ServerFixture.waitUntil("the server has read the start of the frame", Duration.ofSeconds(5),
+                () -> fixture.unreadByServer(busy.getLocalPort()) == 0);
+        fixture.server.stop();
+        assertThat(idle.getInputStream().read()).as("an idle client is closed at stop").isEqualTo(-1);
+        busy.getOutputStream().write(frame, 500, frame.length - 500);
+        assertThat(readExactly(busy, frame.length)).isEqualTo(frame);
+        assertThat(busy.getInputStream().read()).isEqualTo(-1);
+    }
+
     @Test
     void stopClosesIdleClientsAndServeReturns() throws Exception {
         Socket s = fixture.connect();

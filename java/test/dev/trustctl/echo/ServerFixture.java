@@ -136,6 +136,25 @@ final class ServerFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes the kernel holds for the server's end of the connection from {@code clientPort} that the server has
+     * not read yet (rx_queue in /proc/net/tcp); -1 while no such socket is listed.
+     */
+    long unreadByServer(int clientPort) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 4 && f[1].endsWith(String.format(":%04X", server.port()))
+                        && f[2].endsWith(String.format(":%04X", clientPort))) {
+                    return Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/net/tcp", e);
+        }
+    }
+
     /** How many file descriptors this process has open now. */
     static int openFds() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
