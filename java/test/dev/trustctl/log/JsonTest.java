@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trustctl.testing.StrictJson;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,6 +81,25 @@ class JsonTest {
         assertThat(value(Float.NEGATIVE_INFINITY)).isEqualTo("\"-Infinity\"");
         assertThat(value(Path.of("/a/\"b\""))).isEqualTo("\"/a/\\\"b\\\"\"");
         assertThat(value(new BigDecimal("1.10"))).isEqualTo("\"1.10\"");
+    }
+
+    @Test
+    void anObjectKeepsTheFieldOrderAndEscapesKeysAndValues() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("b", 1);
+        fields.put("a\"key", "line\nbreak");
+        fields.put("ok", true);
+        fields.put("none", null);
+        String json = Json.object(fields);
+        assertThat(json).isEqualTo("{\"b\":1,\"a\\\"key\":\"line\\nbreak\",\"ok\":true,\"none\":null}");
+        Map<String, Object> parsed = StrictJson.object(json);
+        assertThat(parsed.keySet()).containsExactly("b", "a\"key", "ok", "none");
+        assertThat(parsed).containsEntry("a\"key", "line\nbreak").containsEntry("none", null);
+    }
+
+    @Test
+    void anEmptyObjectIsTwoBraces() {
+        assertThat(Json.object(Map.of())).isEqualTo("{}");
     }
 
     @Test
