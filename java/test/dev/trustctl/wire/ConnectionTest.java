@@ -227,6 +227,23 @@ class ConnectionTest {
         conn.close();
     }
 
+    /** A frame that starts arriving within the stop's linger gets its full deadline and is read whole. */
+    @Test
+    void aFrameStartingWithinTheStopLingerIsServed() throws Exception {
+        byte[] input = {0, 0, 0, 0};
+        FakeChannels.Fake channel = FakeChannels.trickle(input, 40);
+        try (Connection conn = new Connection(channel, LONG, watchdog)) {
+            assertThat(conn.closeSoonIfIdle(Duration.ofSeconds(5))).isTrue();
+            ByteBuffer dst = ByteBuffer.allocate(4);
+            assertThat(conn.readFully(dst)).isTrue();
+            assertThat(conn.phase()).isEqualTo(Phase.FRAME);
+            conn.expireIfDue(System.nanoTime() + Duration.ofSeconds(6).toNanos()); // past the linger, not the timeout
+            assertThat(channel.isOpen()).isTrue();
+            conn.writeFully(dst.flip());
+            assertThat(channel.written()).isEqualTo(input);
+        }
+    }
+
     @Test
     void aConnectionMidFrameIsNotClosedAsIdle() throws Exception {
         FakeChannels.Fake channel = FakeChannels.stallAfter(new byte[] {0});
