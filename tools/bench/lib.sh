@@ -153,15 +153,30 @@ bench_machine() {
 
 # Which trustctl was measured: the commit, whether java/main differs from it, and the jar's build time.
 bench_build_id() {
+  local jar=${BENCH_BIN:-$BENCH_ROOT}/build/trustctl.jar
   local head dirty=""
   head=$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
   [[ -z $(git -C "$BENCH_ROOT" status --porcelain -- java/main 2>/dev/null) ]] || dirty=" + uncommitted java/main changes"
   printf '%s%s, build/trustctl.jar of %s' "$head" "$dirty" \
-    "$(date -u -r "$BENCH_ROOT/build/trustctl.jar" '+%Y-%m-%d %H:%M:%S UTC' 2>/dev/null || echo '?')"
+    "$(date -u -r "$jar" '+%Y-%m-%d %H:%M:%S UTC' 2>/dev/null || echo '?')"
 }
 
 # A warning line when other work loads the machine (1-minute load average above half the cores): absolute
 # numbers then move a lot; ratios from interleaved runs hold up better.
 bench_busy_note() {
   awk -v cores="$(nproc)" '{ if ($1 > cores / 2) printf "- WARNING: the machine was busy (load average %s with %d cores): rerun when it is idle before trusting absolute numbers\n", $1, cores }' /proc/loadavg
+}
+
+# A private copy of the launchers and build/trustctl.jar, so that a `make` run in the same checkout while we
+# measure (another shell, a teammate) cannot swap the code under test or break a launch half-way. lib/ is
+# linked, not copied (pinned and verified). The copy has no AppCDS archive (it is keyed to the jar's path):
+# that only slows the load tester's JVM start, which its own figures do not include. Sets BENCH_BIN.
+bench_snapshot() {
+  BENCH_BIN=$(bench_tmpdir)/trustctl
+  mkdir -p "$BENCH_BIN/tools" "$BENCH_BIN/build"
+  cp -p "$BENCH_ROOT/trustctl" "$BENCH_ROOT/echo-client" "$BENCH_ROOT/echo-load-test" "$BENCH_BIN/"
+  cp -p "$BENCH_ROOT/tools/launch" "$BENCH_BIN/tools/"
+  cp -p "$BENCH_ROOT/build/trustctl.jar" "$BENCH_BIN/build/"
+  ln -s "$BENCH_ROOT/lib" "$BENCH_BIN/lib"
+  "$BENCH_BIN/trustctl" --version >/dev/null 2>&1 || bench_die "the copied build does not run: run 'make' first"
 }
