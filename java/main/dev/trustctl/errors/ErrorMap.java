@@ -53,6 +53,7 @@ public final class ErrorMap {
             new Rule(e -> e instanceof EOFException, PEER_CLOSED),
             new Rule(e -> e instanceof ClosedChannelException, CLOSED),
             new Rule(e -> e instanceof UnknownHostException, UNKNOWN_HOST),
+            new Rule(says("connection timed out"), TIMED_OUT),
             new Rule(says("connection reset"), RESET),
             new Rule(says("broken pipe"), BROKEN_PIPE),
             new Rule(says("too many open files in system"), NO_SYSTEM_FDS),
