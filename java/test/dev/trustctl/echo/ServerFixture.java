@@ -138,7 +138,8 @@ final class ServerFixture implements AutoCloseable {
 
     /**
      * Bytes the kernel holds for the server's end of the connection from {@code clientPort} that the server has
-     * not read yet (rx_queue in /proc/net/tcp); -1 while no such socket is listed.
+     * not read yet (rx_queue in /proc/net/tcp); -1 while no such socket is listed. The server binds 127.0.0.1
+     * with an IPv4 socket, so its accepted sockets are in /proc/net/tcp, not tcp6.
      */
     long unreadByServer(int clientPort) {
         try {
