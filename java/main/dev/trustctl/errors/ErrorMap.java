@@ -42,6 +42,7 @@ public final class ErrorMap {
     public static final Row REFUSED = new Row("ECONNREFUSED", "connect_failed", Action.EXIT, "refused");
     public static final Row UNKNOWN_HOST = new Row("EAI_NONAME", "connect_failed", Action.EXIT, "unknown_host");
     public static final Row UNREACHABLE = new Row("ENETUNREACH", "connect_failed", Action.EXIT, "unreachable");
+    public static final Row NO_ROUTE = new Row("EHOSTUNREACH", "connect_failed", Action.EXIT, "unreachable");
     public static final Row CLOSED = new Row("EBADF", "conn_closed_locally", Action.CLOSE_CONNECTION, "closed");
     public static final Row OTHER = new Row("EIO", "conn_error", Action.CLOSE_CONNECTION, "error");
 
@@ -64,6 +65,7 @@ public final class ErrorMap {
             new Rule(says("cannot assign requested address"), NOT_AVAILABLE),
             new Rule(e -> e instanceof BindException, ADDRESS_IN_USE),
             new Rule(says("connection refused"), REFUSED),
+            new Rule(says("no route to host"), NO_ROUTE),
             new Rule(says("unreachable"), UNREACHABLE),
             new Rule(e -> e instanceof ConnectException, REFUSED));
 

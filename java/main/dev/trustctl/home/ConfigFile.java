@@ -59,6 +59,8 @@ public final class ConfigFile {
     public static void write(Path file, Map<String, String> entries) throws HomeException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
+            // A leftover of a writer that crashed with this same pid (pid 1 in a container, say) is stale.
+            Files.deleteIfExists(tmp);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  Writer out = java.nio.channels.Channels.newWriter(channel, StandardCharsets.UTF_8)) {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));

@@ -73,6 +73,8 @@ class ErrorMapTest {
                 row(new ConnectException(), "ECONNREFUSED", "connect_failed", Action.EXIT, "refused"),
                 row(new SocketException("Network is unreachable"), "ENETUNREACH", "connect_failed", Action.EXIT,
                         "unreachable"),
+                row(new java.net.NoRouteToHostException("No route to host"), "EHOSTUNREACH", "connect_failed",
+                        Action.EXIT, "unreachable"),
                 // The kernel's ETIMEDOUT (SYNs unanswered past a long --timeout; retransmissions or keepalive
                 // giving up on a vanished peer): the JDK raises ConnectException or a plain IOException.
                 row(new ConnectException("Connection timed out"), "ETIMEDOUT", "conn_timeout", CLOSE, "timeout"),
