@@ -101,7 +101,7 @@ public final class TrustCtl {
             }
         } catch (IOException e) {
             if (needsHome) {
-                throw new HomeException("cannot write the log in " + home.logDir() + ": " + e.getMessage());
+                throw new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e));
             }
         }
     }

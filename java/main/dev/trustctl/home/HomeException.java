@@ -1,6 +1,8 @@
 package dev.trustctl.home;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 
 /** TRUST_HOME or a file in it cannot be used; the message is one line meant for the user. */
 public final class HomeException extends IOException {
@@ -8,5 +10,16 @@ public final class HomeException extends IOException {
 
     public HomeException(String message) {
         super(message);
+    }
+
+    /** Why an I/O call failed, without the path a {@link FileSystemException} repeats in its message. */
+    public static String reason(IOException e) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

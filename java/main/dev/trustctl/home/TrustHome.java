@@ -3,7 +3,6 @@ package dev.trustctl.home;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -64,11 +63,8 @@ public final class TrustHome {
             throw new HomeException("TRUST_HOME is not a directory: " + dir);
         } catch (AccessDeniedException e) {
             throw new HomeException("cannot create TRUST_HOME " + dir + ": permission denied");
-        } catch (FileSystemException e) {
-            throw new HomeException("cannot create TRUST_HOME " + dir + ": "
-                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
         } catch (IOException e) {
-            throw new HomeException("cannot create TRUST_HOME " + dir + ": " + e.getMessage());
+            throw new HomeException("cannot create TRUST_HOME " + dir + ": " + HomeException.reason(e));
         }
         if (!Files.isWritable(dir)) {
             throw new HomeException("TRUST_HOME is not writable: " + dir);

@@ -1,0 +1,109 @@
+package dev.trustctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Bad input on every surface gets one clear line and a documented exit code, never a stack trace: corrupt
+ * config files (from fixtures/config), a TRUST_HOME that cannot be written, a client with nobody listening,
+ * load-test flags that make no sense.
+ */
+class BadInputTest {
+    @TempDir
+    Path home;
+
+    private record Result(int code, String out, String err) {
+        void isOneLineError(int expectedCode, String expectedLine) {
+            assertThat(err).as("stderr").isEqualTo("Error: " + expectedLine + "\n");
+            assertThat(code).as(err).isEqualTo(expectedCode);
+        }
+    }
+
+    private Result run(Path trustHome, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new TrustCtl(new Terminal(o, e, Map.of("TRUST_HOME", trustHome.toString()))).run(args);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path withConfig(String fixture) throws IOException {
+        Files.copy(Path.of("fixtures/config", fixture), home.resolve("config"));
+        return home;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "missing-equals.config | ' line 3: expected KEY=VALUE'",
+        "unknown-key.config    | : unknown key 'server.colour'",
+        "bad-port.config       | : server.port must be an integer from 1 to 65535, got '99999'"})
+    void aCorruptConfigIsAFailureNamingWhatIsWrong(String fixture, String problem) throws IOException {
+        Path config = withConfig(fixture).resolve("config");
+        run(home, "config", "list").isOneLineError(ExitCode.FAILURE, "config " + config + problem);
+        run(home, "echo-server", "--port", "1").isOneLineError(ExitCode.FAILURE, "config " + config + problem);
+    }
+
+    @Test
+    void aConfigThatIsNotTextIsAFailure() throws IOException {
+        Files.write(home.resolve("config"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, '\n'});
+        run(home, "config", "get", "server.port")
+                .isOneLineError(ExitCode.FAILURE, "config " + home.resolve("config") + " is not valid UTF-8 text");
+    }
+
+    @Test
+    void aTrustHomeThatCannotBeWrittenIsAFailure() {
+        // Root ignores permission bits, so use a directory no one may create files in: sysfs refuses even root.
+        Path readOnly = Path.of("/sys/kernel");
+        run(readOnly, "init").isOneLineError(ExitCode.FAILURE,
+                "cannot write the log in /sys/kernel/logs: Operation not permitted");
+    }
+
+    @Test
+    void echoClientWithNobodyListeningExits3() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        run(home, "echo-client", "127.0.0.1", String.valueOf(port), "hi").isOneLineError(ExitCode.CONNECT_FAILED,
+                "cannot connect to 127.0.0.1:" + port + ": ECONNREFUSED (Connection refused)");
+    }
+
+    @Test
+    void echoClientWithAnUnknownHostExits3() {
+        Result r = run(home, "echo-client", "no-such-host.invalid", "9900", "hi");
+        assertThat(r.code()).isEqualTo(ExitCode.CONNECT_FAILED);
+        assertThat(r.err()).startsWith("Error: cannot connect to no-such-host.invalid:9900: EAI_NONAME").endsWith(")\n")
+                .hasLineCount(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--port 9900 --clients 0          | --clients must be an integer from 1 to 1000000, got '0'",
+        "--port 9900 --messages lots      | --messages must be an integer from 1 to 100000000, got 'lots'",
+        "--port 9900 --payload-size 65537 | --payload-size must be an integer from 0 to 65536, got '65537'",
+        "--port 9900 --deadline never     | --deadline must be a number of seconds above 0 and at most 86400, got 'never'",
+        "--port 9900 --concurrency -2     | --concurrency must be an integer from 1 to 10000, got '-2'",
+        "--clients 5                      | missing option: --port",
+        "--port 9900 extra                | unexpected argument: extra",
+        "--port 9900 --fast               | unknown option: --fast"})
+    void loadTestNonsenseFlagsAreUsageErrors(String args, String message) {
+        Result r = run(home, ("echo-load-test " + args).split(" "));
+        assertThat(r.err()).isEqualTo("Error: " + message + "\ntry 'trustctl echo-load-test --help'\n");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    }
+}
