@@ -109,7 +109,8 @@ proof: all prereqs ## run practice and make test, then regenerate PROOF.md from 
 	@tools/proof
 
 shellcheck: ## lint the bash harness and scripts
-	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tests/run tests/*.sh tests/*/*.sh
+	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tools/practice \
+	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tests/run tests/*.sh tests/*/*.sh .ci/run
 
 clean: ## remove build output (lib/ stays)
 	rm -rf build
