@@ -153,10 +153,10 @@ bench_machine() {
 
 # Which trustctl was measured: the commit, whether java/main differs from it, and the jar's build time.
 bench_build_id() {
-  local jar=${BENCH_BIN:-$BENCH_ROOT}/build/trustctl.jar
+  local jar=${BENCH_BIN:-$BENCH_ROOT}/build/trustctl.jar src=${BENCH_TRUSTCTL_ROOT:-$BENCH_ROOT}
   local head dirty=""
-  head=$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  [[ -z $(git -C "$BENCH_ROOT" status --porcelain -- java/main 2>/dev/null) ]] || dirty=" + uncommitted java/main changes"
+  head=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo "$src (not a git checkout)")
+  [[ -z $(git -C "$src" status --porcelain -- java/main 2>/dev/null) ]] || dirty=" + uncommitted java/main changes"
   printf '%s%s, build/trustctl.jar of %s' "$head" "$dirty" \
     "$(date -u -r "$jar" '+%Y-%m-%d %H:%M:%S UTC' 2>/dev/null || echo '?')"
 }
@@ -171,12 +171,14 @@ bench_busy_note() {
 # measure (another shell, a teammate) cannot swap the code under test or break a launch half-way. lib/ is
 # linked, not copied (pinned and verified). The copy has no AppCDS archive (it is keyed to the jar's path):
 # that only slows the load tester's JVM start, which its own figures do not include. Sets BENCH_BIN.
+# BENCH_TRUSTCTL_ROOT names another built checkout to measure instead (an experiment, a branch); default: this one.
 bench_snapshot() {
+  local src=${BENCH_TRUSTCTL_ROOT:-$BENCH_ROOT}
   BENCH_BIN=$(bench_tmpdir)/trustctl
   mkdir -p "$BENCH_BIN/tools" "$BENCH_BIN/build"
-  cp -p "$BENCH_ROOT/trustctl" "$BENCH_ROOT/echo-client" "$BENCH_ROOT/echo-load-test" "$BENCH_BIN/"
-  cp -p "$BENCH_ROOT/tools/launch" "$BENCH_BIN/tools/"
-  cp -p "$BENCH_ROOT/build/trustctl.jar" "$BENCH_BIN/build/"
-  ln -s "$BENCH_ROOT/lib" "$BENCH_BIN/lib"
+  cp -p "$src/trustctl" "$src/echo-client" "$src/echo-load-test" "$BENCH_BIN/"
+  cp -p "$src/tools/launch" "$BENCH_BIN/tools/"
+  cp -p "$src/build/trustctl.jar" "$BENCH_BIN/build/"
+  ln -s "$(readlink -f "$src/lib")" "$BENCH_BIN/lib"
   "$BENCH_BIN/trustctl" --version >/dev/null 2>&1 || bench_die "the copied build does not run: run 'make' first"
 }
