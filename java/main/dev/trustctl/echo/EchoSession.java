@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Serves one client until it leaves: reads a frame, echoes it whole, repeats. A first byte other than 0x00
- * cannot start a frame, so such a connection is a raw byte stream and is echoed as bytes arrive. Any error
- * closes this connection only and is logged through the {@link ErrorMap}.
+ * Serves one client until it leaves: reads a frame, echoes it whole, repeats. A connection whose first byte
+ * begins text cannot be speaking frames ({@link FrameCodec#startsText}), so it is a raw byte stream and is
+ * echoed as bytes arrive. Any error closes this connection only and is logged through the {@link ErrorMap}.
  */
 final class EchoSession implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
@@ -76,7 +76,7 @@ final class EchoSession implements Runnable {
         if (conn.readSome(buf) < 0) {
             return "peer_closed";
         }
-        if (!FrameCodec.canStartFrame(buf.get(0))) {
+        if (FrameCodec.startsText(buf.get(0))) {
             return serveRaw(buf);
         }
         while (true) {

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  *                                      0 &lt;= N &lt;= 65536
  * </pre>
  * The limit counts the payload only, not the 4 header bytes. Because N &lt;= 65536, a valid header's first
- * byte is always 0x00, which is how a raw (unframed) stream is told apart on its first byte.
+ * byte is always 0x00; a first byte that can begin text (see {@link #startsText}) tells a raw stream apart.
  */
 public final class FrameCodec {
     public static final int HEADER_BYTES = 4;
@@ -43,8 +43,14 @@ public final class FrameCodec {
         return frame;
     }
 
-    /** True when a connection whose first byte is {@code first} may be speaking frames at all. */
-    public static boolean canStartFrame(byte first) {
-        return first == 0;
+    /**
+     * True when a connection's first byte can begin text: ASCII printable or whitespace (0x09..0x0D,
+     * 0x20..0x7E) or a UTF-8 lead byte (0xC2..0xF4). As a header it would announce at least 150 MiB, so it
+     * is someone typing into nc, not a frame. Any other non-zero first byte is read as an oversize header
+     * and rejected, as a framed peer expects.
+     */
+    public static boolean startsText(byte first) {
+        int b = first & 0xff;
+        return b >= 0x09 && b <= 0x0d || b >= 0x20 && b <= 0x7e || b >= 0xc2 && b <= 0xf4;
     }
 }

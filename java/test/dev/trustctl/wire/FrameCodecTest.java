@@ -88,16 +88,16 @@ class FrameCodecTest {
     }
 
     @Test
-    void onlyAZeroFirstByteCanStartAFrame() {
-        assertThat(FrameCodec.canStartFrame((byte) 0)).isTrue();
-        for (int b = 1; b < 256; b++) {
-            assertThat(FrameCodec.canStartFrame((byte) b)).as("first byte 0x%02x", b).isFalse();
+    void aFirstByteThatCanBeginTextMeansRawAndNoOther() {
+        for (int b = 0; b < 256; b++) {
+            boolean text = b >= 0x09 && b <= 0x0d || b >= 0x20 && b <= 0x7e || b >= 0xc2 && b <= 0xf4;
+            assertThat(FrameCodec.startsText((byte) b)).as("first byte 0x%02x", b).isEqualTo(text);
         }
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 65535, 65536})
-    void everyValidFrameStartsWithAZeroByte(int length) {
-        assertThat(FrameCodec.canStartFrame(FrameCodec.encode(new byte[length]).get(0))).isTrue();
+    void noValidFrameStartsLikeText(int length) {
+        assertThat(FrameCodec.startsText(FrameCodec.encode(new byte[length]).get(0))).isFalse();
     }
 }
