@@ -44,7 +44,9 @@ public final class LoadTest {
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (i * 31 + 7);
         }
-        this.frameTemplate = FrameCodec.encode(payload);
+        // Direct, so a write hands the kernel these bytes without NIO copying them into a temporary buffer first.
+        ByteBuffer frame = FrameCodec.encode(payload);
+        this.frameTemplate = ByteBuffer.allocateDirect(frame.remaining()).put(frame).flip();
         for (Failure f : Failure.values()) {
             failures.put(f, new AtomicLong());
         }

@@ -43,7 +43,8 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent event) {
-        event.prepareForDeferredProcessing();
+        // No prepareForDeferredProcessing(): it copies the MDC and resolves the thread name, and the encoder
+        // uses neither. Time, level, message and key-values are fixed when the event is made.
         if (!queue.offer(event)) {
             wakeWriterAndPut(event);
         }

@@ -3,6 +3,7 @@ package dev.trustctl.log;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -15,8 +16,14 @@ import org.slf4j.event.KeyValuePair;
  * An event without its own request_id gets the process's (see {@link Log#requestId()}).
  */
 public final class FlatJsonEncoder extends EncoderBase<ILoggingEvent> {
-    private static final DateTimeFormatter TS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    /** The formatted second of the last event: a busy server logs thousands of events within one second. */
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
 
     @Override
     public byte[] headerBytes() {
@@ -36,7 +43,7 @@ public final class FlatJsonEncoder extends EncoderBase<ILoggingEvent> {
     static String line(ILoggingEvent event) {
         StringBuilder out = new StringBuilder(160);
         out.append("{\"ts\":\"");
-        TS.formatTo(event.getInstant(), out);
+        appendTimestamp(out, event.getTimeStamp());
         out.append("\",\"level\":\"").append(event.getLevel()).append("\",\"event\":");
         Json.appendString(out, event.getMessage() == null ? "" : event.getMessage());
         List<KeyValuePair> fields = event.getKeyValuePairs();
@@ -53,6 +60,19 @@ public final class FlatJsonEncoder extends EncoderBase<ILoggingEvent> {
             }
         }
         return out.append("}\n").toString();
+    }
+
+    /** ISO-8601 UTC with milliseconds, {@code 2026-11-28T03:39:29.229Z}; the date part is formatted once a second. */
+    static void appendTimestamp(StringBuilder out, long epochMillis) {
+        long epochSecond = Math.floorDiv(epochMillis, 1000);
+        Second second = lastSecond;
+        if (second.epochSecond() != epochSecond) {
+            second = new Second(epochSecond, SECOND.format(Instant.ofEpochSecond(epochSecond)));
+            lastSecond = second;
+        }
+        int millis = Math.floorMod(epochMillis, 1000);
+        out.append(second.text()).append('.').append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10)).append('Z');
     }
 
     private static boolean hasKey(List<KeyValuePair> fields, String key) {

@@ -98,4 +98,18 @@ class FlatJsonEncoderTest {
         assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
         return StrictJson.object(line.substring(0, line.length() - 1));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "1704164645678, 2024-01-02T03:04:05.678Z",
+        "1704164645005, 2024-01-02T03:04:05.005Z",
+        "1704164645050, 2024-01-02T03:04:05.050Z",
+        "1704164646000, 2024-01-02T03:04:06.000Z",
+        "1704164645999, 2024-01-02T03:04:05.999Z",
+        "0, 1970-01-01T00:00:00.000Z"})
+    void timestampsAreIsoUtcWithThreeDigitMillisAcrossSecondBoundaries(long millis, String expected) {
+        StringBuilder out = new StringBuilder();
+        FlatJsonEncoder.appendTimestamp(out, millis);
+        assertThat(out).hasToString(expected);
+    }
 }
