@@ -30,6 +30,8 @@ final class EchoSession implements Runnable {
     private final ServerStats stats;
     private final BooleanSupplier stopping;
     private final Runnable onDone;
+    private ByteBuffer buf; // what the client sent; the frame being echoed starts at {@code start}
+    private int start;
     private long frames;
     private long bytesIn;
     private long bytesOut;
@@ -71,8 +73,7 @@ final class EchoSession implements Runnable {
     }
 
     private String serve() throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(FIRST_CAPACITY);
-        buf.limit(HEADER);
+        buf = ByteBuffer.allocateDirect(FIRST_CAPACITY);
         if (conn.readSome(buf) < 0) {
             return "peer_closed";
         }
@@ -80,24 +81,18 @@ final class EchoSession implements Runnable {
             return serveRaw(buf);
         }
         while (true) {
-            boolean started = buf.position() > 0;
-            if (!conn.readFully(buf)) {
-                if (started) {
-                    throw new TruncatedFrameException(buf.position(), HEADER);
+            if (!fill(HEADER)) {
+                if (available() > 0) {
+                    throw new TruncatedFrameException(available(), HEADER);
                 }
                 return "peer_closed";
             }
-            int length = FrameCodec.payloadLength(buf, 0, FrameCodec.MAX_PAYLOAD);
-            if (buf.capacity() < HEADER + length) {
-                buf = grown(buf);
+            int length = FrameCodec.payloadLength(buf, start, FrameCodec.MAX_PAYLOAD);
+            if (!fill(HEADER + length)) {
+                throw new TruncatedFrameException(available() - HEADER, length);
             }
-            buf.limit(HEADER + length);
-            if (length > 0 && !conn.readFully(buf)) {
-                throw new TruncatedFrameException(HEADER, HEADER + length);
-            }
+            echoFrame(HEADER + length);
             bytesIn += HEADER + length;
-            buf.flip();
-            conn.writeFully(buf);
             bytesOut += HEADER + length;
             frames++;
             stats.frames.increment();
@@ -106,20 +101,57 @@ final class EchoSession implements Runnable {
             if (stopping.getAsBoolean()) {
                 return "server_stop";
             }
-            buf.clear().limit(HEADER);
         }
     }
 
-    /** A frame buffer big enough for any frame, keeping the header already read. */
-    private static ByteBuffer grown(ByteBuffer small) {
-        ByteBuffer big = ByteBuffer.allocateDirect(HEADER + FrameCodec.MAX_PAYLOAD);
-        big.putInt(0, small.getInt(0)).position(HEADER);
-        return big;
+    /** Bytes received and not yet echoed: {@code buf[start, position)}. */
+    private int available() {
+        return buf.position() - start;
+    }
+
+    /**
+     * Reads until at least {@code needed} bytes are available, taking whatever each read brings (often the
+     * whole frame, or several): false at end of stream before that. Never sized from an unchecked length.
+     */
+    private boolean fill(int needed) throws IOException {
+        while (available() < needed) {
+            if (start + needed > buf.capacity()) {
+                makeRoom(needed);
+            }
+            if (conn.readSome(buf) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Moves the pending bytes to the front, into a buffer for the largest frame if this one is too small. */
+    private void makeRoom(int needed) {
+        int end = buf.position();
+        buf.limit(end).position(start);
+        if (needed > buf.capacity()) {
+            buf = ByteBuffer.allocateDirect(HEADER + FrameCodec.MAX_PAYLOAD).put(buf);
+        } else {
+            buf.compact();
+        }
+        start = 0;
+    }
+
+    /** Writes the {@code size} bytes at {@code start} back whole, then consumes them. */
+    private void echoFrame(int size) throws IOException {
+        int end = buf.position();
+        buf.limit(start + size).position(start);
+        conn.writeFully(buf);
+        buf.limit(buf.capacity()).position(end);
+        start += size;
+        if (start == end) {
+            buf.clear();
+            start = 0;
+        }
     }
 
     private String serveRaw(ByteBuffer buf) throws IOException {
         LOG.atInfo().setMessage("conn_mode").addKeyValue("conn_id", id).addKeyValue("mode", "raw").log();
-        buf.limit(buf.capacity());
         do {
             buf.flip();
             int n = buf.remaining();
