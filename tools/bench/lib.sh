@@ -26,15 +26,19 @@ bench_cleanup() {
   BENCH_TMP=()
 }
 trap bench_cleanup EXIT
+# bash acts on Ctrl-C only when its child dies of the signal; a JVM or python catches it and exits 130 itself,
+# so callers hand such exit statuses (128 and up) to this to stop as interrupted.
+bench_pass_signal() { (($1 < 128)) || exit 130; }
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A fresh private folder, removed at exit.
+# bench_tmpdir VAR: a fresh private folder in VAR, removed at exit. (It sets a variable rather than printing
+# the path: in $(...) the folder would be registered in a subshell and never removed.)
 bench_tmpdir() {
   local dir
   dir=$(mktemp -d "${TMPDIR:-/tmp}/trustctl-bench.XXXXXX")
   BENCH_TMP+=("$dir")
-  printf '%s\n' "$dir"
+  printf -v "$1" '%s' "$dir"
 }
 
 # S5 holds 1000 client and 1000 server sockets: raise the soft fd limit of this shell (and its children).
@@ -174,7 +178,8 @@ bench_busy_note() {
 # BENCH_TRUSTCTL_ROOT names another built checkout to measure instead (an experiment, a branch); default: this one.
 bench_snapshot() {
   local src=${BENCH_TRUSTCTL_ROOT:-$BENCH_ROOT}
-  BENCH_BIN=$(bench_tmpdir)/trustctl
+  bench_tmpdir BENCH_BIN
+  BENCH_BIN+=/trustctl
   mkdir -p "$BENCH_BIN/tools" "$BENCH_BIN/build"
   cp -p "$src/trustctl" "$src/echo-client" "$src/echo-load-test" "$BENCH_BIN/"
   cp -p "$src/tools/launch" "$BENCH_BIN/tools/"
