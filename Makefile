@@ -26,7 +26,7 @@ MAIN_SRC := $(shell find java/main -name '*.java')
 MAIN_RES := $(shell find java/resources -type f)
 TEST_SRC := $(shell find java/test -name '*.java')
 
-.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup practice proof soak clean shellcheck
+.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof soak clean shellcheck
 
 all: build/trustctl.jar build/cds.stamp ## fetch jars, compile, package and build the start-up archive
 
@@ -99,6 +99,9 @@ bench: all ## trustctl vs a Netty peer, S1-S5, 3 runs each, medians and ratios
 bench-startup: all ## median start-up of trustctl --version and echo-client
 	@tools/bench/startup
 
+bench-scale: all ## throughput and server RSS for 1, 10, 100, 1000 connections; RSS with 1000 idle
+	@tools/bench/scale
+
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
 	@tools/soak
 
@@ -110,7 +113,8 @@ proof: all prereqs ## run practice and make test, then regenerate PROOF.md from 
 
 shellcheck: ## lint the bash harness and scripts
 	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tools/practice \
-	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tests/run tests/*.sh tests/*/*.sh .ci/run
+	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tools/bench/scale tools/bench/overhead \
+	  tools/bench/profile tests/run tests/*.sh tests/*/*.sh .ci/run
 
 clean: ## remove build output (lib/ stays)
 	rm -rf build
