@@ -8,6 +8,7 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up),
- * rolled at {@value #ROLL_SIZE} with {@value #KEEP_FILES} old files kept, private to the user (0700/0600).
+ * rolled at {@value #ROLL_SIZE} (looked at every {@value #ROLL_CHECK_MILLIS} ms) with {@value #KEEP_FILES} old
+ * files kept, private to the user (0700/0600).
  * A long-running server logs through a {@link BatchingAppender}, so the per-frame path never waits on the disk.
  */
 public final class Log {
@@ -27,6 +29,7 @@ public final class Log {
     public static final String FILE_NAME = "trustctl.log";
     static final String ROLL_SIZE = "10MB";
     static final int KEEP_FILES = 3;
+    static final long ROLL_CHECK_MILLIS = 100;
     private static final int QUEUE_SIZE = 8192;
 
     private static volatile String requestId = newId();
@@ -88,6 +91,9 @@ public final class Log {
         SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
         trigger.setContext(context);
         trigger.setMaxFileSize(FileSize.valueOf(ROLL_SIZE));
+        // logback looks at the file's size at most once a minute by default: a load run writes far more
+        // than 10 MB in a minute. A tenth of a second costs one stat() per 100 ms.
+        trigger.setCheckIncrement(Duration.buildByMilliseconds(ROLL_CHECK_MILLIS));
         trigger.start();
         FlatJsonEncoder encoder = new FlatJsonEncoder();
         encoder.setContext(context);

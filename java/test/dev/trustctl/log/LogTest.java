@@ -1,0 +1,54 @@
+package dev.trustctl.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The log file: private to the user, and rolled by size so a long run cannot fill the disk. */
+class LogTest {
+    private static final Logger LOG = LoggerFactory.getLogger("log-test");
+
+    @TempDir
+    Path home;
+
+    @Test
+    void theLogDirectoryAndFileArePrivateToTheUser() throws IOException {
+        Path logs = home.resolve("logs");
+        Log.start(logs, false);
+        LOG.atInfo().setMessage("probe").log();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(logs))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(logs.resolve(Log.FILE_NAME))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void pastTenMegabytesTheLogRollsAndKeepsThreeOldFiles() throws IOException {
+        Path logs = home.resolve("logs");
+        Log.start(logs, false);
+        String filler = "x".repeat(1000);
+        // ~45 MB in all: enough for four rolls at 10 MB, so the oldest must have been dropped. The size is looked
+        // at every 100 ms, so the writing is paced (200 KB per 10 ms, at most 20 MB/s, still far more than a busy
+        // server logs): a roll then overshoots by at most ~2 MB.
+        for (int i = 0; i < 45_000; i++) {
+            LOG.atInfo().setMessage("filler").addKeyValue("n", i).addKeyValue("pad", filler).log();
+            if (i % 200 == 199) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
+        }
+        assertThat(logs.resolve(Log.FILE_NAME + ".1")).exists();
+        assertThat(logs.resolve(Log.FILE_NAME + ".3")).exists();
+        assertThat(logs.resolve(Log.FILE_NAME + ".4")).doesNotExist();
+        long limit = 10L * 1024 * 1024;
+        for (String name : new String[] {Log.FILE_NAME, Log.FILE_NAME + ".1", Log.FILE_NAME + ".2"}) {
+            assertThat(Files.size(logs.resolve(name))).as(name).isLessThanOrEqualTo(limit + limit / 4);
+        }
+        assertThat(Files.readAllLines(logs.resolve(Log.FILE_NAME)).get(0)).startsWith("{\"ts\":\"").endsWith("}");
+    }
+}
