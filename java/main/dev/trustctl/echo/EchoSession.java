@@ -49,6 +49,14 @@ final class EchoSession implements Runnable {
 
     @Override
     public void run() {
+        try {
+            serveAndLog();
+        } finally {
+            onDone.run(); // the client's slot is given back whatever happened
+        }
+    }
+
+    private void serveAndLog() {
         long started = System.nanoTime();
         LOG.atInfo().setMessage("conn_open").addKeyValue("conn_id", id).addKeyValue("peer", peer).log();
         String reason;
@@ -69,7 +77,6 @@ final class EchoSession implements Runnable {
         LOG.atInfo().setMessage("conn_close").addKeyValue("conn_id", id).addKeyValue("reason", reason)
                 .addKeyValue("frames", frames).addKeyValue("bytes_in", bytesIn).addKeyValue("bytes_out", bytesOut)
                 .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000).log();
-        onDone.run();
     }
 
     private String serve() throws IOException {
