@@ -14,6 +14,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,5 +190,22 @@ class EchoServerTest {
                 () -> fixture.server.activeClients() == 1);
         fixture.server.stop();
         assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+
+    /** The shared wire fixtures (fixtures/frames, described in fixtures/README.md) behave as their names say. */
+    @Test
+    void theWireFixturesBehaveAsNamed() throws Exception {
+        byte[] two = Files.readAllBytes(Path.of("fixtures/frames/two-frames.bin"));
+        Socket s = fixture.connect();
+        s.getOutputStream().write(two);
+        assertThat(readExactly(s, two.length)).as("two frames in one write come back as two echoes").isEqualTo(two);
+
+        for (String rejected : new String[] {"oversize-header.bin", "truncated.bin"}) {
+            Socket bad = fixture.connect();
+            bad.getOutputStream().write(Files.readAllBytes(Path.of("fixtures/frames", rejected)));
+            bad.shutdownOutput();
+            assertClosedWithNothingSent(bad);
+        }
+        echo(fixture.connect(), "the next client is served".getBytes(StandardCharsets.US_ASCII));
     }
 }
