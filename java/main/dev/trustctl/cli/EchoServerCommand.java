@@ -79,8 +79,8 @@ final class EchoServerCommand implements Command {
             server = EchoServer.bind(settings);
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);
-            LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
-                    .addKeyValue("bind", settings.bind()).addKeyValue("action", row.action().label()).log();
+            LOG.atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
+                    .addKeyValue("bind", settings.bind()).addKeyValue("action", "exit").log();
             throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
                     + row.errno() + " (" + e.getMessage() + ")");
         }

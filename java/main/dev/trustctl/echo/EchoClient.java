@@ -38,7 +38,9 @@ public final class EchoClient implements Closeable {
             channel.close();
             throw e;
         }
-        return new EchoClient(new Connection(channel, timeout, watchdog));
+        Connection conn = new Connection(channel, timeout, watchdog);
+        conn.rest(); // nothing is awaited until the first send
+        return new EchoClient(conn);
     }
 
     /** Sends {@code payload} as one frame and returns the payload of the frame that comes back. */
@@ -66,6 +68,7 @@ public final class EchoClient implements Closeable {
         if (length > 0 && !conn.readFully(reply)) {
             throw new EOFException("the server closed the connection in the middle of the echo");
         }
+        conn.rest();
         return reply.flip().equals(frame.rewind());
     }
 
@@ -85,6 +88,7 @@ public final class EchoClient implements Closeable {
         if (length > 0 && !conn.readFully(payload)) {
             throw new EOFException("the server closed the connection in the middle of the echo");
         }
+        conn.rest();
         return payload.array();
     }
 

@@ -124,12 +124,17 @@ public final class EchoServer {
                 backoff = backOff(e, backoff);
                 continue;
             }
-            dispatch(client);
+            try {
+                dispatch(client);
+            } catch (OutOfMemoryError e) {
+                // No thread (or memory) for this client: it was closed; the machine needs a moment, not a new loop.
+                backoff = backOff(e, backoff);
+            }
         }
         drain();
     }
 
-    private long backOff(IOException e, long previous) {
+    private long backOff(Throwable e, long previous) {
         stats.acceptErrors.increment();
         ErrorMap.Row row = ErrorMap.classify(e);
         long next = previous == 0 ? FIRST_BACKOFF_MS : Math.min(previous * 2, MAX_BACKOFF_MS);
@@ -155,17 +160,24 @@ public final class EchoServer {
             return;
         }
         stats.accepted.increment();
+        Connection conn = null;
         try {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Connection conn = new Connection(client, settings.timeout(), watchdog);
+            conn = new Connection(client, settings.timeout(), watchdog);
             workers.execute(new EchoSession(connIds.incrementAndGet(), peer, conn, runId, stats, () -> stopping,
                     slots::release));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             slots.release();
+            if (conn != null) {
+                conn.close();
+            }
             closeQuietly(client);
             LOG.atWarn().setMessage("conn_error").addKeyValue("peer", peer)
                     .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", "close_connection")
                     .addKeyValue("error", String.valueOf(e.getMessage())).log();
+            if (e instanceof OutOfMemoryError oom) {
+                throw oom;
+            }
         }
     }
 

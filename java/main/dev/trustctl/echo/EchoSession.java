@@ -64,11 +64,13 @@ final class EchoSession implements Runnable {
             reason = serve();
         } catch (IOException e) {
             reason = conn.isClosedLocally() ? "server_stop" : failed(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // A bug, or no memory left for this client's buffer: this connection ends, the server goes on.
             stats.errors.increment();
-            LOG.atError().setMessage("conn_error").addKeyValue("conn_id", id).addKeyValue("errno", "EIO")
-                    .addKeyValue("action", "close_connection").addKeyValue("error", e.toString()).log();
-            reason = "internal_error";
+            LOG.atError().setMessage("conn_error").addKeyValue("conn_id", id)
+                    .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", "close_connection")
+                    .addKeyValue("error", e.toString()).log();
+            reason = e instanceof OutOfMemoryError ? "no_memory" : "internal_error";
         } finally {
             conn.close();
         }

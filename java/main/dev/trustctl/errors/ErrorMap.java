@@ -44,10 +44,12 @@ public final class ErrorMap {
     public static final Row UNREACHABLE = new Row("ENETUNREACH", "connect_failed", Action.EXIT, "unreachable");
     public static final Row NO_ROUTE = new Row("EHOSTUNREACH", "connect_failed", Action.EXIT, "unreachable");
     public static final Row CLOSED = new Row("EBADF", "conn_closed_locally", Action.CLOSE_CONNECTION, "closed");
+    public static final Row NO_MEMORY = new Row("ENOMEM", "resource_exhausted", Action.BACK_OFF, "no_memory");
     public static final Row OTHER = new Row("EIO", "conn_error", Action.CLOSE_CONNECTION, "error");
 
     private static final List<Rule> RULES = List.of(
             new Rule(e -> e instanceof DeadlineExceededException, TIMED_OUT),
+            new Rule(e -> e instanceof OutOfMemoryError, NO_MEMORY),
             new Rule(e -> e instanceof SocketTimeoutException, WOULD_BLOCK),
             new Rule(e -> e instanceof FrameTooLargeException, TOO_LARGE),
             new Rule(e -> e instanceof TruncatedFrameException, TRUNCATED),

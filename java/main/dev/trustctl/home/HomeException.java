@@ -3,6 +3,7 @@ package dev.trustctl.home;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /** TRUST_HOME or a file in it cannot be used; the message is one line meant for the user. */
 public final class HomeException extends IOException {
@@ -16,6 +17,9 @@ public final class HomeException extends IOException {
     public static String reason(IOException e) {
         if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason();
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";

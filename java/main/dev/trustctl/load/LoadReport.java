@@ -7,7 +7,13 @@ import java.util.Map;
 
 /** What a load run measured: round trips, failures by kind, rates and latency percentiles (nearest rank). */
 public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> failures, double elapsedSeconds,
-                         long sessionsDone, double connectSeconds, long[] sortedNanos) {
+                         long sessionsDone, double connectSeconds, long[] sortedNanos, String firstError) {
+
+    /** A report without a recorded error, as a run with no failure gives. */
+    public LoadReport(LoadSettings settings, long ok, Map<Failure, Long> failures, double elapsedSeconds,
+                      long sessionsDone, double connectSeconds, long[] sortedNanos) {
+        this(settings, ok, failures, elapsedSeconds, sessionsDone, connectSeconds, sortedNanos, null);
+    }
 
     public long failed() {
         return failures.values().stream().mapToLong(Long::longValue).sum();
@@ -33,7 +39,10 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         return Latencies.percentile(sortedNanos, percentile) / 1000.0;
     }
 
-    /** Human summary; its second line is the one to paste: {@code round trips: 1000/1000 ok, 0 failed}. */
+    /**
+     * Human summary; its second line is the one to paste: {@code round trips: 1000/1000 ok, 0 failed}. Failures
+     * count sessions (a failed session ends there); the first one is named on a last line.
+     */
     public String text() {
         StringBuilder kinds = new StringBuilder();
         for (Failure f : Failure.values()) {
@@ -44,11 +53,12 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
                         + " against %s:%d%n"
                         + "round trips: %d/%d ok, %d failed (%s)%n"
                         + "elapsed: %.3f s, %.0f round trips/s, %.1f connections/s%n"
-                        + "latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us%n",
+                        + "latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us%n%s",
                 settings.clients(), settings.messages(), settings.payloadSize(),
                 settings.hold() ? "all (--hold)" : String.valueOf(settings.concurrency()), settings.host(),
                 settings.port(), ok, settings.expected(), failed(), kinds, elapsedSeconds, roundTripsPerSecond(),
-                connectionsPerSecond(), latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(100));
+                connectionsPerSecond(), latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(100),
+                firstError == null ? "" : "first failure: " + firstError + System.lineSeparator());
     }
 
     /** The same as one JSON object, for scripts. */
@@ -74,6 +84,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         fields.put("p90_us", round(latencyMicros(90), 1));
         fields.put("p99_us", round(latencyMicros(99), 1));
         fields.put("max_us", round(latencyMicros(100), 1));
+        fields.put("first_error", firstError);
         return Json.object(fields);
     }
 

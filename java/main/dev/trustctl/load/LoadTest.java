@@ -1,6 +1,7 @@
 package dev.trustctl.load;
 
 import dev.trustctl.echo.EchoClient;
+import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.Watchdog;
 import java.io.IOException;
@@ -34,6 +35,8 @@ public final class LoadTest {
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong sessionsDone = new AtomicLong();
     private final List<Latencies> latencies = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstError =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean expired;
 
     /** {@code progress} gets a progress line every half second once a run passes two seconds; null for none. */
@@ -85,7 +88,7 @@ public final class LoadTest {
             }
         });
         return new LoadReport(settings, ok.get(), counted, elapsed, sessionsDone.get(), connectSeconds,
-                Latencies.sortedUnion(latencies));
+                Latencies.sortedUnion(latencies), firstError.get());
     }
 
     private void runSessions(Watchdog watchdog) throws InterruptedException {
@@ -154,6 +157,7 @@ public final class LoadTest {
             return c;
         } catch (IOException e) {
             failures.get(expired ? Failure.DEADLINE : Failure.CONNECT).incrementAndGet();
+            noteFirst("connect to " + settings.host() + ":" + settings.port(), e);
             return null;
         }
     }
@@ -198,15 +202,22 @@ public final class LoadTest {
         try {
             if (!client.roundTrip(frame, reply)) {
                 fail(client, Failure.MISMATCH);
+                firstError.compareAndSet(null, "round trip: the echo differs from what was sent");
                 return false;
             }
         } catch (IOException e) {
             fail(client, expired ? Failure.DEADLINE : Failure.of(e));
+            noteFirst("round trip", e);
             return false;
         }
         samples.add(System.nanoTime() - t0);
         ok.incrementAndGet();
         return true;
+    }
+
+    private void noteFirst(String what, IOException e) {
+        ErrorMap.Row row = ErrorMap.classify(e);
+        firstError.compareAndSet(null, what + ": " + row.errno() + " (" + e.getMessage() + ")");
     }
 
     private void fail(EchoClient client, Failure kind) {

@@ -20,6 +20,7 @@ public final class Connection implements Closeable {
     private final Watchdog watchdog;
     private Phase phase = Phase.IDLE; // written by the owning thread, read by the watchdog under the lock
     private long deadline;            // System.nanoTime() by which the phase must end; guarded by this
+    private boolean waiting;          // false while at rest: no deadline runs; guarded by this
     private volatile Phase expiredIn; // set once, by the watchdog
     private volatile boolean closedLocally;
     private boolean closing;          // the owner is shutting down: an idle wait ends soon; guarded by this
@@ -82,6 +83,16 @@ public final class Connection implements Closeable {
     private synchronized void expect(Phase next) {
         phase = next;
         deadline = System.nanoTime() + timeoutNanos;
+        waiting = true;
+    }
+
+    /**
+     * For a client that has its answer: nothing is awaited until it sends again, so no deadline runs meanwhile
+     * (a held load-test connection may wait its turn as long as it likes). The next write starts one again.
+     */
+    public synchronized void rest() {
+        phase = Phase.IDLE;
+        waiting = false;
     }
 
     public synchronized Phase phase() {
@@ -91,7 +102,7 @@ public final class Connection implements Closeable {
     /** Called by the watchdog: closes the channel if the current phase's deadline has passed. */
     void expireIfDue(long now) {
         synchronized (this) {
-            if (expiredIn != null || closedLocally || now - deadline < 0) {
+            if (!waiting || expiredIn != null || closedLocally || now - deadline < 0) {
                 return;
             }
             if (closing && phase == Phase.IDLE) {
@@ -114,8 +125,9 @@ public final class Connection implements Closeable {
             return false;
         }
         long soon = System.nanoTime() + linger.toNanos();
-        if (soon - deadline < 0) {
+        if (!waiting || soon - deadline < 0) {
             deadline = soon;
+            waiting = true;
         }
         return true;
     }

@@ -106,4 +106,24 @@ class BadInputTest {
         assertThat(r.err()).isEqualTo("Error: " + message + "\ntry 'trustctl echo-load-test --help'\n");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE);
     }
+
+    @Test
+    void aLoadTestWithNobodyListeningNamesTheFirstFailureAndExits1() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Result r = run(home, "echo-load-test", "--port", String.valueOf(port), "--clients", "2", "--messages", "3");
+        assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.out()).contains("round trips: 0/6 ok, 2 failed (connect 2,")
+                .contains("first failure: connect to 127.0.0.1:" + port + ": ECONNREFUSED (Connection refused)");
+    }
+
+    @Test
+    void echoClientRefusesAGeneratedPayloadItCouldNotBuild() {
+        Result r = run(home, "echo-client", "127.0.0.1", "9900", "--payload-size", "20000000");
+        assertThat(r.err()).isEqualTo("Error: --payload-size must be an integer from 0 to 16777216, got '20000000'\n"
+                + "try 'trustctl echo-client --help'\n");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    }
 }

@@ -260,6 +260,19 @@ class ConnectionTest {
     }
 
     @Test
+    void aConnectionAtRestHasNoDeadlineUntilItSendsAgain() throws Exception {
+        FakeChannels.Fake channel = FakeChannels.oneByte(new byte[0]);
+        Connection conn = new Connection(channel, Duration.ofMillis(50), watchdog);
+        conn.rest();
+        conn.expireIfDue(System.nanoTime() + Duration.ofHours(1).toNanos());
+        assertThat(channel.isOpen()).as("nothing awaited, nothing expires").isTrue();
+        conn.writeFully(ByteBuffer.wrap(new byte[] {1, 2}));
+        conn.expireIfDue(System.nanoTime() + Duration.ofHours(1).toNanos());
+        assertThat(channel.isOpen()).as("after a send it waits for the answer, with a deadline").isFalse();
+        conn.close();
+    }
+
+    @Test
     void theWatchdogTracksOpenConnections() {
         Connection a = new Connection(FakeChannels.oneByte(new byte[0]), LONG, watchdog);
         Connection b = new Connection(FakeChannels.oneByte(new byte[0]), LONG, watchdog);
