@@ -37,7 +37,9 @@ is_listening () {
 }
 
 # start_echo_server [ARGS...]: `trustctl echo-server --port $ECHO_PORT ARGS...` in the background; returns
-# once ss shows it listening (at most 15 s). Sets ECHO_PID (the JVM's own pid: the launcher execs java).
+# once ss shows it listening and it has said so on stderr (at most 15 s): only then is its start-up over
+# (the socket listens a moment before, while start-up still holds a file or two open), so an fd count
+# taken after this is its steady one. Sets ECHO_PID (the JVM's own pid: the launcher execs java).
 # Its stdout and stderr go to server.out / server.err in the trash directory. Stopped when the script ends.
 start_echo_server () {
 	[[ -z $ECHO_PID ]] || { echo "start_echo_server: a server is already running (pid $ECHO_PID)" >&2; return 1; }
@@ -49,7 +51,8 @@ start_echo_server () {
 	fi
 	local tries=300
 	while ((tries-- > 0)); do
-		is_listening "$ECHO_PORT" "$ECHO_PID" && return 0
+		is_listening "$ECHO_PORT" "$ECHO_PID" && grep -q '^echo-server listening on ' "$TEST_TRASH/server.err" &&
+			return 0
 		if ! kill -0 "$ECHO_PID" 2>/dev/null; then
 			local rc=0
 			wait "$ECHO_PID" || rc=$?

@@ -60,6 +60,7 @@ public final class EchoServer {
 
     /** Binds the listening socket; a port in use or a forbidden one fails here, before anything is served. */
     public static EchoServer bind(ServerSettings settings) throws IOException {
+        checkFdLimit(settings); // before listening: once the port listens, start-up holds no file open
         InetSocketAddress address = new InetSocketAddress(settings.bind(), settings.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("cannot resolve bind address " + settings.bind());
@@ -79,12 +80,11 @@ public final class EchoServer {
                 .addKeyValue("timeout_ms", settings.timeout().toMillis())
                 .addKeyValue("max_clients", settings.maxClients())
                 .addKeyValue("pid", ProcessHandle.current().pid()).log();
-        server.checkFdLimit();
         return server;
     }
 
     /** Warns when the open-file limit cannot hold every client the server may accept, plus the JVM's own. */
-    private void checkFdLimit() {
+    private static void checkFdLimit(ServerSettings settings) {
         long limit = FdLimit.soft();
         long needed = settings.maxClients() + FdLimit.JVM_RESERVE;
         if (limit > 0 && limit < needed) {
