@@ -19,7 +19,6 @@ import java.time.Duration;
  */
 public final class EchoClient implements Closeable {
     private final Connection conn;
-    private final ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_BYTES);
 
     private EchoClient(Connection conn) {
         this.conn = conn;
@@ -45,8 +44,12 @@ public final class EchoClient implements Closeable {
 
     /** Sends {@code payload} as one frame and returns the payload of the frame that comes back. */
     public byte[] echo(byte[] payload) throws IOException {
-        send(FrameCodec.encode(payload));
-        return receive();
+        conn.writeFully(FrameCodec.encode(payload));
+        ByteBuffer reply = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + FrameCodec.MAX_PAYLOAD);
+        readReply(reply);
+        byte[] echoed = new byte[reply.limit() - FrameCodec.HEADER_BYTES];
+        reply.get(FrameCodec.HEADER_BYTES, echoed);
+        return echoed;
     }
 
     /**
@@ -56,6 +59,14 @@ public final class EchoClient implements Closeable {
     public boolean roundTrip(ByteBuffer frame, ByteBuffer reply) throws IOException {
         frame.rewind();
         conn.writeFully(frame);
+        return readReply(reply) && reply.flip().equals(frame.rewind());
+    }
+
+    /**
+     * Reads one whole frame into {@code reply} from position 0; false when it is larger than {@code reply} holds
+     * (then it is not read). EOF before the frame ends is an {@link EOFException}.
+     */
+    private boolean readReply(ByteBuffer reply) throws IOException {
         reply.clear().limit(FrameCodec.HEADER_BYTES);
         if (!conn.readFully(reply)) {
             throw new EOFException("the server closed the connection before the echo arrived");
@@ -69,27 +80,7 @@ public final class EchoClient implements Closeable {
             throw new EOFException("the server closed the connection in the middle of the echo");
         }
         conn.rest();
-        return reply.flip().equals(frame.rewind());
-    }
-
-    /** Sends bytes as they are: a whole frame, or anything else a test wants on the wire. */
-    public void send(ByteBuffer bytes) throws IOException {
-        conn.writeFully(bytes);
-    }
-
-    /** Reads one frame and returns its payload; EOF before it is an {@link EOFException}. */
-    public byte[] receive() throws IOException {
-        header.clear();
-        if (!conn.readFully(header)) {
-            throw new EOFException("the server closed the connection before the echo arrived");
-        }
-        int length = FrameCodec.payloadLength(header, 0, FrameCodec.MAX_PAYLOAD);
-        ByteBuffer payload = ByteBuffer.allocate(length);
-        if (length > 0 && !conn.readFully(payload)) {
-            throw new EOFException("the server closed the connection in the middle of the echo");
-        }
-        conn.rest();
-        return payload.array();
+        return true;
     }
 
     @Override
