@@ -24,10 +24,22 @@ public enum ConfigKey {
             Values.seconds(key(), value);
         }
     },
-    SERVER_MAX_CLIENTS("server.max_clients", String.valueOf(ServerSettings.DEFAULT_MAX_CLIENTS)) {
+    SERVER_MAX_CLIENTS("server.max_clients", EchoServerCommand.AUTO) {
         @Override
         void check(String value) throws UsageException {
-            Values.intInRange(key(), value, 1, ServerSettings.MAX_MAX_CLIENTS);
+            EchoServerCommand.maxClients(key(), value);
+        }
+    },
+    SERVER_IO("server.io", ServerSettings.DEFAULT_IO.label()) {
+        @Override
+        void check(String value) throws UsageException {
+            EchoServerCommand.io(key(), value);
+        }
+    },
+    SERVER_LOOPS("server.loops", EchoServerCommand.AUTO) {
+        @Override
+        void check(String value) throws UsageException {
+            EchoServerCommand.loops(key(), value);
         }
     };
 

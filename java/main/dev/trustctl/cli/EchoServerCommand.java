@@ -1,6 +1,8 @@
 package dev.trustctl.cli;
 
 import dev.trustctl.echo.EchoServer;
+import dev.trustctl.echo.FdLimit;
+import dev.trustctl.echo.Io;
 import dev.trustctl.echo.ServerSettings;
 import dev.trustctl.echo.Signals;
 import dev.trustctl.errors.ErrorMap;
@@ -44,23 +46,73 @@ final class EchoServerCommand implements Command {
                         .desc("idle, per-frame and per-write deadline, decimals allowed. Default: "
                                 + ServerSettings.DEFAULT_TIMEOUT.toSeconds()).get())
                 .addOption(Option.builder().longOpt("max-clients").hasArg().argName("N")
-                        .desc("clients served at once; more are closed at once. Default: "
-                                + ServerSettings.DEFAULT_MAX_CLIENTS).get());
+                        .desc("clients served at once, 1.." + ServerSettings.MAX_MAX_CLIENTS
+                                + "; more are closed at once. Default: server.max_clients, else auto: "
+                                + Io.LOOP.defaultMaxClients() + " (loop) or " + Io.THREADS.defaultMaxClients()
+                                + " (threads), lowered to what the open-file limit allows").get())
+                .addOption(Option.builder().longOpt("io").hasArg().argName("ENGINE")
+                        .desc("how bytes move: loop (event loops, java.nio Selector) or threads (a thread per"
+                                + " client). Default: server.io, else " + ServerSettings.DEFAULT_IO.label()).get())
+                .addOption(Option.builder().longOpt("loops").hasArg().argName("N")
+                        .desc("event-loop threads for --io loop, 1.." + ServerSettings.MAX_LOOPS
+                                + ". Default: server.loops, else auto: one per processor ("
+                                + ServerSettings.defaultLoops() + " here)").get());
+    }
+
+    /** The config value that leaves a setting to the server. */
+    static final String AUTO = "auto";
+
+    static Io io(String name, String raw) throws UsageException {
+        Io io = raw == null ? null : Io.parse(raw.strip());
+        if (io == null) {
+            throw new UsageException(name + " must be loop or threads, got '" + raw + "'");
+        }
+        return io;
+    }
+
+    /** A client limit, or 0 for auto (the engine's default). */
+    static int maxClients(String name, String raw) throws UsageException {
+        if (AUTO.equals(raw.strip())) {
+            return 0;
+        }
+        try {
+            return Values.intInRange(name, raw, 1, ServerSettings.MAX_MAX_CLIENTS);
+        } catch (UsageException e) {
+            throw new UsageException(e.getMessage().replace(", got", " (or auto), got"));
+        }
+    }
+
+    /** A loop count, or the default for auto. */
+    static int loops(String name, String raw) throws UsageException {
+        if (AUTO.equals(raw.strip())) {
+            return ServerSettings.defaultLoops();
+        }
+        try {
+            return Values.intInRange(name, raw, 1, ServerSettings.MAX_LOOPS);
+        } catch (UsageException e) {
+            throw new UsageException(e.getMessage().replace(", got", " (or auto), got"));
+        }
     }
 
     /** The settings the command line asks for, with config and defaults filling the gaps. */
     static ServerSettings settings(CommandLine line, Config config) throws UsageException {
         Arguments.none(line);
+        Io io = io("--io", valueOr(line, "io", config, ConfigKey.SERVER_IO));
+        int maxClients = maxClients("--max-clients", valueOr(line, "max-clients", config, ConfigKey.SERVER_MAX_CLIENTS));
         return new ServerSettings(
                 Values.host("--bind", valueOr(line, "bind", config, ConfigKey.SERVER_BIND)),
                 Values.port("--port", valueOr(line, "port", config, ConfigKey.SERVER_PORT)),
                 Values.seconds("--timeout", valueOr(line, "timeout", config, ConfigKey.SERVER_TIMEOUT)),
-                Values.intInRange("--max-clients", valueOr(line, "max-clients", config, ConfigKey.SERVER_MAX_CLIENTS),
-                        1, ServerSettings.MAX_MAX_CLIENTS));
+                maxClients > 0 ? maxClients : ServerSettings.defaultMaxClients(io, FdLimit.soft()),
+                io, loops("--loops", valueOr(line, "loops", config, ConfigKey.SERVER_LOOPS)));
     }
 
     private static String valueOr(CommandLine line, String flag, Config config, ConfigKey key) {
         return line.has(flag) ? line.value(flag) : config.get(key);
+    }
+
+    private static String engineText(ServerSettings settings) {
+        return settings.io() == Io.LOOP ? "loop x" + settings.loops() : settings.io().label();
     }
 
     @Override
@@ -69,7 +121,7 @@ final class EchoServerCommand implements Command {
         CommandLine line = CommandLine.parse(options, args);
         if (line.has("help")) {
             CommandLine.printHelp(term.out(), "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS]"
-                    + " [--max-clients N]", "Echoes every length-prefixed frame (4-byte big-endian length, at most"
+                    + " [--max-clients N] [--io loop|threads] [--loops N]", "Echoes every length-prefixed frame (4-byte big-endian length, at most"
                     + " 65536 bytes) back to its sender. Stops on SIGTERM or SIGINT.", options);
             return ExitCode.OK;
         }
@@ -85,9 +137,9 @@ final class EchoServerCommand implements Command {
                     + row.errno() + " (" + e.getMessage() + ")");
         }
         Signals.onStop(server::stop);
-        term.err().printf("echo-server listening on %s:%d (timeout %s s, max %d clients); log: %s%n",
-                settings.bind(), server.port(), Values.secondsText(settings.timeout()), settings.maxClients(),
-                home.logFile());
+        term.err().printf("echo-server listening on %s:%d (io %s, timeout %s s, max %d clients); log: %s%n",
+                settings.bind(), server.port(), engineText(settings), Values.secondsText(settings.timeout()),
+                settings.maxClients(), home.logFile());
         server.serve();
         return ExitCode.OK;
     }

@@ -3,8 +3,8 @@ package dev.trustctl.echo;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.Log;
-import dev.trustctl.wire.Connection;
-import dev.trustctl.wire.Watchdog;
+import dev.trustctl.echo.loop.LoopEngine;
+import dev.trustctl.echo.threads.ThreadEngine;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -14,9 +14,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Semaphore;
@@ -25,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The framed echo server: socket, bind (SO_REUSEADDR), listen, then an accept loop that hands each client to
- * its own thread, at most {@code maxClients} at once; past that a client is accepted and closed at once.
- * Accept errors (EMFILE and the like) back off from 5 ms doubling to 1 s: the loop never dies and never spins.
+ * the {@link Engine} chosen by {@code --io}, at most {@code maxClients} at once; past that a client is accepted
+ * and closed at once. Accept errors (EMFILE and the like) back off from 5 ms doubling to 1 s: the loop never
+ * dies and never spins. Stopping is shared too: idle clients get a short linger, frames in flight a grace.
  */
 public final class EchoServer {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
@@ -35,27 +33,19 @@ public final class EchoServer {
 
     private final ServerSettings settings;
     private final ServerSocketChannel listener;
-    private final Watchdog watchdog;
+    private final Engine engine;
     private final Semaphore slots;
-    private final ExecutorService workers;
     private final ServerStats stats = new ServerStats();
     private final AtomicLong connIds = new AtomicLong();
-    private final String runId = Log.requestId().substring(0, 8);
+    private final String runId = Log.requestId();
     private volatile boolean stopping;
 
-    private EchoServer(ServerSettings settings, ServerSocketChannel listener) {
+    private EchoServer(ServerSettings settings, ServerSocketChannel listener) throws IOException {
         this.settings = settings;
         this.listener = listener;
-        this.watchdog = new Watchdog(settings.timeout(), "echo-watchdog");
         this.slots = new Semaphore(settings.maxClients());
-        AtomicLong threadIds = new AtomicLong();
-        // Threads are reused across clients and end after 10 s unused; the semaphore, not the pool, bounds them.
-        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "echo-conn-" + threadIds.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.engine = settings.io() == Io.THREADS ? new ThreadEngine(settings.timeout(), () -> stopping)
+                : new LoopEngine(settings.timeout(), settings.loops());
     }
 
     /** Binds the listening socket; a port in use or a forbidden one fails here, before anything is served. */
@@ -75,8 +65,16 @@ public final class EchoServer {
             listener.close();
             throw e;
         }
-        EchoServer server = new EchoServer(settings, listener);
-        LOG.atInfo().setMessage("server_start").addKeyValue("port", server.port()).addKeyValue("bind", settings.bind())
+        EchoServer server;
+        try {
+            server = new EchoServer(settings, listener);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        LOG.atInfo().setMessage("server_start").addKeyValue("run_id", server.runId).addKeyValue("port", server.port())
+                .addKeyValue("bind", settings.bind()).addKeyValue("io", settings.io().label())
+                .addKeyValue("loops", settings.io() == Io.LOOP ? settings.loops() : 0)
                 .addKeyValue("timeout_ms", settings.timeout().toMillis())
                 .addKeyValue("max_clients", settings.maxClients())
                 .addKeyValue("pid", ProcessHandle.current().pid()).log();
@@ -138,7 +136,7 @@ public final class EchoServer {
         stats.acceptErrors.increment();
         ErrorMap.Row row = ErrorMap.classify(e);
         long next = previous == 0 ? FIRST_BACKOFF_MS : Math.min(previous * 2, MAX_BACKOFF_MS);
-        LOG.atWarn().setMessage("accept_error").addKeyValue("errno", row.errno())
+        LOG.atWarn().setMessage("accept_error").addKeyValue("run_id", runId).addKeyValue("errno", row.errno())
                 .addKeyValue("action", Action.BACK_OFF.label()).addKeyValue("backoff_ms", next)
                 .addKeyValue("error", String.valueOf(e.getMessage())).log();
         try {
@@ -154,25 +152,19 @@ public final class EchoServer {
         String peer = peerOf(client);
         if (!slots.tryAcquire()) {
             stats.rejected.increment();
-            LOG.atWarn().setMessage("conn_rejected").addKeyValue("peer", peer)
+            LOG.atWarn().setMessage("conn_rejected").addKeyValue("run_id", runId).addKeyValue("peer", peer)
                     .addKeyValue("max_clients", settings.maxClients()).log();
             closeQuietly(client);
             return;
         }
         stats.accepted.increment();
-        Connection conn = null;
         try {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            conn = new Connection(client, settings.timeout(), watchdog);
-            workers.execute(new EchoSession(connIds.incrementAndGet(), peer, conn, runId, stats, () -> stopping,
-                    slots::release));
+            engine.adopt(client, new ConnectionEvents(connIds.incrementAndGet(), peer, runId, stats), slots::release);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             slots.release();
-            if (conn != null) {
-                conn.close();
-            }
             closeQuietly(client);
-            LOG.atWarn().setMessage("conn_error").addKeyValue("peer", peer)
+            LOG.atWarn().setMessage("conn_error").addKeyValue("run_id", runId).addKeyValue("peer", peer)
                     .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", "close_connection")
                     .addKeyValue("error", String.valueOf(e.getMessage())).log();
             if (e instanceof OutOfMemoryError oom) {
@@ -189,29 +181,31 @@ public final class EchoServer {
 
     private void drain() {
         closeQuietly(listener);
-        int idleClosed = watchdog.closeIdleSoon(ServerSettings.STOP_LINGER);
-        boolean clean;
-        try {
-            clean = slots.tryAcquire(settings.maxClients(), ServerSettings.STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            clean = false;
-        }
-        int forced = clean ? 0 : watchdog.size();
-        watchdog.closeAll();
-        workers.shutdown();
-        try {
-            workers.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        watchdog.close();
-        LOG.atInfo().setMessage("server_stop").addKeyValue("connections", stats.accepted.sum())
+        int idleClosed = engine.closeIdleSoon(ServerSettings.STOP_LINGER);
+        int forced = allClosedWithin(ServerSettings.STOP_GRACE) ? 0 : engine.closeAll();
+        allClosedWithin(ServerSettings.STOP_GRACE); // a forced close still logs each conn_close before server_stop
+        engine.shutdown();
+        LOG.atInfo().setMessage("server_stop").addKeyValue("run_id", runId)
+                .addKeyValue("connections", stats.accepted.sum())
                 .addKeyValue("rejected", stats.rejected.sum()).addKeyValue("frames", stats.frames.sum())
                 .addKeyValue("bytes_in", stats.bytesIn.sum()).addKeyValue("bytes_out", stats.bytesOut.sum())
                 .addKeyValue("timeouts", stats.timeouts.sum()).addKeyValue("errors", stats.errors.sum())
                 .addKeyValue("accept_errors", stats.acceptErrors.sum()).addKeyValue("closed_idle", idleClosed)
                 .addKeyValue("closed_forced", forced).log();
+    }
+
+    /** Waits until every client slot is back, that is every connection closed and logged. */
+    private boolean allClosedWithin(java.time.Duration bound) {
+        try {
+            if (slots.tryAcquire(settings.maxClients(), bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                slots.release(settings.maxClients());
+                return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static String peerOf(SocketChannel client) {

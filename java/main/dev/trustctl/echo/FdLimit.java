@@ -5,14 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The process's open-file limit, read from /proc/self/limits (Linux); 0 where it cannot be read. */
-final class FdLimit {
+public final class FdLimit {
     /** Descriptors the JVM, the listener and the log hold before any client connects. */
-    static final int JVM_RESERVE = 32;
+    public static final int JVM_RESERVE = 32;
 
     private FdLimit() {
     }
 
-    static long soft() {
+    public static long soft() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {

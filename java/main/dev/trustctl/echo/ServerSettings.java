@@ -3,15 +3,17 @@ package dev.trustctl.echo;
 import java.time.Duration;
 
 /**
- * How an echo server runs. Defaults: 127.0.0.1 (loopback only: exposing it is a choice), port 9900,
- * timeout 30 s, 128 clients at once.
+ * How an echo server runs. Defaults: 127.0.0.1 (loopback only: exposing it is a choice), port 9900, timeout
+ * 30 s, the event-loop engine with one loop per processor, and the engine's client limit (10 000 for the loop,
+ * 128 for threads) lowered to what the open-file limit allows.
  */
-public record ServerSettings(String bind, int port, Duration timeout, int maxClients) {
+public record ServerSettings(String bind, int port, Duration timeout, int maxClients, Io io, int loops) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 9900;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_CLIENTS = 128;
-    public static final int MAX_MAX_CLIENTS = 10_000;
+    public static final Io DEFAULT_IO = Io.LOOP;
+    public static final int MAX_MAX_CLIENTS = 100_000;
+    public static final int MAX_LOOPS = 256;
     /** How long frames in flight get to finish after a stop signal. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(2);
     /**
@@ -21,4 +23,26 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
     public static final Duration STOP_LINGER = Duration.ofMillis(100);
     /** The accept queue: deep enough for a thousand clients connecting at once. */
     public static final int BACKLOG = 4096;
+
+    /** A server with the default engine and loop count. */
+    public ServerSettings(String bind, int port, Duration timeout, int maxClients) {
+        this(bind, port, timeout, maxClients, DEFAULT_IO, defaultLoops());
+    }
+
+    /** One event loop per processor the JVM may use (under {@code taskset}, the CPUs it is pinned to). */
+    public static int defaultLoops() {
+        return Math.max(1, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * The engine's default client limit, lowered (as Redis does) so that every client can have a descriptor
+     * under the soft open-file limit; {@code fdLimit} 0 means unknown.
+     */
+    public static int defaultMaxClients(Io io, long fdLimit) {
+        int wanted = io.defaultMaxClients();
+        if (fdLimit > 0 && fdLimit - FdLimit.JVM_RESERVE < wanted) {
+            return (int) Math.max(1, fdLimit - FdLimit.JVM_RESERVE);
+        }
+        return wanted;
+    }
 }

@@ -68,6 +68,14 @@ public final class Connection implements Closeable {
 
     /** Writes every remaining byte of {@code src} within one timeout, then goes back to waiting idle. */
     public void writeFully(ByteBuffer src) throws IOException {
+        writeFully(src, Phase.IDLE);
+    }
+
+    /**
+     * Writes every remaining byte of {@code src} within one timeout, then starts {@code next}: IDLE, or FRAME
+     * when bytes of the next message have already arrived.
+     */
+    public void writeFully(ByteBuffer src, Phase next) throws IOException {
         expect(Phase.WRITE);
         try {
             while (src.hasRemaining()) {
@@ -76,7 +84,7 @@ public final class Connection implements Closeable {
         } catch (IOException e) {
             throw translate(e);
         }
-        expect(Phase.IDLE);
+        expect(next);
     }
 
     /** Starts a new phase with a fresh deadline. */

@@ -1,0 +1,115 @@
+package dev.trustctl.echo;
+
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.wire.DeadlineExceededException;
+import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.wire.FrameTooLargeException;
+import dev.trustctl.wire.TruncatedFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * One connection's log events and counters, the same whichever engine moves its bytes: {@code conn_open},
+ * {@code conn_mode}, {@code frame_echo}, {@code raw_echo}, the error map's event, then {@code conn_close}.
+ * Every line carries {@code run_id} and {@code conn_id}; its {@code request_id} is {@code <run>-<conn>}, and a
+ * frame's is {@code <run>-<conn>-<n>}, so one prefix picks a connection and all its frames. Owned by one thread
+ * at a time; the totals reach {@link ServerStats} once, at the close.
+ */
+public final class ConnectionEvents {
+    private static final Logger LOG = LoggerFactory.getLogger("echo");
+
+    private final long id;
+    private final String peer;
+    private final String runId;
+    private final String requestId;
+    private final ServerStats stats;
+    private final long started = System.nanoTime();
+    private long frames;
+    private long bytesIn;
+    private long bytesOut;
+    private boolean closed;
+
+    ConnectionEvents(long id, String peer, String runId, ServerStats stats) {
+        this.id = id;
+        this.peer = peer;
+        this.runId = runId;
+        this.requestId = runId + "-" + id;
+        this.stats = stats;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    private LoggingEventBuilder tagged(LoggingEventBuilder event, String requestId) {
+        return event.addKeyValue("request_id", requestId).addKeyValue("run_id", runId).addKeyValue("conn_id", id);
+    }
+
+    public void opened() {
+        tagged(LOG.atInfo().setMessage("conn_open"), requestId).addKeyValue("peer", peer).log();
+    }
+
+    /** Bytes as they arrive from the peer, whole frames or not. */
+    public void received(int n) {
+        bytesIn += n;
+    }
+
+    public void becameRaw() {
+        tagged(LOG.atInfo().setMessage("conn_mode"), requestId).addKeyValue("mode", "raw").log();
+    }
+
+    /** A whole message was sent back: a frame of {@code payload} bytes plus header, or a raw chunk. */
+    public void echoed(int size, boolean raw) {
+        bytesOut += size;
+        if (raw) {
+            tagged(LOG.atInfo().setMessage("raw_echo"), requestId).addKeyValue("bytes", size).log();
+            return;
+        }
+        frames++;
+        stats.frames.increment();
+        tagged(LOG.atInfo().setMessage("frame_echo"), requestId + "-" + frames)
+                .addKeyValue("bytes", size - FrameCodec.HEADER_BYTES).log();
+    }
+
+    /** Logs an error through the {@link ErrorMap} and returns the reason the close will give. */
+    public String failed(Throwable e) {
+        ErrorMap.Row row = ErrorMap.classify(e);
+        LoggingEventBuilder event = tagged(e instanceof RuntimeException || e instanceof Error
+                ? LOG.atError().setMessage("conn_error") : LOG.atWarn().setMessage(row.event()), requestId)
+                .addKeyValue("peer", peer).addKeyValue("errno", row.errno()).addKeyValue("action", row.action().label());
+        if (e instanceof DeadlineExceededException d) {
+            stats.timeouts.increment();
+            event.addKeyValue("phase", d.phase().label()).addKeyValue("timeout_ms", d.timeoutMillis());
+        } else {
+            stats.errors.increment();
+        }
+        if (e instanceof FrameTooLargeException f) {
+            event.addKeyValue("length", f.length()).addKeyValue("max", f.max());
+        } else if (e instanceof TruncatedFrameException t) {
+            event.addKeyValue("got", t.got()).addKeyValue("expected", t.expected());
+        } else if (!(e instanceof DeadlineExceededException)) {
+            event.addKeyValue("error", e instanceof RuntimeException || e instanceof Error
+                    ? e.toString() : String.valueOf(e.getMessage()));
+        }
+        event.log();
+        if (e instanceof OutOfMemoryError) {
+            return "no_memory";
+        }
+        return e instanceof RuntimeException || e instanceof Error ? "internal_error" : row.reason();
+    }
+
+    /** The last line of a connection: logged once, whoever calls it first. */
+    public void closed(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stats.bytesIn.add(bytesIn);
+        stats.bytesOut.add(bytesOut);
+        tagged(LOG.atInfo().setMessage("conn_close"), requestId).addKeyValue("peer", peer)
+                .addKeyValue("reason", reason).addKeyValue("frames", frames).addKeyValue("bytes_in", bytesIn)
+                .addKeyValue("bytes_out", bytesOut)
+                .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000).log();
+    }
+}

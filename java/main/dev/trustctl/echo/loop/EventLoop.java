@@ -1,0 +1,245 @@
+package dev.trustctl.echo.loop;
+
+import dev.trustctl.echo.ConnectionEvents;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One event-loop thread: a Selector, the connections registered with it, one read buffer they all share, and
+ * the {@link DeadlineList} that times them out (the select waits no longer than the first deadline). Other
+ * threads talk to it only through {@link #execute}; everything else runs on the loop thread alone, so no
+ * connection needs a lock. A failed pass is logged and counted, and the loop goes on.
+ */
+final class EventLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger("echo");
+
+    private final Selector selector;
+    private final Thread thread;
+    private final long timeoutNanos;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(BufferPool.LARGE);
+    private final BufferPool pool = new BufferPool();
+    private final DeadlineList deadlines = new DeadlineList();
+    private final DeadlineList lingering = new DeadlineList();
+    private volatile boolean running = true;
+    private boolean stopping;
+    private long failedPasses;
+
+    EventLoop(String name, Duration timeout) throws IOException {
+        this.selector = Selector.open();
+        this.timeoutNanos = timeout.toNanos();
+        this.thread = new Thread(this, name);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Runs {@code task} on the loop thread, soon. Safe from any thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** Runs {@code task} on the loop thread and returns its answer; -1 if the loop is gone. */
+    CompletableFuture<Integer> ask(java.util.function.IntSupplier task) {
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        if (!running) {
+            answer.complete(-1);
+            return answer;
+        }
+        execute(() -> answer.complete(task.getAsInt()));
+        return answer;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                pass();
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                // One bad pass must not stop every client on this loop: count it, say it, go on.
+                failedPasses++;
+                LOG.atError().setMessage("loop_error").addKeyValue("loop", thread.getName())
+                        .addKeyValue("failed_passes", failedPasses).addKeyValue("error", e.toString()).log();
+            }
+        }
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof LoopConnection c) {
+                c.close("server_stop");
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // the loop is over either way
+        }
+    }
+
+    private void pass() throws IOException {
+        long wait = millisToFirstDeadline();
+        if (!tasks.isEmpty()) {
+            selector.selectNow(this::onReady);
+        } else {
+            selector.select(this::onReady, wait);
+        }
+        runTasks();
+        expireDue(deadlines, false);
+        expireDue(lingering, true);
+    }
+
+    private void onReady(SelectionKey key) {
+        LoopConnection c = (LoopConnection) key.attachment();
+        try {
+            if (!key.isValid()) {
+                return;
+            }
+            if (key.isWritable()) {
+                c.onWritable();
+            } else if (key.isReadable()) {
+                c.onReadable();
+            }
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            c.fail(e); // this client only: the error map says what it was
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+    }
+
+    /** How long the select may wait: until the first deadline (at least 1 ms), or for ever (0) if none. */
+    private long millisToFirstDeadline() {
+        long first = Long.MAX_VALUE;
+        long now = System.nanoTime();
+        for (DeadlineList list : new DeadlineList[] {deadlines, lingering}) {
+            LoopConnection c = list.first();
+            if (c != null) {
+                first = Math.min(first, Math.max(0, c.deadline - now));
+            }
+        }
+        return first == Long.MAX_VALUE ? 0 : Math.max(1, (first + 999_999) / 1_000_000);
+    }
+
+    private void expireDue(DeadlineList list, boolean lingered) {
+        long now = System.nanoTime();
+        LoopConnection c;
+        while ((c = list.first()) != null && c.deadline - now <= 0) {
+            list.remove(c);
+            c.expire(lingered);
+        }
+    }
+
+    /** Registers an accepted client (on the loop thread) and starts its idle deadline. */
+    void register(SocketChannel client, ConnectionEvents events, Runnable done) {
+        SelectionKey key;
+        try {
+            client.configureBlocking(false);
+            key = client.register(selector, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // released either way
+            }
+            events.opened();
+            events.closed(events.failed(e));
+            done.run();
+            return;
+        }
+        LoopConnection c = new LoopConnection(this, client, key, events, done);
+        key.attach(c);
+        events.opened();
+        if (stopping) {
+            lingering.renew(c, System.nanoTime() + Duration.ofMillis(100).toNanos());
+        } else {
+            renewDeadline(c);
+        }
+    }
+
+    /** The connection's current phase starts now: it must end within one timeout. */
+    void renewDeadline(LoopConnection c) {
+        deadlines.renew(c, System.nanoTime() + timeoutNanos);
+    }
+
+    void forget(LoopConnection c) {
+        if (c.list != null) {
+            c.list.remove(c);
+        }
+    }
+
+    /** At a stop (on the loop thread): idle connections close within {@code linger}; returns how many. */
+    int closeIdleSoon(Duration linger) {
+        stopping = true;
+        long until = System.nanoTime() + linger.toNanos();
+        int idle = 0;
+        for (LoopConnection c : connections()) {
+            if (c.isIdle()) {
+                lingering.renew(c, until);
+                idle++;
+            }
+        }
+        return idle;
+    }
+
+    /** Closes every connection (on the loop thread); returns how many there were. */
+    int closeAll() {
+        List<LoopConnection> all = connections();
+        for (LoopConnection c : all) {
+            c.close("server_stop");
+        }
+        return all.size();
+    }
+
+    private List<LoopConnection> connections() {
+        List<LoopConnection> all = new ArrayList<>();
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof LoopConnection c) {
+                all.add(c);
+            }
+        }
+        return all;
+    }
+
+    /** Ends the loop thread, closing whatever is still open, and waits for it (at most {@code bound}). */
+    void shutdown(Duration bound) {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(bound.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    BufferPool pool() {
+        return pool;
+    }
+
+    long timeoutMillis() {
+        return timeoutNanos / 1_000_000;
+    }
+}

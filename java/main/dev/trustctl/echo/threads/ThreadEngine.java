@@ -1,0 +1,74 @@
+package dev.trustctl.echo.threads;
+
+import dev.trustctl.echo.ConnectionEvents;
+import dev.trustctl.echo.Engine;
+import dev.trustctl.wire.Connection;
+import dev.trustctl.wire.Watchdog;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The week-2 engine ({@code --io threads}): each client gets its own thread, which serves it with blocking
+ * recv_exact/send_exact ({@link EchoSession}); one {@link Watchdog} thread enforces every deadline. Simple to
+ * read, but each client costs a thread and its stack, and a frame costs a context switch.
+ */
+public final class ThreadEngine implements Engine {
+    private final Duration timeout;
+    private final BooleanSupplier stopping;
+    private final Watchdog watchdog;
+    private final ExecutorService workers;
+
+    public ThreadEngine(Duration timeout, BooleanSupplier stopping) {
+        this.timeout = timeout;
+        this.stopping = stopping;
+        this.watchdog = new Watchdog(timeout, "echo-watchdog");
+        AtomicLong threadIds = new AtomicLong();
+        // Threads are reused across clients and end after 10 s unused; the server's client limit bounds them.
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "echo-conn-" + threadIds.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    @Override
+    public void adopt(SocketChannel client, ConnectionEvents events, Runnable done) {
+        Connection conn = new Connection(client, timeout, watchdog);
+        try {
+            workers.execute(new EchoSession(conn, events, stopping, done));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            conn.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int closeIdleSoon(Duration linger) {
+        return watchdog.closeIdleSoon(linger);
+    }
+
+    @Override
+    public int closeAll() {
+        int open = watchdog.size();
+        watchdog.closeAll();
+        return open;
+    }
+
+    @Override
+    public void shutdown() {
+        workers.shutdown();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watchdog.close();
+    }
+}
