@@ -82,8 +82,10 @@ test-junit: build/test.stamp ## the JUnit tests only
 	  --disable-banner --details=summary --details-theme=ascii \
 	  -cp build/classes/test:$(TEST_CLASSPATH) --scan-classpath build/classes/test
 
-test-shell: all prereqs ## the 12 CLI and 10 echo bash tests
-	@tests/run
+# IO=threads runs the bash tests' servers on the thread-per-client engine instead of the default event loop.
+IO ?= loop
+test-shell: all prereqs ## the 12 CLI and 10 echo bash tests (IO=threads: on the threads engine)
+	@TEST_IO=$(IO) tests/run
 
 run: all ## start the echo server on 127.0.0.1:9900
 	./trustctl echo-server --port 9900

@@ -26,6 +26,9 @@ test_port () {
 }
 
 ECHO_PORT=$(test_port 0)
+# The engine every server of the suite runs on: `make test IO=threads` (tests/run passes it on as TEST_IO).
+ECHO_IO=${TEST_IO:-loop}
+case $ECHO_IO in loop | threads) ;; *) test_error_ "TEST_IO must be loop or threads, got '$ECHO_IO'" ;; esac
 ECHO_PID=
 ECHO_STOP_REGISTERED_=
 
@@ -36,14 +39,14 @@ is_listening () {
 			END { exit !found }'
 }
 
-# start_echo_server [ARGS...]: `trustctl echo-server --port $ECHO_PORT ARGS...` in the background; returns
+# start_echo_server [ARGS...]: `trustctl echo-server --port $ECHO_PORT --io $ECHO_IO ARGS...` in the background; returns
 # once ss shows it listening and it has said so on stderr (at most 15 s): only then is its start-up over
 # (the socket listens a moment before, while start-up still holds a file or two open), so an fd count
 # taken after this is its steady one. Sets ECHO_PID (the JVM's own pid: the launcher execs java).
 # Its stdout and stderr go to server.out / server.err in the trash directory. Stopped when the script ends.
 start_echo_server () {
 	[[ -z $ECHO_PID ]] || { echo "start_echo_server: a server is already running (pid $ECHO_PID)" >&2; return 1; }
-	trustctl echo-server --port "$ECHO_PORT" "$@" >>"$TEST_TRASH/server.out" 2>>"$TEST_TRASH/server.err" &
+	trustctl echo-server --port "$ECHO_PORT" --io "$ECHO_IO" "$@" >>"$TEST_TRASH/server.out" 2>>"$TEST_TRASH/server.err" &
 	ECHO_PID=$!
 	if [[ -z $ECHO_STOP_REGISTERED_ ]]; then
 		test_atexit stop_echo_server

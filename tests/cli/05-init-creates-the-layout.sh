@@ -25,7 +25,9 @@ test_expect_success 'the new config holds no setting, so every key reads its def
 	server.port=9900  # default
 	server.bind=127.0.0.1  # default
 	server.timeout=30  # default
-	server.max_clients=128  # default
+	server.max_clients=auto  # default
+	server.io=loop  # default
+	server.loops=auto  # default
 	EOT
 	trustctl config list >out &&
 	test_cmp expect out

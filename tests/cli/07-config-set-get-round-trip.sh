@@ -17,6 +17,8 @@ test_expect_success 'set then get round-trips each key' '
 	server.bind 0.0.0.0
 	server.timeout 2.5
 	server.max_clients 4
+	server.io threads
+	server.loops 2
 	EOT
 '
 
@@ -26,6 +28,8 @@ test_expect_success 'config list shows the stored values' '
 	server.bind=0.0.0.0
 	server.timeout=2.5
 	server.max_clients=4
+	server.io=threads
+	server.loops=2
 	EOT
 	trustctl config list >out &&
 	test_cmp expect out
@@ -40,7 +44,7 @@ test_expect_success 'the atomic write leaves no temporary file behind' '
 test_expect_success 'an unknown key fails cleanly: exit 2, one named error, no stack trace' '
 	cp "$TRUST_HOME/config" config.before &&
 	cat >expect <<-\EOT &&
-	Error: unknown config key: no.such.key (known: server.port, server.bind, server.timeout, server.max_clients)
+	Error: unknown config key: no.such.key (known: server.port, server.bind, server.timeout, server.max_clients, server.io, server.loops)
 	try '\''trustctl config --help'\''
 	EOT
 	test_expect_code 2 trustctl config get no.such.key >out 2>err &&

@@ -15,7 +15,7 @@ test_expect_success 'another program (nc -l) holds the port' '
 
 test_expect_success 'echo-server on that port: exit 1, EADDRINUSE named, no stack trace' '
 	echo "Error: cannot listen on 127.0.0.1:$nc_port: EADDRINUSE (Address already in use)" >expect &&
-	test_expect_code 1 timeout 10 trustctl echo-server --port "$nc_port" >out 2>err &&
+	test_expect_code 1 timeout 10 trustctl echo-server --port "$nc_port" --io "$ECHO_IO" >out 2>err &&
 	test_must_be_empty out &&
 	test_cmp expect err
 '
@@ -33,7 +33,7 @@ test_expect_success 'the holder of the port is untouched' '
 test_expect_success 'a second echo-server on the port of a running one: same error, the first keeps serving' '
 	start_echo_server &&
 	echo "Error: cannot listen on 127.0.0.1:$ECHO_PORT: EADDRINUSE (Address already in use)" >expect &&
-	test_expect_code 1 timeout 10 trustctl echo-server --port "$ECHO_PORT" >out 2>err &&
+	test_expect_code 1 timeout 10 trustctl echo-server --port "$ECHO_PORT" --io "$ECHO_IO" >out 2>err &&
 	test_cmp expect err &&
 	echo still-here >expect &&
 	echo-client 127.0.0.1 "$ECHO_PORT" still-here >out &&

@@ -24,11 +24,16 @@ test_expect_success 'it listens on loopback only: one listening socket on the po
 	test_line_count = 1 all
 '
 
-test_expect_success 'server_start is logged with port, bind, timeout, max_clients and pid' '
-	wait_for_log --argjson port "$ECHO_PORT" --argjson pid "$ECHO_PID" "
+test_expect_success 'server_start is logged with port, bind, engine, timeout, max_clients and pid' '
+	case $ECHO_IO in
+	threads) max=128 ;;
+	loop) fds=$(awk "/^Max open files/ { print \$4 }" "/proc/$ECHO_PID/limits") &&
+		max=$((fds - 32 < 10000 ? fds - 32 : 10000)) ;;
+	esac &&
+	wait_for_log --argjson port "$ECHO_PORT" --argjson pid "$ECHO_PID" --arg io "$ECHO_IO" --argjson max "$max" "
 		map(select(.event == \"server_start\")) | length == 1 and (.[0] |
-			.port == \$port and .bind == \"127.0.0.1\" and .timeout_ms == 5000 and
-			.max_clients == 128 and .pid == \$pid)"
+			.port == \$port and .bind == \"127.0.0.1\" and .timeout_ms == 5000 and .io == \$io and
+			.max_clients == \$max and .pid == \$pid and (.run_id | test(\"^[0-9a-f]{16}$\")))"
 '
 
 test_expect_success 'kill + wait: exit 0, the port is free again, server_stop logged' '

@@ -12,6 +12,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.trustctl.echo.FdLimit;
+import dev.trustctl.echo.Io;
+import dev.trustctl.echo.ServerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +126,9 @@ class TrustCtlTest {
         "--timeout|-1|--timeout must be a number of seconds above 0 and at most 86400, got '-1'",
         "--timeout|0|--timeout must be a number of seconds above 0 and at most 86400, got '0'",
         "--timeout|soon|--timeout must be a number of seconds above 0 and at most 86400, got 'soon'",
-        "--max-clients|0|--max-clients must be an integer from 1 to 10000, got '0'",
+        "--max-clients|0|--max-clients must be an integer from 1 to 100000 (or auto), got '0'",
+        "--io|fibers|--io must be loop or threads, got 'fibers'",
+        "--loops|0|--loops must be an integer from 1 to 256 (or auto), got '0'",
         "--bind|' '|--bind must be a host name or IP address, got ' '"})
     void echoServerRejectsBadFlagValuesBeforeListening(String flag, String value, String message) {
         assertUsageError(run("echo-server", flag, value), message, "try 'trustctl echo-server --help'");
@@ -162,7 +167,9 @@ class TrustCtlTest {
         assertThat(run("config", "get", "server.port")).isEqualTo(new Result(0, "9900\n", ""));
         assertThat(run("config", "get", "server.bind").out()).isEqualTo("127.0.0.1\n");
         assertThat(run("config", "get", "server.timeout").out()).isEqualTo("30\n");
-        assertThat(run("config", "get", "server.max_clients").out()).isEqualTo("128\n");
+        assertThat(run("config", "get", "server.max_clients").out()).isEqualTo("auto\n");
+        assertThat(run("config", "get", "server.io").out()).isEqualTo("loop\n");
+        assertThat(run("config", "get", "server.loops").out()).isEqualTo("auto\n");
     }
 
     @Test
@@ -171,12 +178,14 @@ class TrustCtlTest {
         Result r = run("config", "list");
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("server.port=9900  # default\nserver.bind=127.0.0.1  # default\n"
-                + "server.timeout=30  # default\nserver.max_clients=4\n");
+                + "server.timeout=30  # default\nserver.max_clients=4\nserver.io=loop  # default\n"
+                + "server.loops=auto  # default\n");
     }
 
     @Test
     void anUnknownConfigKeyFailsCleanlyAndWritesNothing() {
-        String known = "(known: server.port, server.bind, server.timeout, server.max_clients)";
+        String known = "(known: server.port, server.bind, server.timeout, server.max_clients, server.io,"
+                + " server.loops)";
         assertUsageError(run("config", "get", "server.nope"), "unknown config key: server.nope " + known,
                 "try 'trustctl config --help'");
         assertUsageError(run("config", "set", "server.nope", "1"), "unknown config key: server.nope " + known,
@@ -231,7 +240,26 @@ class TrustCtlTest {
         assertThat(settings.port()).isEqualTo(9999);
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(settings.bind()).isEqualTo("127.0.0.1");
-        assertThat(settings.maxClients()).isEqualTo(128);
+        assertThat(settings.io()).isEqualTo(Io.LOOP);
+        assertThat(settings.maxClients()).isEqualTo(ServerSettings.defaultMaxClients(Io.LOOP, FdLimit.soft()));
+    }
+
+    @Test
+    void eachEngineHasItsOwnDefaultClientLimitLoweredToTheOpenFileLimit() throws Exception {
+        Config config = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
+        var threads = EchoServerCommand.settings(
+                CommandLine.parse(EchoServerCommand.options(), List.of("--io", "threads")), config);
+        assertThat(threads.io()).isEqualTo(Io.THREADS);
+        assertThat(threads.maxClients()).isEqualTo(ServerSettings.defaultMaxClients(Io.THREADS, FdLimit.soft()));
+        assertThat(ServerSettings.defaultMaxClients(Io.LOOP, 0)).isEqualTo(10_000);
+        assertThat(ServerSettings.defaultMaxClients(Io.LOOP, 1024)).isEqualTo(1024 - FdLimit.JVM_RESERVE);
+        assertThat(ServerSettings.defaultMaxClients(Io.THREADS, 1024)).isEqualTo(128);
+        run("config", "set", "server.io", "threads");
+        run("config", "set", "server.loops", "3");
+        Config stored = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
+        var fromConfig = EchoServerCommand.settings(CommandLine.parse(EchoServerCommand.options(), List.of()), stored);
+        assertThat(fromConfig.io()).isEqualTo(Io.THREADS);
+        assertThat(fromConfig.loops()).isEqualTo(3);
     }
 
     @Test
