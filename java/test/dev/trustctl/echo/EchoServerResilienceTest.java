@@ -28,13 +28,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Clients that misbehave: trickle, never read, vanish early, send garbage, or come one too many. Each is cut
  * off or closed on its own while everyone else keeps being served, and nothing is left behind.
  */
 @Timeout(60)
+@ParameterizedClass(name = "--io {0}")
+@EnumSource(Io.class)
 class EchoServerResilienceTest {
+    @Parameter
+    Io io;
+
     /** For tests about closing: longer than any bounded wait here, so only a deliberate close passes them. */
     private static final Duration LONG = ServerSettings.DEFAULT_TIMEOUT;
     private ServerFixture fixture;
@@ -45,7 +53,7 @@ class EchoServerResilienceTest {
     });
 
     private ServerFixture start(Duration timeout, int maxClients) throws IOException {
-        fixture = ServerFixture.start(timeout, maxClients);
+        fixture = ServerFixture.start(io, timeout, maxClients);
         return fixture;
     }
 

@@ -21,10 +21,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The echo protocol against a real server on an ephemeral port, spoken with plain java.net.Socket. */
 @Timeout(30)
+@ParameterizedClass(name = "--io {0}")
+@EnumSource(Io.class)
 class EchoServerTest {
+    @Parameter
+    Io io;
+
     private ServerFixture fixture;
 
     /**
@@ -33,7 +41,7 @@ class EchoServerTest {
      */
     @BeforeEach
     void startServer() throws Exception {
-        fixture = ServerFixture.start(ServerSettings.DEFAULT_TIMEOUT, 16);
+        fixture = ServerFixture.start(io, ServerSettings.DEFAULT_TIMEOUT, 16);
     }
 
     @AfterEach

@@ -37,8 +37,12 @@ final class ServerFixture implements AutoCloseable {
         serving.start();
     }
 
-    static ServerFixture start(Duration timeout, int maxClients) throws IOException {
-        return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients)));
+    static ServerFixture start(Io io, Duration timeout, int maxClients) throws IOException {
+        return start(io, timeout, maxClients, ServerSettings.defaultLoops());
+    }
+
+    static ServerFixture start(Io io, Duration timeout, int maxClients, int loops) throws IOException {
+        return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients, io, loops)));
     }
 
     InetSocketAddress address() {

@@ -5,15 +5,14 @@ import static dev.trustctl.echo.ServerFixture.frame;
 import static dev.trustctl.echo.ServerFixture.payload;
 import static dev.trustctl.echo.ServerFixture.readExactly;
 import static dev.trustctl.echo.ServerFixture.waitUntil;
+import static dev.trustctl.echo.ServerProcess.event;
+import static dev.trustctl.echo.ServerProcess.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustctl.testing.StrictJson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,18 +23,26 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The real process, through the launcher: what only a process shows. The accept loop under fd exhaustion
  * (a low {@code ulimit -n}), the graceful stop on SIGTERM with frames in flight, and a second signal during
  * the grace. Needs {@code make} to have built the jar (make test does).
  */
+@ParameterizedClass(name = "--io {0}")
+@EnumSource(Io.class)
 class ServerProcessTest {
-    private static final Duration BOUND = Duration.ofSeconds(10);
+    private static final Duration BOUND = ServerProcess.BOUND;
+
+    @Parameter
+    Io io;
 
     @TempDir
     Path home;
-    private Process server;
+    private ServerProcess server;
     private final List<Socket> sockets = new ArrayList<>();
 
     @AfterEach
@@ -44,66 +51,35 @@ class ServerProcessTest {
             s.close();
         }
         if (server != null) {
-            server.destroyForcibly();
+            server.close();
         }
     }
 
     private int start(String flags) throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", flags.replace("PORT", String.valueOf(port)))
-                .redirectErrorStream(true).redirectOutput(home.resolve("server.out").toFile());
-        pb.environment().put("TRUST_HOME", home.toString());
-        server = pb.start();
-        int bound = port;
-        waitUntil("the server listens on " + port, BOUND, () -> connects(bound));
-        return port;
+        server = ServerProcess.start(flags, home);
+        return server.port;
     }
 
-    private static boolean connects(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private Socket connect(int port) throws IOException {
-        Socket s = new Socket("127.0.0.1", port);
-        s.setSoTimeout((int) BOUND.toMillis());
+    private Socket connect() throws IOException {
+        Socket s = server.connect();
         sockets.add(s);
         return s;
     }
 
     private List<Map<String, Object>> log() {
-        try {
-            Path file = home.resolve("logs/trustctl.log");
-            return Files.exists(file) ? Files.readAllLines(file).stream().map(StrictJson::object).toList() : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return server.log();
     }
 
     private boolean logged(Predicate<Map<String, Object>> event) {
-        return log().stream().anyMatch(event);
-    }
-
-    private static long number(Map<String, Object> event, String key) {
-        return ((Number) event.get(key)).longValue();
-    }
-
-    private static Predicate<Map<String, Object>> event(String name) {
-        return e -> name.equals(e.get("event"));
+        return server.logged(event);
     }
 
     @Test
     void underFdExhaustionTheAcceptLoopBacksOffThenServesAgain() throws Exception {
-        int port = start("ulimit -n 64 && exec ./trustctl echo-server --port PORT --max-clients 200 --timeout 30");
+        int port = start("ulimit -n 64 && exec ./trustctl echo-server --io " + io.label()
+                + " --port PORT --max-clients 200 --timeout 30");
         for (int i = 0; i < 100; i++) {
-            connect(port);
+            connect();
         }
         waitUntil("accept_error EMFILE, backing off a second time (10 ms)", BOUND, () -> logged(event("accept_error")
                 .and(e -> "EMFILE".equals(e.get("errno")) && "back_off".equals(e.get("action"))
@@ -115,29 +91,29 @@ class ServerProcessTest {
             s.close();
         }
         sockets.clear();
-        Socket fresh = connect(port);
+        Socket fresh = connect();
         echo(fresh, payload(100, 1));
-        assertThat(server.isAlive()).isTrue();
+        assertThat(server.process.isAlive()).isTrue();
     }
 
     @Test
     void sigtermLetsAFrameInFlightFinishLogsServerStopAndFreesThePort() throws Exception {
-        int port = start("exec ./trustctl echo-server --port PORT --timeout 30");
-        Socket idle = connect(port);
+        int port = start("exec ./trustctl echo-server --io " + io.label() + " --port PORT --timeout 30");
+        Socket idle = connect();
         echo(idle, payload(10, 2));
-        Socket busy = connect(port);
+        Socket busy = connect();
         byte[] frame = frame(payload(5000, 3));
         busy.getOutputStream().write(frame, 0, 1000);
         String peer = "127.0.0.1:" + busy.getLocalPort();
         waitUntil("the server has the busy connection", BOUND, () -> logged(event("conn_open")
                 .and(e -> peer.equals(e.get("peer")))));
-        server.toHandle().destroy(); // SIGTERM
+        server.process.toHandle().destroy(); // SIGTERM
         busy.getOutputStream().write(frame, 1000, frame.length - 1000);
         assertThat(readExactly(busy, frame.length)).as("the frame in flight is echoed whole").isEqualTo(frame);
         assertThat(busy.getInputStream().read()).as("then a clean close").isEqualTo(-1);
         assertThat(idle.getInputStream().read()).as("the idle client is closed").isEqualTo(-1);
-        assertThat(server.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).as("exits within the bound").isTrue();
-        assertThat(server.exitValue()).isZero();
+        assertThat(server.process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).as("exits within the bound").isTrue();
+        assertThat(server.process.exitValue()).isZero();
         Map<String, Object> stop = log().stream().filter(event("server_stop")).findFirst().orElseThrow();
         // three connections: start()'s readiness probe, the idle client and the busy one
         assertThat(number(stop, "connections")).isEqualTo(3);
@@ -151,15 +127,15 @@ class ServerProcessTest {
 
     @Test
     void aSecondSignalDuringTheGraceExitsAtOnce() throws Exception {
-        int port = start("exec ./trustctl echo-server --port PORT --timeout 30");
-        Socket stuck = connect(port);
+        int port = start("exec ./trustctl echo-server --io " + io.label() + " --port PORT --timeout 30");
+        Socket stuck = connect();
         stuck.getOutputStream().write(new byte[] {0, 0, 1, 0, 42}); // a frame of 256 bytes, 1 sent: in flight
         waitUntil("the connection is open", BOUND, () -> logged(event("conn_open")));
-        server.toHandle().destroy();
-        waitUntil("the stop has begun (listener closed)", BOUND, () -> !connects(port));
-        assertThat(server.isAlive()).as("still in its grace, waiting for the frame").isTrue();
-        server.toHandle().destroy();
-        assertThat(server.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(server.exitValue()).as("halted by the second SIGTERM: 128 + 15").isEqualTo(143);
+        server.process.toHandle().destroy();
+        waitUntil("the stop has begun (listener closed)", BOUND, () -> !server.connects());
+        assertThat(server.process.isAlive()).as("still in its grace, waiting for the frame").isTrue();
+        server.process.toHandle().destroy();
+        assertThat(server.process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.process.exitValue()).as("halted by the second SIGTERM: 128 + 15").isEqualTo(143);
     }
 }

@@ -1,0 +1,141 @@
+package dev.trustctl.echo;
+
+import static dev.trustctl.echo.ServerFixture.echo;
+import static dev.trustctl.echo.ServerFixture.frame;
+import static dev.trustctl.echo.ServerFixture.payload;
+import static dev.trustctl.echo.ServerFixture.waitUntil;
+import static dev.trustctl.echo.ServerProcess.event;
+import static dev.trustctl.echo.ServerProcess.number;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The default server (the event-loop engine, default settings) as a process, under the loads that made the
+ * thread-per-client design fall over: ten thousand idle connections, and four hundred hostile ones.
+ */
+@Timeout(120)
+class ManyClientsProcessTest {
+    private static final int IDLE_CLIENTS = 10_000;
+    private static final int HOSTILE_CLIENTS = 400;
+    /** The default engine's thread budget: a loop per core, plus the JVM's own and the acceptor and log writer. */
+    private static final int THREAD_BUDGET = 2 * Runtime.getRuntime().availableProcessors() + 16;
+
+    @TempDir
+    Path home;
+    private ServerProcess server;
+    private final List<SocketChannel> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws IOException {
+        for (SocketChannel c : clients) {
+            c.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private SocketChannel open() throws IOException {
+        SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port));
+        clients.add(c);
+        return c;
+    }
+
+    /**
+     * 10 000 connections held at once, each having had one echo: still served (a fresh client is echoed), on a
+     * few threads, and when they leave every descriptor is given back.
+     */
+    @Test
+    void tenThousandIdleConnectionsAreHeldOnAFewThreads() throws Exception {
+        // This JVM holds one end of each connection and the server the other: both need the descriptors.
+        assumeTrue(FdLimit.soft() > IDLE_CLIENTS + 1000,
+                "needs an open-file limit above " + (IDLE_CLIENTS + 1000) + " (ulimit -n)");
+        server = ServerProcess.start("exec ./trustctl echo-server --port PORT --max-clients " + (IDLE_CLIENTS + 10),
+                home);
+        long fdsBefore = server.openFds();
+        ByteBuffer ping = ByteBuffer.wrap(frame(new byte[] {7}));
+        ByteBuffer pong = ByteBuffer.allocate(ping.capacity());
+        for (int i = 0; i < IDLE_CLIENTS; i++) {
+            SocketChannel c = open();
+            c.write(ping.rewind());
+            pong.clear();
+            while (pong.hasRemaining()) {
+                assertThat(c.read(pong)).as("echo to client %d", i).isNotNegative();
+            }
+        }
+        assertThat(server.status("Threads")).as("threads with %d clients", IDLE_CLIENTS)
+                .isLessThanOrEqualTo(THREAD_BUDGET);
+        try (Socket fresh = server.connect()) {
+            echo(fresh, payload(1000, 1));
+        }
+        for (SocketChannel c : clients) {
+            c.close();
+        }
+        clients.clear();
+        waitUntil("every connection is closed and its descriptor given back", Duration.ofSeconds(30),
+                () -> {
+                    try {
+                        return server.openFds() <= fdsBefore;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+    }
+
+    /**
+     * With default settings, 400 hostile connections: a third keep themselves alive with empty frames, a third
+     * trickle raw bytes, a third send a 64 KiB frame and never read their echo. A legitimate client is served
+     * all the same, and the server's threads stay within the budget.
+     */
+    @Test
+    void hostileClientsDoNotKeepALegitimateOneFromBeingServed() throws Exception {
+        server = ServerProcess.start("exec ./trustctl echo-server --port PORT", home);
+        ByteBuffer empty = ByteBuffer.wrap(frame(new byte[0]));
+        ByteBuffer big = ByteBuffer.wrap(frame(payload(65536, 2)));
+        for (int i = 0; i < HOSTILE_CLIENTS; i++) {
+            SocketChannel c = open();
+            switch (i % 3) {
+                case 0 -> c.write(empty.rewind());
+                case 1 -> c.write(ByteBuffer.wrap(new byte[] {'x'}));
+                default -> {
+                    c.socket().setReceiveBufferSize(1024);
+                    c.configureBlocking(false); // sends what the socket takes; never reads
+                    c.write(big.rewind());
+                }
+            }
+        }
+        for (int i = 0; i + 1 < HOSTILE_CLIENTS; i += 3) {
+            clients.get(i).write(empty.rewind()); // the keep-alives go on
+            clients.get(i + 1).write(ByteBuffer.wrap(new byte[] {'y'})); // and so does the trickle
+        }
+        waitUntil("all " + HOSTILE_CLIENTS + " hostile clients are connected", ServerProcess.BOUND,
+                () -> server.log().stream().filter(event("conn_open")).count() >= HOSTILE_CLIENTS);
+        try (Socket legit = server.connect()) {
+            for (int i = 0; i < 10; i++) {
+                echo(legit, payload(100 * i, i));
+            }
+        }
+        assertThat(server.status("Threads")).isLessThanOrEqualTo(THREAD_BUDGET);
+        assertThat(server.log().stream().filter(event("conn_rejected")).count()).as("nobody turned away").isZero();
+        server.process.toHandle().destroy();
+        assertThat(server.process.waitFor(ServerProcess.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        Map<String, Object> stop = server.log().stream().filter(event("server_stop")).findFirst().orElseThrow();
+        assertThat(number(stop, "connections")).isEqualTo(HOSTILE_CLIENTS + 2); // plus the probe and the legit one
+    }
+}

@@ -1,0 +1,105 @@
+package dev.trustctl.echo;
+
+import static dev.trustctl.echo.ServerFixture.waitUntil;
+
+import dev.trustctl.testing.StrictJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A real {@code trustctl echo-server} process started through the launcher by {@code bash -c}, with its own
+ * {@code TRUST_HOME}, and its JSON log read back. Needs {@code make} to have built the jar (make test does).
+ */
+final class ServerProcess implements AutoCloseable {
+    static final Duration BOUND = Duration.ofSeconds(10);
+
+    final Process process;
+    final int port;
+    private final Path home;
+
+    private ServerProcess(Process process, int port, Path home) {
+        this.process = process;
+        this.port = port;
+        this.home = home;
+    }
+
+    /** Runs {@code command} (PORT stands for a free port) and returns once the port accepts connections. */
+    static ServerProcess start(String command, Path home) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command.replace("PORT", String.valueOf(port)))
+                .redirectErrorStream(true).redirectOutput(home.resolve("server.out").toFile());
+        pb.environment().put("TRUST_HOME", home.toString());
+        ServerProcess server = new ServerProcess(pb.start(), port, home);
+        waitUntil("the server listens on " + port, BOUND, server::connects);
+        return server;
+    }
+
+    boolean connects() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    Socket connect() throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout((int) BOUND.toMillis());
+        return s;
+    }
+
+    List<Map<String, Object>> log() {
+        try {
+            Path file = home.resolve("logs/trustctl.log");
+            return Files.exists(file) ? Files.readAllLines(file).stream().map(StrictJson::object).toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    boolean logged(Predicate<Map<String, Object>> event) {
+        return log().stream().anyMatch(event);
+    }
+
+    /** A line of /proc/PID/status, such as {@code Threads} or {@code VmRSS}, as a number. */
+    long status(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalStateException("no " + field + " in /proc/" + process.pid() + "/status");
+    }
+
+    long openFds() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/" + process.pid() + "/fd"))) {
+            return fds.count();
+        }
+    }
+
+    static long number(Map<String, Object> event, String key) {
+        return ((Number) event.get(key)).longValue();
+    }
+
+    static Predicate<Map<String, Object>> event(String name) {
+        return e -> name.equals(e.get("event"));
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
