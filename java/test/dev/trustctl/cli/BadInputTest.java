@@ -1,6 +1,7 @@
 package dev.trustctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +65,44 @@ class BadInputTest {
         Files.write(home.resolve("config"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, '\n'});
         run(home, "config", "get", "server.port")
                 .isOneLineError(ExitCode.FAILURE, "config " + home.resolve("config") + " is not valid UTF-8 text");
+    }
+
+    @Test
+    void aConfigThatIsADeviceOrAFifoIsRefusedBeforeAByteIsRead() throws Exception {
+        Path config = home.resolve("config");
+        Files.createSymbolicLink(config, Path.of("/dev/zero"));
+        String notRegular = "config " + config + " is not a regular file";
+        // /dev/zero never ends: before, the whole of it was read into memory until OutOfMemoryError
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(home, "config", "list"))
+                .isOneLineError(ExitCode.FAILURE, notRegular);
+        Files.delete(config);
+        assertThat(new ProcessBuilder("mkfifo", config.toString()).start().waitFor()).isZero();
+        // a FIFO with no writer blocks the reader for ever: before, the server hung before listening
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(home, "echo-server", "--port", "1"))
+                .isOneLineError(ExitCode.FAILURE, notRegular);
+    }
+
+    @Test
+    void aHugeConfigIsRefusedByItsSize() throws IOException {
+        Path config = home.resolve("config");
+        Files.writeString(config, "# padding\n".repeat(7000));
+        run(home, "config", "list").isOneLineError(ExitCode.FAILURE, "config " + config + " is larger than 65536 bytes");
+    }
+
+    @Test
+    void aDuplicateKeyInTheConfigNamesBothLines() throws IOException {
+        Path config = home.resolve("config");
+        Files.writeString(config, "server.port=9901\n# the second one would have won silently\nserver.port=9902\n");
+        run(home, "echo-server", "--port", "1").isOneLineError(ExitCode.FAILURE,
+                "config " + config + " line 3: duplicate key 'server.port' (first set on line 1)");
+    }
+
+    @Test
+    void aConfigStartingWithAUtf8ByteOrderMarkIsRead() throws IOException {
+        Files.writeString(home.resolve("config"), "\uFEFFserver.port=9901\n");
+        Result r = run(home, "config", "get", "server.port");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("9901\n");
     }
 
     @Test
