@@ -136,7 +136,7 @@ class BadInputTest {
         "--port 9900 --clients 0          | --clients must be an integer from 1 to 1000000, got '0'",
         "--port 9900 --messages lots      | --messages must be an integer from 1 to 100000000, got 'lots'",
         "--port 9900 --payload-size 65537 | --payload-size must be an integer from 0 to 65536, got '65537'",
-        "--port 9900 --deadline never     | --deadline must be a number of seconds above 0 and at most 86400, got 'never'",
+        "--port 9900 --deadline never     | --deadline must be a number of seconds from 0.01 to 86400, got 'never'",
         "--port 9900 --concurrency -2     | --concurrency must be an integer from 1 to 10000, got '-2'",
         "--clients 5                      | missing option: --port",
         "--port 9900 extra                | unexpected argument: extra",
