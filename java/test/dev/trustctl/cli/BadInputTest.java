@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -157,6 +158,63 @@ class BadInputTest {
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.out()).contains("round trips: 0/6 ok, 2 failed (connect 2,")
                 .contains("first failure: connect to 127.0.0.1:" + port + ": ECONNREFUSED (Connection refused)");
+    }
+
+    @Test
+    void aServerThatClosesEveryConnectionAtOnceIsNamedAsFullNotJustAsResets() throws Exception {
+        // what echo-server does past its --max-clients: accept, then close before reading a byte
+        try (ServerSocket full = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                while (!full.isClosed()) {
+                    try {
+                        full.accept().close();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "full-server");
+            closer.setDaemon(true);
+            closer.start();
+            Result r = run(home, "echo-load-test", "--port", String.valueOf(full.getLocalPort()), "--clients", "3",
+                    "--messages", "2");
+            assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+            assertThat(r.out()).contains("round trips: 0/6 ok, 3 failed")
+                    .contains("server full? 3 connections closed right after accept, before any echo: raise the"
+                            + " server's --max-clients or lower --concurrency\n")
+                    .doesNotContain("latency");
+        }
+    }
+
+    @Test
+    void loadTestTakesHostAndPortAsWordsLikeEchoClient() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Result r = run(home, "echo-load-test", "127.0.0.1", String.valueOf(port), "--clients", "2", "--messages", "1");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).startsWith("echo-load-test: 2 clients x 1 message of 32 bytes, concurrency 1, against"
+                + " 127.0.0.1:" + port + "\n").contains("(connect 2,");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "127.0.0.1                 | missing argument: PORT (echo-load-test HOST PORT, or --port PORT)",
+        "127.0.0.1 9900 --port 1   | unexpected argument: 127.0.0.1 (give HOST PORT or --host/--port, not both)",
+        "127.0.0.1 9900 extra      | unexpected argument: extra",
+        "127.0.0.1 http            | PORT must be an integer from 1 to 65535, got 'http'"})
+    void loadTestHostAndPortWordsAreCheckedLikeFlags(String args, String message) {
+        Result r = run(home, ("echo-load-test " + args).split(" +"));
+        assertThat(r.err()).isEqualTo("Error: " + message + "\ntry 'trustctl echo-load-test --help'\n");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void loadTestHelpsUsageLinesListEveryOption() {
+        String usage = run(home, "echo-load-test", "--help").out().split("\n\n")[0];
+        assertThat(LoadTestCommand.options().getOptions())
+                .allSatisfy(o -> assertThat(usage).contains("--" + o.getLongOpt()));
+        assertThat(usage).contains("echo-load-test HOST PORT");
     }
 
     @Test
