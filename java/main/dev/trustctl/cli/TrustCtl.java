@@ -55,7 +55,7 @@ public final class TrustCtl {
             term.err().println("Error: " + Shown.escape(e.getMessage()));
             printTrace(verbose, e);
             code = ExitCode.FAILURE;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             term.err().println("Error: internal error: " + Shown.escape(e.toString())
                     + (verbose ? "" : " (--verbose shows where)"));
             printTrace(verbose, e);
@@ -130,7 +130,7 @@ public final class TrustCtl {
         return command == null ? HINT : "try 'trustctl " + command.name() + " --help'";
     }
 
-    private void printTrace(boolean verbose, Exception e) {
+    private void printTrace(boolean verbose, Throwable e) {
         if (verbose) {
             e.printStackTrace(term.err());
         }

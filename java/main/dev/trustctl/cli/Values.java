@@ -51,9 +51,10 @@ public final class Values {
                 + MAX_SECONDS + ", got '" + Shown.of(raw) + "'");
     }
 
-    /** A host name or IP literal; only checks it is not blank (resolution errors come when it is used). */
+    /** A host name or IP literal; only checks it is one word of printable text (resolution errors come later). */
     public static String host(String name, String raw) throws UsageException {
-        if (raw == null || raw.isBlank() || raw.chars().anyMatch(Character::isWhitespace)) {
+        if (raw == null || raw.isBlank()
+                || raw.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw new UsageException(name + " must be a host name or IP address, got '" + Shown.of(raw) + "'");
         }
         return raw;

@@ -69,6 +69,8 @@ class ValuesTest {
     void aValueQuotedInAMessageIsEscapedAndCut() {
         assertThatThrownBy(() -> Values.host("--bind", "host\n\t\u001b[2J"))
                 .hasMessage("--bind must be a host name or IP address, got 'host\\n\\t\\x1b[2J'");
+        assertThatThrownBy(() -> Values.host("HOST", "example.org\u001b]0;owned\u0007"))
+                .hasMessage("HOST must be a host name or IP address, got 'example.org\\x1b]0;owned\\x07'");
         assertThatThrownBy(() -> Values.port("--port", "9".repeat(100_000)))
                 .hasMessage("--port must be an integer from 1 to 65535, got '" + "9".repeat(64) + "...(100000 chars)'");
     }
