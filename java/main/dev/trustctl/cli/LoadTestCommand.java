@@ -65,10 +65,10 @@ final class LoadTestCommand implements Command {
                     + " Exit codes: 0 all ok, 1 any failure, 2 usage.", options);
             return ExitCode.OK;
         }
-        String[] target = target(line);
+        Target target = target(line);
         LoadSettings settings = new LoadSettings(
-                Values.host(target[0], target[1]),
-                Values.port(target[2], target[3]),
+                Values.host(target.hostName(), target.host()),
+                Values.port(target.portName(), target.port()),
                 count(line, "clients", LoadSettings.DEFAULT_CLIENTS, 1, 1_000_000),
                 count(line, "messages", LoadSettings.DEFAULT_MESSAGES, 1, 100_000_000),
                 count(line, "concurrency", 1, 1, 10_000),
@@ -88,15 +88,19 @@ final class LoadTestCommand implements Command {
         return report.passed() ? ExitCode.OK : ExitCode.FAILURE;
     }
 
-    /** {@code {name, host, name, port}} from {@code --host/--port} or from {@code HOST PORT}, not both. */
-    private static String[] target(CommandLine line) throws UsageException {
+    /** Where to connect, with the names errors call the two values by: the flags' or the words'. */
+    private record Target(String hostName, String host, String portName, String port) {
+    }
+
+    /** From {@code --host/--port} or from {@code HOST PORT}, not both. */
+    private static Target target(CommandLine line) throws UsageException {
         List<String> words = line.positional();
         if (words.isEmpty()) {
             if (!line.has("port")) {
                 throw new UsageException("missing option: --port");
             }
-            return new String[] {"--host", line.has("host") ? line.value("host") : "127.0.0.1", "--port",
-                line.value("port")};
+            return new Target("--host", line.has("host") ? line.value("host") : "127.0.0.1", "--port",
+                    line.value("port"));
         }
         if (line.has("host") || line.has("port")) {
             if (words.size() != 2) {
@@ -109,7 +113,7 @@ final class LoadTestCommand implements Command {
             throw new UsageException("missing argument: PORT (echo-load-test HOST PORT, or --port PORT)");
         }
         Arguments.exactly(line, 2, "HOST PORT");
-        return new String[] {"HOST", words.get(0), "PORT", words.get(1)};
+        return new Target("HOST", words.get(0), "PORT", words.get(1));
     }
 
     private static int count(CommandLine line, String name, int fallback, int min, int max) throws UsageException {
