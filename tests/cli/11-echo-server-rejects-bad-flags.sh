@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# echo-server refuses --port 0, --port 70000, --port abc and --timeout -1 with a specific message each, exit 2.
+# echo-server refuses --port 0, --port 70000, --port abc, --timeout -1, --timeout 0.0001 and a repeated --port with a
+# specific message each, exit 2.
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -26,16 +27,24 @@ test_expect_success '--port abc is refused' '
 '
 
 test_expect_success '--timeout -1 is refused' '
-	bad_flag "Error: --timeout must be a number of seconds above 0 and at most 86400, got '\''-1'\''" --timeout -1
+	bad_flag "Error: --timeout must be a number of seconds from 0.01 to 86400, got '\''-1'\''" --timeout -1
 '
 
 test_expect_success '--timeout 0 is refused' '
-	bad_flag "Error: --timeout must be a number of seconds above 0 and at most 86400, got '\''0'\''" --timeout 0
+	bad_flag "Error: --timeout must be a number of seconds from 0.01 to 86400, got '\''0'\''" --timeout 0
 '
 
-test_expect_success 'no server ever started: no server_start, five usage exits in the log' '
+test_expect_success '--timeout 0.0001 is refused: 10 ms is the least' '
+	bad_flag "Error: --timeout must be a number of seconds from 0.01 to 86400, got '\''0.0001'\''" --timeout 0.0001
+'
+
+test_expect_success '--port given twice is refused, not first-wins: the second one escaped every check' '
+	bad_flag "Error: option --port given more than once" --port 9901 --port 0
+'
+
+test_expect_success 'no server ever started: no server_start, seven usage exits in the log' '
 	test_log "all(.event != \"server_start\")" &&
-	test_log "map(select(.event == \"command_done\") | .exit_code) == [2, 2, 2, 2, 2]"
+	test_log "map(select(.event == \"command_done\") | .exit_code) == [2, 2, 2, 2, 2, 2, 2]"
 '
 
 test_done

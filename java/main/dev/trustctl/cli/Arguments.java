@@ -14,7 +14,7 @@ final class Arguments {
     static List<String> exactly(CommandLine line, int count, String names) throws UsageException {
         List<String> args = line.positional();
         if (args.size() > count) {
-            throw new UsageException("unexpected argument: " + args.get(count));
+            throw new UsageException("unexpected argument: " + Shown.of(args.get(count)));
         }
         if (args.size() < count) {
             throw new UsageException("missing argument: " + names.split(" ")[args.size()]);

@@ -1,7 +1,9 @@
 package dev.trustctl.cli;
 
 import java.io.PrintStream;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.commons.cli.AlreadySelectedException;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.MissingArgumentException;
@@ -13,7 +15,7 @@ import org.apache.commons.cli.UnrecognizedOptionException;
 
 /**
  * A parsed subcommand line: commons-cli does the parsing, this class turns its exceptions into one-line
- * usage errors and prints help in the same shape for every command.
+ * usage errors, refuses an option given twice, and prints help in the same shape for every command.
  */
 public final class CommandLine {
     private final org.apache.commons.cli.CommandLine parsed;
@@ -28,10 +30,11 @@ public final class CommandLine {
     }
 
     public static CommandLine parse(Options options, List<String> args) throws UsageException {
+        org.apache.commons.cli.CommandLine parsed;
         try {
-            return new CommandLine(DefaultParser.builder().get().parse(options, args.toArray(String[]::new)));
+            parsed = DefaultParser.builder().get().parse(options, args.toArray(String[]::new));
         } catch (UnrecognizedOptionException e) {
-            throw new UsageException("unknown option: " + e.getOption());
+            throw new UsageException("unknown option: " + Shown.of(e.getOption()));
         } catch (MissingArgumentException e) {
             throw new UsageException("option --" + e.getOption().getLongOpt() + " needs a value");
         } catch (MissingOptionException e) {
@@ -39,7 +42,20 @@ public final class CommandLine {
         } catch (AlreadySelectedException e) {
             throw new UsageException(e.getMessage());
         } catch (ParseException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(Shown.escape(e.getMessage()));
+        }
+        refuseRepeats(parsed);
+        return new CommandLine(parsed);
+    }
+
+    /** {@code --port 1 --port 0}: which one was meant is a guess, and the second escaped every check. */
+    private static void refuseRepeats(org.apache.commons.cli.CommandLine parsed) throws UsageException {
+        Set<String> seen = new HashSet<>();
+        for (Option o : parsed.getOptions()) {
+            String name = o.getLongOpt() != null ? "--" + o.getLongOpt() : "-" + o.getOpt();
+            if (!seen.add(name)) {
+                throw new UsageException("option " + name + " given more than once");
+            }
         }
     }
 

@@ -18,7 +18,7 @@ public final class Config {
         Map<ConfigKey, String> stored = new EnumMap<>(ConfigKey.class);
         for (Map.Entry<String, String> e : ConfigFile.read(home.configFile()).entrySet()) {
             ConfigKey key = ConfigKey.find(e.getKey()).orElseThrow(() -> new HomeException(
-                    "config " + home.configFile() + ": unknown key '" + e.getKey() + "'"));
+                    "config " + home.configFile() + ": unknown key '" + Shown.of(e.getKey()) + "'"));
             try {
                 key.check(e.getValue());
             } catch (UsageException bad) {

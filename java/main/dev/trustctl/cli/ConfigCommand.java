@@ -55,7 +55,7 @@ final class ConfigCommand implements Command {
                     term.out().println(key.key() + "=" + config.get(key) + (config.isSet(key) ? "" : "  # default"));
                 }
             }
-            default -> throw new UsageException("unknown config action: " + action + " (get, set or list)");
+            default -> throw new UsageException("unknown config action: " + Shown.of(action) + " (get, set or list)");
         }
         return ExitCode.OK;
     }

@@ -66,7 +66,7 @@ public enum ConfigKey {
     }
 
     public static ConfigKey require(String key) throws UsageException {
-        return find(key).orElseThrow(() -> new UsageException("unknown config key: " + key
+        return find(key).orElseThrow(() -> new UsageException("unknown config key: " + Shown.of(key)
                 + " (known: " + String.join(", ", Arrays.stream(values()).map(ConfigKey::key).toList()) + ")"));
     }
 }

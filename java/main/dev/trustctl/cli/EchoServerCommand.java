@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code trustctl echo-server}: runs the framed echo server in the foreground until SIGTERM or SIGINT.
+ * {@code trustctl echo-server}: runs the framed echo server in the foreground until SIGTERM, SIGINT or SIGHUP.
  * Flags left out come from the config file, then from the defaults in {@link ServerSettings}.
  */
 final class EchoServerCommand implements Command {
@@ -121,8 +121,9 @@ final class EchoServerCommand implements Command {
         CommandLine line = CommandLine.parse(options, args);
         if (line.has("help")) {
             CommandLine.printHelp(term.out(), "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS]"
-                    + " [--max-clients N] [--io loop|threads] [--loops N]", "Echoes every length-prefixed frame (4-byte big-endian length, at most"
-                    + " 65536 bytes) back to its sender. Stops on SIGTERM or SIGINT.", options);
+                    + " [--max-clients N] [--io loop|threads] [--loops N]", "Echoes every length-prefixed frame (4-byte"
+                    + " big-endian length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.",
+                    options);
             return ExitCode.OK;
         }
         ServerSettings settings = settings(line, Config.load(home));

@@ -11,10 +11,15 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code echo-load-test --host H --port P --clients C --messages M}: the load tester. Exit 0 only when every
- * round trip came back byte for byte; 1 when any failed; 2 for a bad command line.
+ * {@code echo-load-test --host H --port P --clients C --messages M} (or {@code echo-load-test H P ...}, like
+ * echo-client): the load tester. Exit 0 only when every round trip came back byte for byte; 1 when any failed;
+ * 2 for a bad command line.
  */
 final class LoadTestCommand implements Command {
+    private static final String USAGE = "echo-load-test [--host HOST] --port PORT [--clients C] [--messages M]"
+            + " [--concurrency K]\n                      [--payload-size S] [--hold] [--deadline SECONDS] [--timeout SECONDS]"
+            + " [--json] [--help]\n       echo-load-test HOST PORT [the same options]";
+
     @Override
     public String name() {
         return "echo-load-test";
@@ -56,19 +61,14 @@ final class LoadTestCommand implements Command {
         Options options = options();
         CommandLine line = CommandLine.parse(options, args);
         if (line.has("help")) {
-            CommandLine.printHelp(term.out(), "echo-load-test --port PORT [--host HOST] [--clients C] [--messages M]"
-                    + " [--concurrency K] [--payload-size S] [--hold] [--deadline SECONDS] [--json]",
-                    "Runs C sessions of M framed round trips against an echo server and checks every echoed byte."
+            CommandLine.printHelp(term.out(), USAGE, "Runs C sessions of M framed round trips against an echo server and checks every echoed byte."
                     + " Exit codes: 0 all ok, 1 any failure, 2 usage.", options);
             return ExitCode.OK;
         }
-        Arguments.none(line);
-        if (!line.has("port")) {
-            throw new UsageException("missing option: --port");
-        }
+        Target target = target(line);
         LoadSettings settings = new LoadSettings(
-                Values.host("--host", line.has("host") ? line.value("host") : "127.0.0.1"),
-                Values.port("--port", line.value("port")),
+                Values.host(target.hostName(), target.host()),
+                Values.port(target.portName(), target.port()),
                 count(line, "clients", LoadSettings.DEFAULT_CLIENTS, 1, 1_000_000),
                 count(line, "messages", LoadSettings.DEFAULT_MESSAGES, 1, 100_000_000),
                 count(line, "concurrency", 1, 1, 10_000),
@@ -86,6 +86,34 @@ final class LoadTestCommand implements Command {
         }
         term.out().print(line.has("json") ? report.json() + System.lineSeparator() : report.text());
         return report.passed() ? ExitCode.OK : ExitCode.FAILURE;
+    }
+
+    /** Where to connect, with the names errors call the two values by: the flags' or the words'. */
+    private record Target(String hostName, String host, String portName, String port) {
+    }
+
+    /** From {@code --host/--port} or from {@code HOST PORT}, not both. */
+    private static Target target(CommandLine line) throws UsageException {
+        List<String> words = line.positional();
+        if (words.isEmpty()) {
+            if (!line.has("port")) {
+                throw new UsageException("missing option: --port");
+            }
+            return new Target("--host", line.has("host") ? line.value("host") : "127.0.0.1", "--port",
+                    line.value("port"));
+        }
+        if (line.has("host") || line.has("port")) {
+            if (words.size() != 2) {
+                Arguments.none(line);
+            }
+            throw new UsageException("unexpected argument: " + Shown.of(words.get(0))
+                    + " (give HOST PORT or --host/--port, not both)");
+        }
+        if (words.size() == 1) {
+            throw new UsageException("missing argument: PORT (echo-load-test HOST PORT, or --port PORT)");
+        }
+        Arguments.exactly(line, 2, "HOST PORT");
+        return new Target("HOST", words.get(0), "PORT", words.get(1));
     }
 
     private static int count(CommandLine line, String name, int fallback, int min, int max) throws UsageException {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,19 +48,20 @@ public final class TrustCtl {
         try {
             code = dispatch(name, command, args.isEmpty() ? args : args.subList(1, args.size()), home);
         } catch (UsageException e) {
-            term.err().println("Error: " + e.getMessage());
+            term.err().println("Error: " + Shown.escape(e.getMessage()));
             term.err().println(hintFor(command));
             code = ExitCode.USAGE;
         } catch (IOException e) {
-            term.err().println("Error: " + e.getMessage());
+            term.err().println("Error: " + Shown.escape(e.getMessage()));
             printTrace(verbose, e);
             code = ExitCode.FAILURE;
-        } catch (RuntimeException e) {
-            term.err().println("Error: internal error: " + e + (verbose ? "" : " (--verbose shows where)"));
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            term.err().println("Error: internal error: " + Shown.escape(e.toString())
+                    + (verbose ? "" : " (--verbose shows where)"));
             printTrace(verbose, e);
             code = ExitCode.FAILURE;
         }
-        LOG.atInfo().setMessage("command_done").addKeyValue("command", name.isEmpty() ? "(none)" : name)
+        LOG.atInfo().setMessage("command_done").addKeyValue("command", name.isEmpty() ? "(none)" : Shown.cut(name))
                 .addKeyValue("exit_code", code)
                 .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000).log();
         return code;
@@ -82,7 +84,8 @@ public final class TrustCtl {
             }
             default -> {
                 if (command == null) {
-                    throw new UsageException((name.startsWith("-") ? "unknown option: " : "unknown command: ") + name);
+                    throw new UsageException((name.startsWith("-") ? "unknown option: " : "unknown command: ")
+                            + Shown.of(name) + nearest(name).map(n -> ". Did you mean '" + n + "'?").orElse(""));
                 }
                 return command.run(rest, home, term);
             }
@@ -106,11 +109,28 @@ public final class TrustCtl {
         }
     }
 
+    /** The visible command a typo most likely meant: at most 2 edits away (1 for a short name), else none. */
+    private Optional<String> nearest(String typed) {
+        if (typed.startsWith("-") || typed.length() > Shown.MAX_CHARS) {
+            return Optional.empty();
+        }
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Command c : commands.values()) {
+            int d = EditDistance.between(typed, c.name());
+            if (!c.hidden() && d < bestDistance) {
+                best = c.name();
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= (best.length() <= 4 ? 1 : 2) ? Optional.of(best) : Optional.empty();
+    }
+
     private String hintFor(Command command) {
         return command == null ? HINT : "try 'trustctl " + command.name() + " --help'";
     }
 
-    private void printTrace(boolean verbose, Exception e) {
+    private void printTrace(boolean verbose, Throwable e) {
         if (verbose) {
             e.printStackTrace(term.err());
         }

@@ -8,6 +8,11 @@ import java.time.Duration;
  * {@code --port must be an integer from 1 to 65535, got 'abc'}.
  */
 public final class Values {
+    /** The shortest time a flag or config entry in seconds may give: 10 ms. */
+    public static final BigDecimal MIN_SECONDS = new BigDecimal("0.01");
+    /** The longest: a day. */
+    public static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(86_400);
+
     private Values() {
     }
 
@@ -24,27 +29,33 @@ public final class Values {
         } catch (NumberFormatException e) {
             // falls through to the one message for every bad value
         }
-        throw new UsageException(name + " must be an integer from " + min + " to " + max + ", got '" + raw + "'");
+        throw new UsageException(name + " must be an integer from " + min + " to " + max + ", got '" + Shown.of(raw)
+                + "'");
     }
 
-    /** Seconds above zero, decimals allowed ({@code 0.5}), at most a day; precise to the millisecond. */
+    /**
+     * Seconds from {@link #MIN_SECONDS} (10 ms: below that a deadline fires before a loopback round trip is done)
+     * to a day, decimals allowed ({@code 0.5}); precise to the millisecond, rounded up.
+     */
     public static Duration seconds(String name, String raw) throws UsageException {
         try {
             BigDecimal seconds = new BigDecimal(raw.strip());
-            if (seconds.signum() > 0 && seconds.compareTo(BigDecimal.valueOf(86_400)) <= 0) {
+            if (seconds.compareTo(MIN_SECONDS) >= 0 && seconds.compareTo(MAX_SECONDS) <= 0) {
                 long millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
                 return Duration.ofMillis(millis);
             }
         } catch (NumberFormatException | ArithmeticException e) {
             // falls through to the one message for every bad value
         }
-        throw new UsageException(name + " must be a number of seconds above 0 and at most 86400, got '" + raw + "'");
+        throw new UsageException(name + " must be a number of seconds from " + MIN_SECONDS.toPlainString() + " to "
+                + MAX_SECONDS + ", got '" + Shown.of(raw) + "'");
     }
 
-    /** A host name or IP literal; only checks it is not blank (resolution errors come when it is used). */
+    /** A host name or IP literal; only checks it is one word of printable text (resolution errors come later). */
     public static String host(String name, String raw) throws UsageException {
-        if (raw == null || raw.isBlank() || raw.chars().anyMatch(Character::isWhitespace)) {
-            throw new UsageException(name + " must be a host name or IP address, got '" + raw + "'");
+        if (raw == null || raw.isBlank()
+                || raw.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new UsageException(name + " must be a host name or IP address, got '" + Shown.of(raw) + "'");
         }
         return raw;
     }

@@ -3,15 +3,20 @@ package dev.trustctl.echo;
 import java.lang.reflect.Proxy;
 
 /**
- * SIGTERM and SIGINT for a server: the first asks for a graceful stop, a second one during the grace halts
- * at once. Uses the JDK's sun.misc.Signal through reflection (javac warns on its direct use); where it is
- * missing, a shutdown hook gives the graceful stop alone.
+ * SIGTERM, SIGINT and SIGHUP (the terminal of a server started with {@code &} closing) for a server: the first
+ * of any of them asks for a graceful stop, a second one during the grace halts at once with 128+signal.
+ * Uses the JDK's sun.misc.Signal through reflection (javac warns on its direct use); where it is missing, a
+ * shutdown hook gives the graceful stop alone.
  */
 public final class Signals {
     private Signals() {
     }
 
-    /** Runs {@code stop} on the first TERM or INT and halts with 128+signal on the second. */
+    /**
+     * Runs {@code stop} on the first TERM, INT or HUP and halts with 128+signal on the second. A signal the
+     * process inherited as ignored (HUP under {@code nohup}, INT in a background job) stays ignored: the JVM
+     * leaves it alone.
+     */
     public static void onStop(Runnable stop) {
         Runnable[] once = {stop};
         try {
@@ -34,12 +39,22 @@ public final class Signals {
                         first.run();
                         return null;
                     });
-            for (String name : new String[] {"TERM", "INT"}) {
+            for (String name : new String[] {"TERM", "INT", "HUP"}) {
                 Object signal = signalClass.getConstructor(String.class).newInstance(name);
                 signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
             }
         } catch (ReflectiveOperationException | RuntimeException unavailable) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop, "stop-on-signal"));
+            // A signal not taken keeps the JVM's default, an exit through the hooks: this one stops gracefully, once.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                Runnable first;
+                synchronized (once) {
+                    first = once[0];
+                    once[0] = null;
+                }
+                if (first != null) {
+                    first.run();
+                }
+            }, "stop-on-signal"));
         }
     }
 }

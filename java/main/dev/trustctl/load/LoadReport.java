@@ -5,14 +5,19 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** What a load run measured: round trips, failures by kind, rates and latency percentiles (nearest rank). */
+/**
+ * What a load run measured: round trips, failures by kind, rates and latency percentiles (nearest rank).
+ * {@code closedAtAccept} counts sessions the server reset or closed before their first echo, as a server at its
+ * {@code --max-clients} does.
+ */
 public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> failures, double elapsedSeconds,
-                         long sessionsDone, double connectSeconds, long[] sortedNanos, String firstError) {
+                         long sessionsDone, double connectSeconds, long[] sortedNanos, String firstError,
+                         long closedAtAccept) {
 
     /** A report without a recorded error, as a run with no failure gives. */
     public LoadReport(LoadSettings settings, long ok, Map<Failure, Long> failures, double elapsedSeconds,
                       long sessionsDone, double connectSeconds, long[] sortedNanos) {
-        this(settings, ok, failures, elapsedSeconds, sessionsDone, connectSeconds, sortedNanos, null);
+        this(settings, ok, failures, elapsedSeconds, sessionsDone, connectSeconds, sortedNanos, null, 0);
     }
 
     public long failed() {
@@ -41,7 +46,8 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
 
     /**
      * Human summary; its second line is the one to paste: {@code round trips: 1000/1000 ok, 0 failed}. Failures
-     * count sessions (a failed session ends there); the first one is named on a last line.
+     * count sessions (a failed session ends there); the first one is named on a later line. The latency line is
+     * left out when no round trip came back, and a line names --max-clients when the server turned sessions away.
      */
     public String text() {
         StringBuilder kinds = new StringBuilder();
@@ -49,16 +55,41 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
             kinds.append(kinds.length() == 0 ? "" : ", ").append(f.label()).append(' ')
                     .append(failures.getOrDefault(f, 0L));
         }
-        return String.format(Locale.ROOT, "echo-load-test: %d clients x %d messages of %d bytes, concurrency %s,"
-                        + " against %s:%d%n"
+        String nl = System.lineSeparator();
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "echo-load-test: %s x %s of %s,"
+                        + " concurrency %s, against %s:%d%n"
                         + "round trips: %d/%d ok, %d failed (%s)%n"
-                        + "elapsed: %.3f s, %.0f round trips/s, %.1f connections/s%n"
-                        + "latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us%n%s",
-                settings.clients(), settings.messages(), settings.payloadSize(),
-                settings.hold() ? "all (--hold)" : String.valueOf(settings.concurrency()), settings.host(),
-                settings.port(), ok, settings.expected(), failed(), kinds, elapsedSeconds, roundTripsPerSecond(),
-                connectionsPerSecond(), latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(100),
-                firstError == null ? "" : "first failure: " + firstError + System.lineSeparator());
+                        + "elapsed: %.3f s, %.0f round trips/s, %.1f connections/s%n",
+                count(settings.clients(), "client"), count(settings.messages(), "message"),
+                count(settings.payloadSize(), "byte"), concurrencyText(), settings.host(), settings.port(), ok,
+                settings.expected(), failed(), kinds, elapsedSeconds, roundTripsPerSecond(), connectionsPerSecond()));
+        if (sortedNanos.length > 0) {
+            text.append(String.format(Locale.ROOT, "latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us%n",
+                    latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(100)));
+        }
+        if (closedAtAccept > 0) {
+            text.append("server full? ").append(count(closedAtAccept, "connection"))
+                    .append(" closed right after accept, before any echo: raise the server's --max-clients")
+                    .append(settings.hold() ? " or hold fewer --clients" : " or lower --concurrency").append(nl);
+        }
+        if (firstError != null) {
+            text.append("first failure: ").append(firstError).append(nl);
+        }
+        return text.toString();
+    }
+
+    /** What ran, which --concurrency above --clients is not: {@code 10 (--concurrency 50 capped at --clients)}. */
+    private String concurrencyText() {
+        if (settings.hold()) {
+            return "all (--hold)";
+        }
+        int ran = settings.effectiveConcurrency();
+        return ran < settings.concurrency()
+                ? ran + " (--concurrency " + settings.concurrency() + " capped at --clients)" : String.valueOf(ran);
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** The same as one JSON object, for scripts. */
@@ -67,7 +98,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         fields.put("clients", settings.clients());
         fields.put("messages", settings.messages());
         fields.put("payload_size", settings.payloadSize());
-        fields.put("concurrency", settings.hold() ? settings.clients() : settings.concurrency());
+        fields.put("concurrency", settings.effectiveConcurrency());
         fields.put("hold", settings.hold());
         fields.put("expected", settings.expected());
         fields.put("ok", ok);
@@ -80,10 +111,12 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         fields.put("elapsed_s", round(elapsedSeconds, 6));
         fields.put("rt_per_s", round(roundTripsPerSecond(), 1));
         fields.put("conn_per_s", round(connectionsPerSecond(), 1));
-        fields.put("p50_us", round(latencyMicros(50), 1));
-        fields.put("p90_us", round(latencyMicros(90), 1));
-        fields.put("p99_us", round(latencyMicros(99), 1));
-        fields.put("max_us", round(latencyMicros(100), 1));
+        boolean measured = sortedNanos.length > 0; // no round trip, no latency: null rather than a false 0
+        fields.put("p50_us", measured ? round(latencyMicros(50), 1) : null);
+        fields.put("p90_us", measured ? round(latencyMicros(90), 1) : null);
+        fields.put("p99_us", measured ? round(latencyMicros(99), 1) : null);
+        fields.put("max_us", measured ? round(latencyMicros(100), 1) : null);
+        fields.put("closed_at_accept", closedAtAccept);
         fields.put("first_error", firstError);
         return Json.object(fields);
     }

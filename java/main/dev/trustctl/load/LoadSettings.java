@@ -16,6 +16,11 @@ public record LoadSettings(String host, int port, int clients, int messages, int
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** How many sessions run at once: all with --hold, else --concurrency but never more than --clients. */
+    public int effectiveConcurrency() {
+        return hold ? clients : Math.min(concurrency, clients);
+    }
+
     public long expected() {
         return (long) clients * messages;
     }

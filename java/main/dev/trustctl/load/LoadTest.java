@@ -34,6 +34,8 @@ public final class LoadTest {
     private final Map<Failure, AtomicLong> failures = new EnumMap<>(Failure.class);
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong sessionsDone = new AtomicLong();
+    /** Sessions the server reset or closed before their first echo: what a full server (--max-clients) does. */
+    private final AtomicLong closedAtAccept = new AtomicLong();
     private final List<Latencies> latencies = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicReference<String> firstError =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -88,12 +90,12 @@ public final class LoadTest {
             }
         });
         return new LoadReport(settings, ok.get(), counted, elapsed, sessionsDone.get(), connectSeconds,
-                Latencies.sortedUnion(latencies), firstError.get());
+                Latencies.sortedUnion(latencies), firstError.get(), closedAtAccept.get());
     }
 
     private void runSessions(Watchdog watchdog) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
-        runThreads(Math.min(settings.concurrency(), settings.clients()), samples -> {
+        runThreads(settings.effectiveConcurrency(), samples -> {
             while (next.getAndIncrement() < settings.clients()) {
                 EchoClient client = connect(watchdog);
                 if (client != null) {
@@ -167,7 +169,9 @@ public final class LoadTest {
         ByteBuffer reply = ByteBuffer.allocateDirect(frame.capacity());
         try {
             for (int m = 0; m < settings.messages(); m++) {
-                if (!roundTrip(client, frame, reply, samples)) {
+                Failure failed = roundTrip(client, frame, reply, samples);
+                if (failed != null) {
+                    noteEarly(m, failed);
                     return;
                 }
             }
@@ -183,7 +187,12 @@ public final class LoadTest {
         ByteBuffer frame = frameTemplate.duplicate();
         ByteBuffer reply = ByteBuffer.allocateDirect(frame.capacity());
         for (int m = 0; m < settings.messages(); m++) {
-            live.removeIf(c -> !roundTrip(c, frame, reply, samples));
+            int message = m;
+            live.removeIf(c -> {
+                Failure failed = roundTrip(c, frame, reply, samples);
+                noteEarly(message, failed);
+                return failed != null;
+            });
         }
         sessionsDone.addAndGet(live.size());
         for (EchoClient c : mine) {
@@ -192,27 +201,31 @@ public final class LoadTest {
         }
     }
 
-    /** One checked round trip; false (with the failure counted and the client closed) when it failed. */
-    private boolean roundTrip(EchoClient client, ByteBuffer frame, ByteBuffer reply, Latencies samples) {
+    /** One checked round trip; null when it came back whole, else the failure (counted, the client closed). */
+    private Failure roundTrip(EchoClient client, ByteBuffer frame, ByteBuffer reply, Latencies samples) {
         if (expired) {
-            fail(client, Failure.DEADLINE);
-            return false;
+            return fail(client, Failure.DEADLINE);
         }
         long t0 = System.nanoTime();
         try {
             if (!client.roundTrip(frame, reply)) {
-                fail(client, Failure.MISMATCH);
                 firstError.compareAndSet(null, "round trip: the echo differs from what was sent");
-                return false;
+                return fail(client, Failure.MISMATCH);
             }
         } catch (IOException e) {
-            fail(client, expired ? Failure.DEADLINE : Failure.of(e));
             noteFirst("round trip", e);
-            return false;
+            return fail(client, expired ? Failure.DEADLINE : Failure.of(e));
         }
         samples.add(System.nanoTime() - t0);
         ok.incrementAndGet();
-        return true;
+        return null;
+    }
+
+    /** A reset or close on a session's first frame is how a server past its --max-clients turns one away. */
+    private void noteEarly(int message, Failure failed) {
+        if (message == 0 && (failed == Failure.RESET || failed == Failure.CLOSED)) {
+            closedAtAccept.incrementAndGet();
+        }
     }
 
     private void noteFirst(String what, IOException e) {
@@ -220,10 +233,11 @@ public final class LoadTest {
         firstError.compareAndSet(null, what + ": " + row.errno() + " (" + e.getMessage() + ")");
     }
 
-    private void fail(EchoClient client, Failure kind) {
+    private Failure fail(EchoClient client, Failure kind) {
         failures.get(kind).incrementAndGet();
         open.remove(client);
         client.close();
+        return kind;
     }
 
     private void expire() {

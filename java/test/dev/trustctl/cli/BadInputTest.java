@@ -1,14 +1,17 @@
 package dev.trustctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +69,44 @@ class BadInputTest {
     }
 
     @Test
+    void aConfigThatIsADeviceOrAFifoIsRefusedBeforeAByteIsRead() throws Exception {
+        Path config = home.resolve("config");
+        Files.createSymbolicLink(config, Path.of("/dev/zero"));
+        String notRegular = "config " + config + " is not a regular file";
+        // /dev/zero never ends: before, the whole of it was read into memory until OutOfMemoryError
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(home, "config", "list"))
+                .isOneLineError(ExitCode.FAILURE, notRegular);
+        Files.delete(config);
+        assertThat(new ProcessBuilder("mkfifo", config.toString()).start().waitFor()).isZero();
+        // a FIFO with no writer blocks the reader for ever: before, the server hung before listening
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(home, "echo-server", "--port", "1"))
+                .isOneLineError(ExitCode.FAILURE, notRegular);
+    }
+
+    @Test
+    void aHugeConfigIsRefusedByItsSize() throws IOException {
+        Path config = home.resolve("config");
+        Files.writeString(config, "# padding\n".repeat(7000));
+        run(home, "config", "list").isOneLineError(ExitCode.FAILURE, "config " + config + " is larger than 65536 bytes");
+    }
+
+    @Test
+    void aDuplicateKeyInTheConfigNamesBothLines() throws IOException {
+        Path config = home.resolve("config");
+        Files.writeString(config, "server.port=9901\n# the second one would have won silently\nserver.port=9902\n");
+        run(home, "echo-server", "--port", "1").isOneLineError(ExitCode.FAILURE,
+                "config " + config + " line 3: duplicate key 'server.port' (first set on line 1)");
+    }
+
+    @Test
+    void aConfigStartingWithAUtf8ByteOrderMarkIsRead() throws IOException {
+        Files.writeString(home.resolve("config"), "\uFEFFserver.port=9901\n");
+        Result r = run(home, "config", "get", "server.port");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("9901\n");
+    }
+
+    @Test
     void aTrustHomeThatCannotBeWrittenIsAFailure() {
         // Root ignores permission bits, so use a directory no one may create files in: sysfs refuses even root.
         Path readOnly = Path.of("/sys/kernel");
@@ -96,7 +137,7 @@ class BadInputTest {
         "--port 9900 --clients 0          | --clients must be an integer from 1 to 1000000, got '0'",
         "--port 9900 --messages lots      | --messages must be an integer from 1 to 100000000, got 'lots'",
         "--port 9900 --payload-size 65537 | --payload-size must be an integer from 0 to 65536, got '65537'",
-        "--port 9900 --deadline never     | --deadline must be a number of seconds above 0 and at most 86400, got 'never'",
+        "--port 9900 --deadline never     | --deadline must be a number of seconds from 0.01 to 86400, got 'never'",
         "--port 9900 --concurrency -2     | --concurrency must be an integer from 1 to 10000, got '-2'",
         "--clients 5                      | missing option: --port",
         "--port 9900 extra                | unexpected argument: extra",
@@ -117,6 +158,63 @@ class BadInputTest {
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.out()).contains("round trips: 0/6 ok, 2 failed (connect 2,")
                 .contains("first failure: connect to 127.0.0.1:" + port + ": ECONNREFUSED (Connection refused)");
+    }
+
+    @Test
+    void aServerThatClosesEveryConnectionAtOnceIsNamedAsFullNotJustAsResets() throws Exception {
+        // what echo-server does past its --max-clients: accept, then close before reading a byte
+        try (ServerSocket full = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                while (!full.isClosed()) {
+                    try {
+                        full.accept().close();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "full-server");
+            closer.setDaemon(true);
+            closer.start();
+            Result r = run(home, "echo-load-test", "--port", String.valueOf(full.getLocalPort()), "--clients", "3",
+                    "--messages", "2");
+            assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+            assertThat(r.out()).contains("round trips: 0/6 ok, 3 failed")
+                    .contains("server full? 3 connections closed right after accept, before any echo: raise the"
+                            + " server's --max-clients or lower --concurrency\n")
+                    .doesNotContain("latency");
+        }
+    }
+
+    @Test
+    void loadTestTakesHostAndPortAsWordsLikeEchoClient() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Result r = run(home, "echo-load-test", "127.0.0.1", String.valueOf(port), "--clients", "2", "--messages", "1");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).startsWith("echo-load-test: 2 clients x 1 message of 32 bytes, concurrency 1, against"
+                + " 127.0.0.1:" + port + "\n").contains("(connect 2,");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "127.0.0.1                 | missing argument: PORT (echo-load-test HOST PORT, or --port PORT)",
+        "127.0.0.1 9900 --port 1   | unexpected argument: 127.0.0.1 (give HOST PORT or --host/--port, not both)",
+        "127.0.0.1 9900 extra      | unexpected argument: extra",
+        "127.0.0.1 http            | PORT must be an integer from 1 to 65535, got 'http'"})
+    void loadTestHostAndPortWordsAreCheckedLikeFlags(String args, String message) {
+        Result r = run(home, ("echo-load-test " + args).split(" +"));
+        assertThat(r.err()).isEqualTo("Error: " + message + "\ntry 'trustctl echo-load-test --help'\n");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void loadTestHelpsUsageLinesListEveryOption() {
+        String usage = run(home, "echo-load-test", "--help").out().split("\n\n")[0];
+        assertThat(LoadTestCommand.options().getOptions())
+                .allSatisfy(o -> assertThat(usage).contains("--" + o.getLongOpt()));
+        assertThat(usage).contains("echo-load-test HOST PORT");
     }
 
     @Test

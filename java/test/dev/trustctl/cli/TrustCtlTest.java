@@ -105,6 +105,57 @@ class TrustCtlTest {
         assertUsageError(run("frobnicate"), "unknown command: frobnicate", HINT);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "echo-sever    | echo-server",
+        "echo-clinet   | echo-client",
+        "load-test     | ''",
+        "stauts        | status",
+        "confg         | config",
+        "int           | init",
+        "versoin       | version",
+        "cds-trainin   | ''",
+        "i             | ''"})
+    void aMistypedCommandSuggestsTheNearestVisibleOne(String typed, String meant) {
+        assertUsageError(run(typed), "unknown command: " + typed
+                + (meant.isEmpty() ? "" : ". Did you mean '" + meant + "'?"), HINT);
+    }
+
+    @Test
+    void anAbsurdlyLongUnknownCommandIsCutInTheMessageAndTheLog() throws IOException {
+        String name = "x".repeat(100_000);
+        assertUsageError(run(name), "unknown command: " + "x".repeat(64) + "...(100000 chars)", HINT);
+        Map<String, Object> done = StrictJson.object(Files.readAllLines(home.resolve("logs/trustctl.log")).get(0));
+        assertThat(done).containsEntry("command", "x".repeat(64) + "...(100000 chars)");
+    }
+
+    @Test
+    void controlCharactersInArgumentsAreEscapedOnStderr() {
+        assertUsageError(run("stat\u001b[2Jus"), "unknown command: stat\\x1b[2Jus", HINT);
+        assertUsageError(run("status", "--js\ron\u0007"), "unknown option: --js\\ron\\x07",
+                "try 'trustctl status --help'");
+        assertUsageError(run("echo-client", "127.0.0.1", "99\n00", "hi"),
+                "PORT must be an integer from 1 to 65535, got '99\\n00'", "try 'trustctl echo-client --help'");
+        assertUsageError(run("version", "\u009b31m"), "unexpected argument: \\u009b31m", "try 'trustctl version --help'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "echo-server --port 9901 --port 0                   | --port",
+        "echo-server --timeout 5 --timeout 0.0001           | --timeout",
+        "echo-client --timeout 1 --timeout 2 127.0.0.1 1 hi | --timeout",
+        "echo-load-test --port 9900 --port 9901             | --port",
+        "echo-load-test --port 9900 --json --json           | --json",
+        "status --json --json                               | --json",
+        "config -h --help                                   | --help",
+        "init --help --help                                 | --help",
+        "version --help --help                              | --help"})
+    void aFlagGivenTwiceIsAUsageErrorForEveryCommand(String line, String flag) {
+        String[] args = line.split(" ");
+        assertUsageError(run(args), "option " + flag + " given more than once",
+                "try 'trustctl " + args[0] + " --help'");
+    }
+
     @Test
     void anUnknownTopLevelOptionIsNamed() {
         assertUsageError(run("--frobnicate"), "unknown option: --frobnicate", HINT);
@@ -123,9 +174,10 @@ class TrustCtlTest {
         "--port|70000|--port must be an integer from 1 to 65535, got '70000'",
         "--port|abc|--port must be an integer from 1 to 65535, got 'abc'",
         "--port|-1|--port must be an integer from 1 to 65535, got '-1'",
-        "--timeout|-1|--timeout must be a number of seconds above 0 and at most 86400, got '-1'",
-        "--timeout|0|--timeout must be a number of seconds above 0 and at most 86400, got '0'",
-        "--timeout|soon|--timeout must be a number of seconds above 0 and at most 86400, got 'soon'",
+        "--timeout|-1|--timeout must be a number of seconds from 0.01 to 86400, got '-1'",
+        "--timeout|0|--timeout must be a number of seconds from 0.01 to 86400, got '0'",
+        "--timeout|0.0001|--timeout must be a number of seconds from 0.01 to 86400, got '0.0001'",
+        "--timeout|soon|--timeout must be a number of seconds from 0.01 to 86400, got 'soon'",
         "--max-clients|0|--max-clients must be an integer from 1 to 100000 (or auto), got '0'",
         "--io|fibers|--io must be loop or threads, got 'fibers'",
         "--loops|0|--loops must be an integer from 1 to 256 (or auto), got '0'",

@@ -37,17 +37,18 @@ class ValuesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1000", "0.5,500", "0.25,250", "30,30000", "1.5,1500", "0.0001,1", "86400,86400000", "' 2 ',2000"})
+    @CsvSource({"1,1000", "0.5,500", "0.25,250", "30,30000", "1.5,1500", "0.01,10", "0.0105,11", "86400,86400000", "' 2 ',2000"})
     void secondsAcceptsDecimalsToTheMillisecond(String raw, long millis) throws UsageException {
         assertThat(Values.seconds("--timeout", raw)).isEqualTo(Duration.ofMillis(millis));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "0.0", "-1", "-0.5", "86400.001", "abc", "", "NaN", "Infinity", "1s"})
-    void secondsRejectsZeroNegativeHugeAndText(String raw) {
+    @ValueSource(strings = {"0", "0.0", "0.0001", "0.009", "-1", "-0.5", "86400.001", "abc", "", "NaN", "Infinity",
+        "1s"})
+    void secondsRejectsBelowTenMillisecondsHugeAndText(String raw) {
         assertThatThrownBy(() -> Values.seconds("--timeout", raw))
                 .isInstanceOf(UsageException.class)
-                .hasMessage("--timeout must be a number of seconds above 0 and at most 86400, got '" + raw + "'");
+                .hasMessage("--timeout must be a number of seconds from 0.01 to 86400, got '" + raw + "'");
     }
 
     @ParameterizedTest
@@ -57,11 +58,21 @@ class ValuesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "a b", "host\n", "\t"})
+    @ValueSource(strings = {"", " ", "a b"})
     void hostRejectsBlankAndWhitespace(String raw) {
         assertThatThrownBy(() -> Values.host("--bind", raw))
                 .isInstanceOf(UsageException.class)
                 .hasMessage("--bind must be a host name or IP address, got '" + raw + "'");
+    }
+
+    @Test
+    void aValueQuotedInAMessageIsEscapedAndCut() {
+        assertThatThrownBy(() -> Values.host("--bind", "host\n\t\u001b[2J"))
+                .hasMessage("--bind must be a host name or IP address, got 'host\\n\\t\\x1b[2J'");
+        assertThatThrownBy(() -> Values.host("HOST", "example.org\u001b]0;owned\u0007"))
+                .hasMessage("HOST must be a host name or IP address, got 'example.org\\x1b]0;owned\\x07'");
+        assertThatThrownBy(() -> Values.port("--port", "9".repeat(100_000)))
+                .hasMessage("--port must be an integer from 1 to 65535, got '" + "9".repeat(64) + "...(100000 chars)'");
     }
 
     @Test

@@ -8,11 +8,13 @@ import static dev.trustctl.echo.ServerFixture.waitUntil;
 import static dev.trustctl.echo.ServerProcess.event;
 import static dev.trustctl.echo.ServerProcess.number;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The real process, through the launcher: what only a process shows. The accept loop under fd exhaustion
- * (a low {@code ulimit -n}), the graceful stop on SIGTERM with frames in flight, and a second signal during
+ * (a low {@code ulimit -n}), the graceful stop on SIGTERM with frames in flight (and on SIGHUP), and a second signal during
  * the grace. Needs {@code make} to have built the jar (make test does).
  */
 @ParameterizedClass(name = "--io {0}")
@@ -123,6 +125,38 @@ class ServerProcessTest {
             again.setReuseAddress(true);
             again.bind(new InetSocketAddress("127.0.0.1", port));
         }
+    }
+
+    /**
+     * A server started with {@code &} gets SIGHUP when its terminal closes: it stops as on SIGTERM, exit 0 with
+     * server_stop, not the JVM's default exit 129. Skipped where this JVM inherited SIGHUP ignored (nohup):
+     * the child would ignore it too.
+     */
+    @Test
+    void sighupStopsTheServerGracefullyWithAConnectionOpen() throws Exception {
+        assumeFalse(sighupIgnored(), "SIGHUP is ignored in this process (nohup?), so in the server too");
+        start("exec ./trustctl echo-server --io " + io.label() + " --port PORT --timeout 30");
+        Socket open = connect();
+        echo(open, payload(10, 4));
+        String peer = "127.0.0.1:" + open.getLocalPort();
+        waitUntil("the server has the connection", BOUND, () -> logged(event("conn_open")
+                .and(e -> peer.equals(e.get("peer")))));
+        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(server.process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -HUP").isZero();
+        assertThat(open.getInputStream().read()).as("the open connection is closed").isEqualTo(-1);
+        assertThat(server.process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).as("exits within the bound").isTrue();
+        assertThat(server.process.exitValue()).as("a graceful stop, not 128 + 1").isZero();
+        assertThat(logged(event("server_stop"))).as("server_stop logged").isTrue();
+        // start()'s readiness probe and the open client: each has its conn_close, the open one closed by the stop
+        assertThat(log().stream().filter(event("conn_close")).count()).isEqualTo(2);
+        assertThat(logged(event("conn_close").and(e -> peer.equals(e.get("peer"))
+                && "server_stop".equals(e.get("reason"))))).isTrue();
+    }
+
+    private static boolean sighupIgnored() throws IOException {
+        String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn: 0").substring(7).strip();
+        return (Long.parseUnsignedLong(ignored, 16) & 1) != 0; // bit 0 is signal 1, SIGHUP
     }
 
     @Test

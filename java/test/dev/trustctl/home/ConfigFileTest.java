@@ -78,6 +78,37 @@ class ConfigFileTest {
     }
 
     @Test
+    void aByteOrderMarkIsSkippedAndOnlyAtTheStart() throws IOException {
+        Files.writeString(config(), "\uFEFFa=1\nb=\uFEFF\n");
+        assertThat(ConfigFile.read(config())).isEqualTo(Map.of("a", "1", "b", "\uFEFF"));
+    }
+
+    @Test
+    void aKeyGivenTwiceIsAnErrorNamingBothLines() throws IOException {
+        Files.writeString(config(), "a=1\n b = 2\n\n a=3\n");
+        assertThatThrownBy(() -> ConfigFile.read(config()))
+                .isInstanceOf(HomeException.class)
+                .hasMessage("config " + config() + " line 4: duplicate key 'a' (first set on line 1)");
+    }
+
+    @Test
+    void aFileOfExactlyTheLimitIsReadOneByteMoreIsNot() throws IOException {
+        String line = "# " + "x".repeat(1021) + "\n"; // 1024 bytes
+        Files.writeString(config(), line.repeat(ConfigFile.MAX_BYTES / 1024));
+        assertThat(ConfigFile.read(config())).isEmpty();
+        Files.writeString(config(), line.repeat(ConfigFile.MAX_BYTES / 1024) + "\n");
+        assertThatThrownBy(() -> ConfigFile.read(config())).isInstanceOf(HomeException.class)
+                .hasMessage("config " + config() + " is larger than 65536 bytes");
+    }
+
+    @Test
+    void aDirectoryIsNotAConfig() throws IOException {
+        Files.createDirectory(config());
+        assertThatThrownBy(() -> ConfigFile.read(config())).isInstanceOf(HomeException.class)
+                .hasMessage("config " + config() + " is not a regular file");
+    }
+
+    @Test
     void aWriteReplacesTheOldFileAndLeavesNoTempFileBehind() throws IOException {
         ConfigFile.write(config(), Map.of("a", "1"));
         ConfigFile.write(config(), Map.of("a", "2", "b", "3"));

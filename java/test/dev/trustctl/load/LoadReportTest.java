@@ -98,6 +98,43 @@ class LoadReportTest {
                         + " deadline 0, other 0)");
     }
 
+    @Test
+    void oneOfAnythingIsSingular() {
+        LoadSettings one = new LoadSettings("127.0.0.1", 9900, 1, 1, 1, 1, false, Duration.ofSeconds(60),
+                Duration.ofSeconds(5));
+        assertThat(new LoadReport(one, 1, Map.of(), 0.1, 1, 0, new long[] {1000}).text().lines().findFirst())
+                .hasValue("echo-load-test: 1 client x 1 message of 1 byte, concurrency 1, against 127.0.0.1:9900");
+    }
+
+    @Test
+    void aConcurrencyAboveTheClientsIsReportedAsWhatRan() {
+        LoadSettings capped = new LoadSettings("127.0.0.1", 9900, 10, 10, 50, 32, false, Duration.ofSeconds(60),
+                Duration.ofSeconds(5));
+        LoadReport r = new LoadReport(capped, 100, Map.of(), 0.5, 10, 0, new long[] {1000});
+        assertThat(r.text().lines().findFirst()).hasValue("echo-load-test: 10 clients x 10 messages of 32 bytes,"
+                + " concurrency 10 (--concurrency 50 capped at --clients), against 127.0.0.1:9900");
+        assertThat(StrictJson.object(r.json()).get("concurrency")).isEqualTo(new BigDecimal("10"));
+    }
+
+    @Test
+    void aRunWithNoRoundTripPrintsNoLatencyOfZeros() {
+        LoadReport none = new LoadReport(SETTINGS, 0, Map.of(Failure.CONNECT, 10L), 0.1, 0, 0, new long[0],
+                "connect to 127.0.0.1:9900: ECONNREFUSED (Connection refused)", 0);
+        assertThat(none.text()).doesNotContain("latency").contains("first failure: connect to");
+        assertThat(StrictJson.object(none.json())).containsEntry("p50_us", null).containsEntry("max_us", null);
+        assertThat(report(1, Map.of(Failure.RESET, 9L)).text()).contains("latency: p50 1.0 us");
+    }
+
+    @Test
+    void sessionsClosedAtAcceptNameTheServersMaxClients() {
+        LoadReport full = new LoadReport(SETTINGS, 20, Map.of(Failure.RESET, 8L), 0.1, 2, 0,
+                LongStream.rangeClosed(1, 20).toArray(), "round trip: ECONNRESET (Connection reset)", 8);
+        assertThat(full.text()).contains("server full? 8 connections closed right after accept, before any echo:"
+                + " raise the server's --max-clients or lower --concurrency\n");
+        assertThat(StrictJson.object(full.json()).get("closed_at_accept")).isEqualTo(new BigDecimal("8"));
+        assertThat(report(100, Map.of()).text()).doesNotContain("--max-clients");
+    }
+
     private static LoadReport report(long ok, Map<Failure, Long> failures) {
         long[] nanos = LongStream.rangeClosed(1, ok).map(i -> i * 1000).toArray();
         return new LoadReport(SETTINGS, ok, failures, 0.5, 10, 0.1, nanos);
