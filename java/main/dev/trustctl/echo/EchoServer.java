@@ -81,16 +81,28 @@ public final class EchoServer {
         return server;
     }
 
-    /** Warns when the open-file limit cannot hold every client the server may accept, plus the JVM's own. */
+    /**
+     * Warns when the open-file limit cannot hold every client the server may accept, plus the JVM's own, and
+     * when it made the engine's default client limit smaller.
+     */
     private static void checkFdLimit(ServerSettings settings) {
         long limit = FdLimit.soft();
         long needed = settings.maxClients() + FdLimit.JVM_RESERVE;
+        int wanted = settings.io().defaultMaxClients();
         if (limit > 0 && limit < needed) {
             LOG.atWarn().setMessage("fd_limit_low").addKeyValue("limit", limit).addKeyValue("needed", needed)
                     .addKeyValue("max_clients", settings.maxClients()).log();
             System.err.printf("warning: open-file limit %d is below the %d that --max-clients %d needs;"
                     + " accept will back off on EMFILE (raise it with ulimit -n %d)%n", limit, needed,
                     settings.maxClients(), needed);
+        } else if (limit > 0 && settings.maxClients() < wanted
+                && settings.maxClients() == ServerSettings.defaultMaxClients(settings.io(), limit)) {
+            LOG.atWarn().setMessage("fd_limit_low").addKeyValue("limit", limit)
+                    .addKeyValue("needed", wanted + FdLimit.JVM_RESERVE).addKeyValue("max_clients", settings.maxClients())
+                    .addKeyValue("lowered_from", wanted).log();
+            System.err.printf("warning: open-file limit %d allows %d clients, not the default %d"
+                    + " (raise the hard limit to %d to serve them all)%n", limit, settings.maxClients(), wanted,
+                    wanted + FdLimit.JVM_RESERVE);
         }
     }
 

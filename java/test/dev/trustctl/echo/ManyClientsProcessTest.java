@@ -138,4 +138,15 @@ class ManyClientsProcessTest {
         Map<String, Object> stop = server.log().stream().filter(event("server_stop")).findFirst().orElseThrow();
         assertThat(number(stop, "connections")).isEqualTo(HOSTILE_CLIENTS + 2); // plus the probe and the legit one
     }
+
+    /** As Redis does: the default of 10 000 clients comes down to what a low open-file limit allows, said once. */
+    @Test
+    void aLowOpenFileLimitLowersTheDefaultClientLimitAndSaysSo() throws Exception {
+        server = ServerProcess.start("ulimit -n 1000 && exec ./trustctl echo-server --port PORT", home);
+        Map<String, Object> start = server.log().stream().filter(event("server_start")).findFirst().orElseThrow();
+        assertThat(number(start, "max_clients")).isEqualTo(1000 - FdLimit.JVM_RESERVE);
+        Map<String, Object> low = server.log().stream().filter(event("fd_limit_low")).findFirst().orElseThrow();
+        assertThat(number(low, "limit")).isEqualTo(1000);
+        assertThat(number(low, "lowered_from")).isEqualTo(10_000);
+    }
 }

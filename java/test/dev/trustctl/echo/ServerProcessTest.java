@@ -159,6 +159,30 @@ class ServerProcessTest {
         return (Long.parseUnsignedLong(ignored, 16) & 1) != 0; // bit 0 is signal 1, SIGHUP
     }
 
+    /**
+     * A frame whose first bytes came in the same read as the one before it has begun: it runs on the frame
+     * deadline from the moment that read ended, so its timeout is logged as phase frame, not idle. And every
+     * byte received is counted, not only those of whole frames: 7 of the first frame plus 2 of the second.
+     */
+    @Test
+    void aFrameBegunInTheSameReadAsTheOneBeforeRunsOnTheFrameDeadlineAndEveryByteIsCounted() throws Exception {
+        start("exec ./trustctl echo-server --io " + io.label() + " --port PORT --timeout 0.5");
+        Socket s = connect();
+        s.getOutputStream().write(new byte[] {0, 0, 0, 3, 'a', 'b', 'c', 0, 0}); // a frame and half a header
+        assertThat(readExactly(s, 7)).containsExactly(0, 0, 0, 3, 'a', 'b', 'c');
+        assertThat(s.getInputStream().read()).as("closed by the deadline").isEqualTo(-1);
+        String peer = "127.0.0.1:" + s.getLocalPort();
+        waitUntil("the connection's conn_close", BOUND, () -> logged(event("conn_close")
+                .and(e -> peer.equals(e.get("peer")))));
+        Map<String, Object> timeout = log().stream().filter(event("conn_timeout")).findFirst().orElseThrow();
+        assertThat(timeout.get("phase")).isEqualTo("frame");
+        Map<String, Object> close = log().stream().filter(event("conn_close").and(e -> peer.equals(e.get("peer"))))
+                .findFirst().orElseThrow();
+        assertThat(number(close, "bytes_in")).isEqualTo(9);
+        assertThat(number(close, "bytes_out")).isEqualTo(7);
+        assertThat(close.get("reason")).isEqualTo("timeout");
+    }
+
     @Test
     void aSecondSignalDuringTheGraceExitsAtOnce() throws Exception {
         int port = start("exec ./trustctl echo-server --io " + io.label() + " --port PORT --timeout 30");
