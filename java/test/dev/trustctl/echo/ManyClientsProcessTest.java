@@ -143,6 +143,8 @@ class ManyClientsProcessTest {
     @Test
     void aLowOpenFileLimitLowersTheDefaultClientLimitAndSaysSo() throws Exception {
         server = ServerProcess.start("ulimit -n 1000 && exec ./trustctl echo-server --port PORT", home);
+        waitUntil("server_start and fd_limit_low are written", ServerProcess.BOUND,
+                () -> server.logged(event("server_start")) && server.logged(event("fd_limit_low")));
         Map<String, Object> start = server.log().stream().filter(event("server_start")).findFirst().orElseThrow();
         assertThat(number(start, "max_clients")).isEqualTo(1000 - FdLimit.JVM_RESERVE);
         Map<String, Object> low = server.log().stream().filter(event("fd_limit_low")).findFirst().orElseThrow();
