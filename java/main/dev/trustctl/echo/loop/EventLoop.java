@@ -34,6 +34,7 @@ final class EventLoop implements Runnable {
     private final DeadlineList lingering = new DeadlineList();
     private volatile boolean running = true;
     private boolean stopping;
+    private long lingerNanos; // at a stop: how long an idle connection may still start a message
     private long failedPasses;
 
     EventLoop(String name, Duration timeout) throws IOException {
@@ -125,15 +126,14 @@ final class EventLoop implements Runnable {
 
     /** How long the select may wait: until the first deadline (at least 1 ms), or for ever (0) if none. */
     private long millisToFirstDeadline() {
-        long first = Long.MAX_VALUE;
         long now = System.nanoTime();
-        for (DeadlineList list : new DeadlineList[] {deadlines, lingering}) {
-            LoopConnection c = list.first();
-            if (c != null) {
-                first = Math.min(first, Math.max(0, c.deadline - now));
-            }
-        }
+        long first = Math.min(nanosUntilFirst(deadlines, now), nanosUntilFirst(lingering, now));
         return first == Long.MAX_VALUE ? 0 : Math.max(1, (first + 999_999) / 1_000_000);
+    }
+
+    private static long nanosUntilFirst(DeadlineList list, long now) {
+        LoopConnection c = list.first();
+        return c == null ? Long.MAX_VALUE : Math.max(0, c.deadline - now);
     }
 
     private void expireDue(DeadlineList list, boolean lingered) {
@@ -166,7 +166,7 @@ final class EventLoop implements Runnable {
         key.attach(c);
         events.opened();
         if (stopping) {
-            lingering.renew(c, System.nanoTime() + Duration.ofMillis(100).toNanos());
+            lingering.renew(c, System.nanoTime() + lingerNanos);
         } else {
             renewDeadline(c);
         }
@@ -186,7 +186,8 @@ final class EventLoop implements Runnable {
     /** At a stop (on the loop thread): idle connections close within {@code linger}; returns how many. */
     int closeIdleSoon(Duration linger) {
         stopping = true;
-        long until = System.nanoTime() + linger.toNanos();
+        lingerNanos = linger.toNanos();
+        long until = System.nanoTime() + lingerNanos;
         int idle = 0;
         for (LoopConnection c : connections()) {
             if (c.isIdle()) {
