@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,11 +45,7 @@ class EchoServerResilienceTest {
     /** For tests about closing: longer than any bounded wait here, so only a deliberate close passes them. */
     private static final Duration LONG = ServerSettings.DEFAULT_TIMEOUT;
     private ServerFixture fixture;
-    private final ExecutorService background = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "misbehaving-client");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService background = ServerFixture.clientThreads("misbehaving-client");
 
     private ServerFixture start(Duration timeout, int maxClients) throws IOException {
         fixture = ServerFixture.start(io, timeout, maxClients);
@@ -62,8 +57,7 @@ class EchoServerResilienceTest {
         if (fixture != null) {
             fixture.close();
         }
-        background.shutdownNow();
-        assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        ServerFixture.stopClientThreads(background);
     }
 
     /**

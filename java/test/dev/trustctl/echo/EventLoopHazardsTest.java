@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,19 +42,14 @@ class EventLoopHazardsTest {
     Io io;
 
     private ServerFixture fixture;
-    private final ExecutorService background = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hazard-client");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService background = ServerFixture.clientThreads("hazard-client");
 
     @AfterEach
     void stopServer() throws InterruptedException {
         if (fixture != null) {
             fixture.close();
         }
-        background.shutdownNow();
-        assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        ServerFixture.stopClientThreads(background);
     }
 
     private SocketChannel tinyReceiver() throws Exception {

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -84,6 +87,21 @@ final class ServerFixture implements AutoCloseable {
     }
 
     // ---- client-side helpers ----
+
+    /** Daemon threads for clients that must run beside the test's own (a writer that blocks, say). */
+    static ExecutorService clientThreads(String name) {
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops those threads and checks they are gone. */
+    static void stopClientThreads(ExecutorService threads) throws InterruptedException {
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).as("client threads ended").isTrue();
+    }
 
     static byte[] frame(byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload);
