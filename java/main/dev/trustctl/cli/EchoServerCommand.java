@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -17,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * Flags left out come from the config file, then from the defaults in {@link ServerSettings}.
  */
 final class EchoServerCommand implements Command {
-    private static final Logger LOG = LoggerFactory.getLogger("echo");
-
     @Override
     public String name() {
         return "echo-server";
@@ -79,7 +76,9 @@ final class EchoServerCommand implements Command {
             server = EchoServer.bind(settings);
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);
-            LOG.atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
+            // The logger is looked up here, not in a static field: trustctl builds every command at start-up,
+            // and a short CLI call must not set up logback.
+            LoggerFactory.getLogger("echo").atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
                     .addKeyValue("bind", settings.bind()).addKeyValue("action", "exit").log();
             throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
                     + row.errno() + " (" + e.getMessage() + ")");
