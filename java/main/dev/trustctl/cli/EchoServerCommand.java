@@ -12,8 +12,9 @@ import org.apache.commons.cli.Options;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code trustctl echo-server}: runs the framed echo server in the foreground until SIGTERM or SIGINT.
- * Flags left out come from the config file, then from the defaults in {@link ServerSettings}.
+ * {@code trustctl echo-server}: runs the framed echo server in the foreground until SIGTERM or SIGINT, then
+ * says so in one line on stderr. Flags left out come from the config file, then from the defaults in
+ * {@link ServerSettings}.
  */
 final class EchoServerCommand implements Command {
     @Override
@@ -87,7 +88,11 @@ final class EchoServerCommand implements Command {
         term.err().printf("echo-server listening on %s:%d (timeout %s s, max %d clients); log: %s%n",
                 settings.bind(), server.port(), Values.secondsText(settings.timeout()), settings.maxClients(),
                 home.logFile());
+        long started = System.nanoTime();
         server.serve();
+        // One line to end on after Ctrl-C; the counters themselves are the server_stop event's.
+        term.err().println("echo-server stopped after " + (System.nanoTime() - started) / 1_000_000_000
+                + " s; counters: the server_stop line of " + home.logFile());
         return ExitCode.OK;
     }
 }
