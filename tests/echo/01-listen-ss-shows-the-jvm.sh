@@ -39,4 +39,9 @@ test_expect_success 'kill + wait: exit 0, the port is free again, server_stop lo
 	test_log "last | .command == \"echo-server\" and .exit_code == 0"
 '
 
+test_expect_success 'its last line on stderr says that it stopped and where its counters are' '
+	tail -n 1 "$TEST_TRASH/server.err" >last &&
+	grep "^echo-server stopped after [0-9][0-9]* s; counters: the server_stop line of $TRUST_HOME/logs/trustctl.log\$" last
+'
+
 test_done
