@@ -45,7 +45,7 @@ public final class Log {
 
     /**
      * 16 hex digits; unique enough to tell invocations apart, and no SecureRandom to seed at start-up. Not
-     * String.format: its Formatter compiles a regex and spins method handles, ~10 ms of every CLI call.
+     * String.format: its Formatter compiles a regex and spins method handles at every start of a CLI call.
      */
     static String newId() {
         String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
