@@ -113,7 +113,7 @@ install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 bench: all ## trustctl vs a Netty peer, S1-S5, 3 runs each, medians and ratios
 	@tools/bench/run-bench
 
-bench-startup: all ## median start-up of trustctl --version and echo-client
+bench-startup: all ## start-up of trustctl --version, status, echo-client as ratios to a bare JVM (target 2.2x)
 	@tools/bench/startup
 
 bench-scale: all ## throughput and server RSS for 1, 10, 100, 1000 connections; RSS with 1000 idle
@@ -122,7 +122,7 @@ bench-scale: all ## throughput and server RSS for 1, 10, 100, 1000 connections; 
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
 	@tools/soak
 
-practice: all prereqs ## the quest's 14 practice steps, verbatim, with each expected result checked
+practice: all prereqs ## the quest's 14 steps verbatim (PORT=... to move off 9900): a transcript, every result checked
 	@tools/practice
 
 proof: all prereqs ## run practice and make test, then regenerate PROOF.md from that run
