@@ -8,6 +8,16 @@ JAVAC ?= javac
 JAVA ?= java
 JAR ?= jar
 MVN ?= mvn
+# Quiet by default: one line per step. `make V=1` also shows every command in full.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+# Maven colours its output even in batch mode (a bare ESC[0m before [ERROR]): strip every escape sequence.
+MVN_FLAGS := -q -B -Dstyle.color=never
+NO_ESCAPES := sed -u 's/\x1b\[[0-9;]*[A-Za-z]//g'
 # -XDstringConcat=inline: string + compiles to StringBuilder calls, not invokedynamic, which spins up
 # method-handle classes at every JVM start (~50 ms for a CLI call).
 JAVAC_FLAGS := --release 17 -Xlint:all -Werror -encoding UTF-8 -XDstringConcat=inline
@@ -38,8 +48,8 @@ jars: lib/.verified ## fetch the pinned jars and verify their SHA-256
 lib/.verified: tools/pom.xml tools/jars.sha256 $(wildcard lib/*.jar)
 	@command -v $(MVN) >/dev/null || { echo "make: Maven (mvn) is needed to fetch the pinned jars: apt-get install -y maven" >&2; exit 1; }
 	@if ! sha256sum --quiet -c tools/jars.sha256 >/dev/null 2>&1; then \
-	  echo "fetching pinned jars into lib/"; \
-	  $(MVN) -q -B -f tools/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/lib; \
+	  echo "fetch   pinned jars into lib/ (Maven)"; \
+	  $(MVN) $(MVN_FLAGS) -f tools/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/lib 2>&1 | $(NO_ESCAPES); \
 	fi
 	@sha256sum --quiet -c tools/jars.sha256 || { echo "make: a jar in lib/ does not match tools/jars.sha256: refusing to use it" >&2; exit 1; }
 	@touch $@
@@ -49,26 +59,30 @@ compile: build/main.stamp ## compile the main sources
 # Each tree compiles into a fresh folder that replaces the old one only when javac succeeded, so a test run
 # reading build/classes never sees a half-emptied folder.
 build/main.stamp: lib/.verified $(MAIN_SRC) $(MAIN_RES)
+	@echo "javac   java/main ($(words $(MAIN_SRC)) files) -> build/classes/main"
 	@rm -rf build/classes/main.new && mkdir -p build/classes/main.new
-	$(JAVAC) $(JAVAC_FLAGS) -cp $(MAIN_CLASSPATH) -d build/classes/main.new $(MAIN_SRC)
+	$(Q)$(JAVAC) $(JAVAC_FLAGS) -cp $(MAIN_CLASSPATH) -d build/classes/main.new $(MAIN_SRC)
 	@cp -r java/resources/. build/classes/main.new/
 	@rm -rf build/classes/main && mv build/classes/main.new build/classes/main
 	@touch $@
 
 # A jar, not a class folder: the AppCDS archive can only hold classes that come from jars.
 build/trustctl.jar: build/main.stamp
+	@echo "jar     $@"
 	@printf 'Class-Path: %s\n' "$(subst lib/,../lib/,$(MAIN_JARS))" > build/manifest.txt
-	$(JAR) --create --file $@.new --manifest build/manifest.txt -C build/classes/main .
+	$(Q)$(JAR) --create --file $@.new --manifest build/manifest.txt -C build/classes/main .
 	@mv $@.new $@ # a running JVM keeps reading the old jar rather than one rewritten under it
 
 # One archive per JDK: the launchers use it only when it was made by the java they run.
 build/cds.stamp: build/trustctl.jar tools/train-cds
-	@tools/train-cds
+	@echo "cds     start-up archive for $$(readlink -f "$$(command -v $(JAVA))") -> build/cds/"
+	$(Q)tools/train-cds
 	@touch $@
 
 build/test.stamp: build/trustctl.jar $(TEST_SRC)
+	@echo "javac   java/test ($(words $(TEST_SRC)) files) -> build/classes/test"
 	@rm -rf build/classes/test.new && mkdir -p build/classes/test.new
-	$(JAVAC) $(JAVAC_FLAGS) -cp $(TEST_CLASSPATH) -d build/classes/test.new $(TEST_SRC)
+	$(Q)$(JAVAC) $(JAVAC_FLAGS) -cp $(TEST_CLASSPATH) -d build/classes/test.new $(TEST_SRC)
 	@rm -rf build/classes/test && mv build/classes/test.new build/classes/test
 	@touch $@
 
@@ -78,8 +92,9 @@ prereqs: ## check (and as root install) nc, ss and jq
 test: all prereqs test-junit test-shell ## JUnit tests, then the 22 bash tests
 
 test-junit: build/test.stamp ## the JUnit tests only
-	$(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
-	  --disable-banner --details=summary --details-theme=ascii \
+	@echo "junit   every *Test class in java/test"
+	$(Q)$(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
+	  --disable-banner --disable-ansi-colors --details=summary --details-theme=ascii \
 	  -cp build/classes/test:$(TEST_CLASSPATH) --scan-classpath build/classes/test
 
 # IO=threads runs the bash tests' servers on the thread-per-client engine instead of the default event loop.
@@ -87,8 +102,10 @@ IO ?= loop
 test-shell: all prereqs ## the 12 CLI and 10 echo bash tests (IO=threads: on the threads engine)
 	@TEST_IO=$(IO) tests/run
 
-run: all ## start the echo server on 127.0.0.1:9900
-	./trustctl echo-server --port 9900
+# PORT unset: the server's own choice (server.port in $$TRUST_HOME/config, else 9900).
+run: all ## serve in the foreground on PORT=..., else server.port from the config, else 9900; Ctrl-C stops it
+	@echo "make run: trustctl echo-server$(if $(PORT), --port $(PORT)); Ctrl-C stops it and prints a summary"
+	$(Q)./trustctl echo-server $(if $(PORT),--port $(PORT))
 
 install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 	@mkdir -p $(HOME)/.local/bin
@@ -98,7 +115,7 @@ install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 bench: all ## trustctl vs a Netty peer, S1-S5, 3 runs each, medians and ratios
 	@tools/bench/run-bench
 
-bench-startup: all ## median start-up of trustctl --version and echo-client
+bench-startup: all ## start-up of trustctl --version, status, echo-client as ratios to a bare JVM (target 2.2x)
 	@tools/bench/startup
 
 bench-scale: all ## throughput and server RSS for 1, 10, 100, 1000 connections; RSS with 1000 idle
@@ -107,7 +124,7 @@ bench-scale: all ## throughput and server RSS for 1, 10, 100, 1000 connections; 
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
 	@tools/soak
 
-practice: all prereqs ## the quest's 14 practice steps, verbatim, with each expected result checked
+practice: all prereqs ## the quest's 14 steps verbatim (PORT=... to move off 9900): a transcript, every result checked
 	@tools/practice
 
 proof: all prereqs ## run practice and make test, then regenerate PROOF.md from that run
@@ -119,4 +136,4 @@ shellcheck: ## lint the bash harness and scripts
 	  tools/bench/profile tests/run tests/*.sh tests/*/*.sh .ci/run
 
 clean: ## remove build output (lib/ stays)
-	rm -rf build
+	$(Q)rm -rf build

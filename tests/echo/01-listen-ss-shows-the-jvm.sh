@@ -44,4 +44,13 @@ test_expect_success 'kill + wait: exit 0, the port is free again, server_stop lo
 	test_log "last | .command == \"echo-server\" and .exit_code == 0"
 '
 
+test_expect_success 'its last line on stderr is a summary that agrees with server_stop' '
+	test_log "map(select(.event == \"server_stop\")) | length == 1" &&
+	jq -r "select(.event == \"server_stop\") |
+		\"\\(.connections) connections, \\(.frames) frames, \\(.timeouts) timeouts, \\(.errors) errors\"" \
+		"$TRUST_HOME/logs/trustctl.log" >counters &&
+	tail -n 1 "$TEST_TRASH/server.err" >last &&
+	grep "^echo-server stopped after [0-9][0-9]* s: $(cat counters); log: $TRUST_HOME/logs/trustctl.log\$" last
+'
+
 test_done

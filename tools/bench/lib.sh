@@ -116,7 +116,9 @@ bench_netty_jars() {
     if ! sha256sum --quiet -c tools/bench/jars.sha256 >/dev/null 2>&1; then
       command -v mvn >/dev/null || bench_die "Maven (mvn) is needed to fetch the pinned Netty jars"
       bench_say "fetching the pinned Netty jars into lib/bench/"
-      mvn -q -B -f tools/bench/pom.xml dependency:copy-dependencies -DoutputDirectory="$BENCH_LIB" >&2
+      # Maven colours [ERROR] lines even in batch mode: strip the escape codes from what it prints.
+      mvn -q -B -Dstyle.color=never -f tools/bench/pom.xml dependency:copy-dependencies -DoutputDirectory="$BENCH_LIB" 2>&1 |
+        sed -u 's/\x1b\[[0-9;]*[A-Za-z]//g' >&2
     fi
     sha256sum --quiet -c tools/bench/jars.sha256 ||
       bench_die "a jar in lib/bench/ does not match tools/bench/jars.sha256: refusing to use it"

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Hidden {@code cds-training}: what {@code make} runs once under -XX:ArchiveClassesAtExit so the start-up
+ * Hidden {@code cds-training}: what {@code make} runs once (tools/train-cds) so the start-up
  * archive holds the classes real commands load: help, status, config, a server, a client, a short load run.
  */
 final class CdsTraining implements Command {

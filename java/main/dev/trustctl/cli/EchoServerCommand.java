@@ -11,16 +11,14 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code trustctl echo-server}: runs the framed echo server in the foreground until SIGTERM, SIGINT or SIGHUP.
- * Flags left out come from the config file, then from the defaults in {@link ServerSettings}.
+ * {@code trustctl echo-server}: runs the framed echo server in the foreground until SIGTERM, SIGINT or SIGHUP,
+ * then says so in one line on stderr. Flags left out come from the config file, then from the defaults in
+ * {@link ServerSettings}.
  */
 final class EchoServerCommand implements Command {
-    private static final Logger LOG = LoggerFactory.getLogger("echo");
-
     @Override
     public String name() {
         return "echo-server";
@@ -132,7 +130,9 @@ final class EchoServerCommand implements Command {
             server = EchoServer.bind(settings);
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);
-            LOG.atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
+            // The logger is looked up here, not in a static field: trustctl builds every command at start-up,
+            // and a short CLI call must not set up logback.
+            LoggerFactory.getLogger("echo").atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
                     .addKeyValue("bind", settings.bind()).addKeyValue("action", "exit").log();
             throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
                     + row.errno() + " (" + e.getMessage() + ")");
@@ -141,7 +141,11 @@ final class EchoServerCommand implements Command {
         term.err().printf("echo-server listening on %s:%d (io %s, timeout %s s, max %d clients); log: %s%n",
                 settings.bind(), server.port(), engineText(settings), Values.secondsText(settings.timeout()),
                 settings.maxClients(), home.logFile());
+        long started = System.nanoTime();
         server.serve();
+        // One line to end on after Ctrl-C; every counter is in the server_stop event.
+        term.err().println("echo-server stopped after " + (System.nanoTime() - started) / 1_000_000_000 + " s: "
+                + server.summary() + "; log: " + home.logFile());
         return ExitCode.OK;
     }
 }

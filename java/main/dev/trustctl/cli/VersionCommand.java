@@ -25,6 +25,10 @@ final class VersionCommand implements Command {
 
     @Override
     public int run(List<String> args, TrustHome home, Terminal term) throws UsageException {
+        if (args.isEmpty()) { // nothing to parse: the option parser's set-up (lambdas included) is most of its time
+            term.out().println("trustctl " + VERSION);
+            return ExitCode.OK;
+        }
         Options options = CommandLine.optionsWithHelp();
         CommandLine line = CommandLine.parse(options, args);
         if (line.has("help")) {

@@ -206,6 +206,12 @@ public final class EchoServer {
                 .addKeyValue("closed_forced", forced).log();
     }
 
+    /** The counters a person wants after a stop: connections, frames, timeouts and errors. */
+    public String summary() {
+        return stats.accepted.sum() + " connections, " + stats.frames.sum() + " frames, " + stats.timeouts.sum()
+                + " timeouts, " + stats.errors.sum() + " errors";
+    }
+
     /** Waits until every client slot is back, that is every connection closed and logged. */
     private boolean allClosedWithin(java.time.Duration bound) {
         try {

@@ -33,6 +33,7 @@ public final class Log {
     private static final int QUEUE_SIZE = 8192;
 
     private static volatile String requestId = newId();
+    private static volatile boolean started;
 
     private Log() {
     }
@@ -42,23 +43,19 @@ public final class Log {
         return requestId;
     }
 
-    /** 16 hex digits; unique enough to tell invocations apart, and no SecureRandom to seed at start-up. */
+    /**
+     * 16 hex digits; unique enough to tell invocations apart, and no SecureRandom to seed at start-up. Not
+     * String.format: its Formatter compiles a regex and spins method handles at every start of a CLI call.
+     */
     static String newId() {
-        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+        String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return "0000000000000000".substring(hex.length()) + hex;
     }
 
     /** Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. */
     public static void start(Path logDir, boolean queued) throws IOException {
-        createPrivate(logDir);
-        Path file = logDir.resolve(FILE_NAME);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException ok) {
-            // appended to, as it is
-        }
-        if (!Files.isWritable(file)) {
-            throw new IOException("log file is not writable: " + file);
-        }
+        Path file = prepare(logDir);
+        started = true;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
@@ -73,6 +70,21 @@ public final class Log {
             appender = batching;
         }
         root.addAppender(appender);
+    }
+
+    /** Creates the log folder and file, private to the user, as needed; both logback and {@link DirectLog} use it. */
+    static Path prepare(Path logDir) throws IOException {
+        createPrivate(logDir);
+        Path file = logDir.resolve(FILE_NAME);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException ok) {
+            // appended to, as it is
+        }
+        if (!Files.isWritable(file)) {
+            throw new IOException("log file is not writable: " + file);
+        }
+        return file;
     }
 
     private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path file) {
@@ -113,6 +125,9 @@ public final class Log {
 
     /** Flushes and closes the log: queued events are written before this returns. */
     public static void stop() {
+        if (!started) {
+            return; // a short CLI call wrote through DirectLog: setting logback up now only to stop it costs ~50 ms
+        }
         ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
     }
 }
