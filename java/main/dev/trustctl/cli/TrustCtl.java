@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * {@code trustctl [--help] [--version] [--verbose] COMMAND [ARGS]}: finds the command, sets up the JSON log,
@@ -44,24 +45,32 @@ public final class TrustCtl {
         Command command = commands.get(name);
         TrustHome home = TrustHome.fromEnv(term.env());
         int code;
+        String error = null;
         try {
             code = dispatch(name, command, args.isEmpty() ? args : args.subList(1, args.size()), home);
         } catch (UsageException e) {
+            error = e.getMessage();
             term.err().println("Error: " + e.getMessage());
             term.err().println(hintFor(command));
             code = ExitCode.USAGE;
         } catch (IOException e) {
+            error = e.getMessage();
             term.err().println("Error: " + e.getMessage());
             printTrace(verbose, e);
             code = ExitCode.FAILURE;
         } catch (RuntimeException e) {
+            error = "internal error: " + e;
             term.err().println("Error: internal error: " + e + (verbose ? "" : " (--verbose shows where)"));
             printTrace(verbose, e);
             code = ExitCode.FAILURE;
         }
-        LOG.atInfo().setMessage("command_done").addKeyValue("command", name.isEmpty() ? "(none)" : name)
-                .addKeyValue("exit_code", code)
-                .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000).log();
+        LoggingEventBuilder done = LOG.atInfo().setMessage("command_done")
+                .addKeyValue("command", name.isEmpty() ? "(none)" : name).addKeyValue("exit_code", code)
+                .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000);
+        if (error != null) {
+            done.addKeyValue("error", error); // what stderr said, so the log alone explains the exit code
+        }
+        done.log();
         return code;
     }
 
