@@ -21,6 +21,11 @@ public interface Command {
         return false;
     }
 
+    /** True for {@code init}: it may fix the modes of TRUST_HOME before they are checked. */
+    default boolean tightensHome() {
+        return false;
+    }
+
     /** Long-running commands log through a queue instead of writing each line in the caller's thread. */
     default boolean longRunning() {
         return false;

@@ -21,6 +21,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 public final class TrustCtl {
     private static final String HINT = "try 'trustctl --help'";
     private static final Logger LOG = LoggerFactory.getLogger("trustctl");
+    private static final long FLUSH_MILLIS = 2000;
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final Terminal term;
@@ -71,6 +72,7 @@ public final class TrustCtl {
             done.addKeyValue("error", error); // what stderr said, so the log alone explains the exit code
         }
         done.log();
+        Log.flush(FLUSH_MILLIS); // a server's queued lines are on disk when run() returns, not some time later
         return code;
     }
 
@@ -102,6 +104,9 @@ public final class TrustCtl {
     private void startLog(TrustHome home, Command command) throws HomeException {
         boolean needsHome = command != null && command.needsHome();
         try {
+            if (command != null && command.tightensHome()) {
+                home.tightenModes();
+            }
             home.ensureUsable();
             Log.start(home.logDir(), command != null && command.longRunning());
         } catch (HomeException e) {
