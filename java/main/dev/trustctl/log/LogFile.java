@@ -101,10 +101,7 @@ final class LogFile implements Closeable {
             try {
                 lock = lockChannel.lock();
                 appendLocked(lines);
-                if (failing) {
-                    failing = false;
-                    stderr.println("trustctl: the log " + path + " is written again; lost lines are counted in it");
-                }
+                failing = false; // the log itself now says what was lost (log_lines_lost)
                 return true;
             } catch (IOException | RuntimeException e) {
                 lost(count, e);
