@@ -136,6 +136,8 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             }
             if ("server_start".equals(e.getMessage())) {
                 file.headerFrom(e);
+            } else if ("server_stop".equals(e.getMessage())) {
+                lines += gate.summaries(e.getTimeStamp(), true, text); // what was held back, before the last word
             }
             try {
                 text.append(FlatJsonEncoder.line(e));

@@ -115,6 +115,10 @@ public final class Log {
 
     /** Flushes and closes the log: queued events are written before this returns. */
     public static void stop() {
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        // Ours first: a context stopped once (a test's earlier stop) would skip its appenders.
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
+        batching = null;
+        context.stop();
     }
 }
