@@ -27,14 +27,13 @@ import java.util.Set;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * {@code logs/trustctl.log} as every trustctl process shares it. Each append holds an exclusive lock on
- * {@code logs/.trustctl.log.lock} (and, within the JVM, one monitor), so it alone decides: it reopens the file
+ * {@code logs/trustctl.log} as every trustctl process shares it. Each append holds the {@link LogLock} (and,
+ * within the JVM, one monitor), so it alone decides: it reopens the file
  * if another process rolled it (the path no longer names the file it holds), appends its lines in one
  * O_APPEND write, cuts a write that failed half-way back to the last whole line, and rolls past the size limit.
  * The file is opened with O_NOFOLLOW and created 0600; a symbolic link is never written through.
  */
 final class LogFile implements Closeable {
-    static final String LOCK_NAME = ".trustctl.log.lock";
     private static final OpenOption[] APPEND = {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS};
     /** File locks belong to the whole JVM: its threads and instances take turns here before taking one. */
@@ -43,7 +42,7 @@ final class LogFile implements Closeable {
     private final Path path;
     private final LogSettings settings;
     private final PrintStream stderr;
-    private final FileChannel lockChannel;
+    private final LogLock lock;
     private FileChannel channel;
     private Object fileKey;
     private ILoggingEvent serverStart;
@@ -56,16 +55,17 @@ final class LogFile implements Closeable {
         this.path = path;
         this.settings = settings;
         this.stderr = stderr;
-        this.lockChannel = open(path.resolveSibling(LOCK_NAME));
+        this.lock = new LogLock(path.getParent());
         try {
             open();
         } catch (IOException e) {
-            lockChannel.close();
+            lock.close();
             throw e;
         }
     }
 
-    private static FileChannel open(Path file) throws IOException {
+    /** Opens {@code file} to append, without following a link, creating it 0600; only a regular file will do. */
+    static FileChannel openPrivate(Path file) throws IOException {
         if (Files.isSymbolicLink(file)) {
             throw new FileSystemException(file.toString(), null,
                     "is a symbolic link: trustctl never writes through one; remove it");
@@ -80,7 +80,7 @@ final class LogFile implements Closeable {
     }
 
     private void open() throws IOException {
-        channel = open(path);
+        channel = openPrivate(path);
         fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 
@@ -97,32 +97,23 @@ final class LogFile implements Closeable {
      */
     boolean append(String lines, int count) {
         synchronized (IN_PROCESS) {
-            FileLock lock = null;
+            FileLock held = null;
             try {
-                lock = lockChannel.lock();
-                appendLocked(lines);
+                held = lock.acquire();
+                write(lines, held != null);
                 failing = false; // the log itself now says what was lost (log_lines_lost)
                 return true;
             } catch (IOException | RuntimeException e) {
                 lost(count, e);
                 return false;
             } finally {
-                release(lock);
+                LogLock.release(held);
             }
         }
     }
 
-    private static void release(FileLock lock) {
-        if (lock != null && lock.isValid()) {
-            try {
-                lock.release();
-            } catch (IOException ignored) {
-                // closing the lock file (at the latest, at exit) releases it
-            }
-        }
-    }
-
-    private void appendLocked(String lines) throws IOException {
+    /** One O_APPEND write of the lines (after a header or a count of lost lines, if due); rolls if locked. */
+    private void write(String lines, boolean locked) throws IOException {
         reopenIfRolled();
         StringBuilder text = new StringBuilder(lines.length() + 512);
         if (switched && serverStart != null) {
@@ -140,12 +131,14 @@ final class LogFile implements Closeable {
                 channel.write(bytes);
             }
         } catch (IOException e) {
-            cutBack(start);
+            if (locked) {
+                cutBack(start); // without the lock, the bytes after start may be another process's
+            }
             throw e;
         }
         switched = false;
         lostUnsaid = 0;
-        if (channel.size() > settings.maxFileBytes()) {
+        if (locked && channel.size() > settings.maxFileBytes()) {
             roll();
         }
     }
@@ -187,14 +180,7 @@ final class LogFile implements Closeable {
         }
         channel.close();
         open();
-        switched = true;
-        if (serverStart != null) {
-            ByteBuffer bytes = ByteBuffer.wrap(header().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            switched = false;
-        }
+        switched = true; // the next append starts the new file with the header
     }
 
     private Path rolled(int n) {
@@ -233,7 +219,7 @@ final class LogFile implements Closeable {
         synchronized (IN_PROCESS) {
             try {
                 channel.close();
-                lockChannel.close();
+                lock.close();
             } catch (IOException ignored) {
                 // nothing is buffered here: every append was written or counted lost
             }

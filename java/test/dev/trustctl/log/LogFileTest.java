@@ -148,6 +148,26 @@ class LogFileTest {
     }
 
     @Test
+    @Timeout(30)
+    void aProcessThatKeepsTheLockDelaysAWriteButNeverStopsIt() throws Exception {
+        Log.start(logs(), false, SMALL);
+        Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                Child.classPath(), LockHolderChild.class.getName(), logs().resolve(LogLock.NAME).toString()).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine()).isEqualTo("locked true");
+            long started = System.nanoTime();
+            LOG.atInfo().setMessage("while_locked").log();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(millis).isBetween(LogLock.WAIT_MILLIS, LogLock.WAIT_MILLIS + 5000);
+            assertThat(events(file(""))).containsExactly("while_locked");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+    }
+
+    @Test
     void twoWritersTakingTurnsLeaveOnlyWholeLines() throws Exception {
         Log.start(logs(), true, new LogSettings(64 * 1024, 3, 0, 0, 0));
         Thread server = new Thread(() -> {
