@@ -11,8 +11,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The lock every trustctl process holds to append to or roll the log: {@code logs/.trustctl.log.lock}
  * (0600, opened without following a link). A holder that never lets go (a process stopped in the middle of
- * an append) costs the others at most {@value #WAIT_MILLIS} ms a write: they then append without it (O_APPEND
- * still keeps each line whole) and leave rolling and cutting back to the next write that holds it.
+ * an append) costs the others {@value #WAIT_MILLIS} ms once: they then append without it (O_APPEND still keeps
+ * each line whole), only trying it without waiting until they get it again, and leave rolling and cutting
+ * back to the next write that holds it.
  */
 final class LogLock implements Closeable {
     static final String NAME = ".trustctl.log.lock";
@@ -20,6 +21,8 @@ final class LogLock implements Closeable {
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final FileChannel channel;
+    /** The last wait ran out: do not wait again until the lock has been had. */
+    private boolean stuck;
 
     LogLock(Path logDir) throws IOException {
         this.channel = LogFile.openPrivate(logDir.resolve(NAME));
@@ -27,10 +30,11 @@ final class LogLock implements Closeable {
 
     /** The lock, or null when another process kept it for {@value #WAIT_MILLIS} ms (fcntl has no timed wait). */
     FileLock acquire() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stuck ? 0 : WAIT_MILLIS);
         while (true) {
             FileLock lock = channel.tryLock();
             if (lock != null || System.nanoTime() > deadline) {
+                stuck = lock == null;
                 return lock;
             }
             LockSupport.parkNanos(RETRY_NANOS);
