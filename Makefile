@@ -93,7 +93,8 @@ test: all prereqs test-junit test-shell ## JUnit tests, then the 22 bash tests
 
 test-junit: build/test.stamp ## the JUnit tests only
 	@echo "junit   every *Test class in java/test"
-	$(Q)$(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
+	@# tools/c-messages: tests classify real kernel errors in-process, so the texts must be English (LC_MESSAGES=C)
+	$(Q)tools/c-messages $(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
 	  --disable-banner --disable-ansi-colors --details=summary --details-theme=ascii \
 	  -cp build/classes/test:$(TEST_CLASSPATH) --scan-classpath build/classes/test
 

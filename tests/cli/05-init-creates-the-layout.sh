@@ -44,4 +44,17 @@ test_expect_success 'init creates a TRUST_HOME that does not exist yet, parents 
 	test_path_is_dir "$TRUST_HOME/logs"
 '
 
+test_expect_success 'a home others may write in is refused in one line; init tightens it to 0700/0600' '
+	chmod 0777 "$TRUST_HOME" "$TRUST_HOME/logs" &&
+	chmod 0666 "$TRUST_HOME/config" "$TRUST_HOME/logs/trustctl.log" &&
+	echo "Error: TRUST_HOME $TRUST_HOME is writable by group or others (rwxrwxrwx): run chmod go-w $TRUST_HOME" >expect &&
+	test_expect_code 1 trustctl status >out 2>err &&
+	test_cmp expect err &&
+	trustctl init >out &&
+	stat -c "%a %n" "$TRUST_HOME" "$TRUST_HOME/logs" "$TRUST_HOME/config" "$TRUST_HOME/logs/trustctl.log" >modes &&
+	printf "%s\n" "700 $TRUST_HOME" "700 $TRUST_HOME/logs" "600 $TRUST_HOME/config" \
+		"600 $TRUST_HOME/logs/trustctl.log" >expect &&
+	test_cmp expect modes
+'
+
 test_done

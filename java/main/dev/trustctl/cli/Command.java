@@ -21,9 +21,22 @@ public interface Command {
         return false;
     }
 
+    /** True for {@code init}: it may fix the modes of TRUST_HOME before they are checked. */
+    default boolean tightensHome() {
+        return false;
+    }
+
     /** Long-running commands log through a queue instead of writing each line in the caller's thread. */
     default boolean longRunning() {
         return false;
+    }
+
+    /**
+     * Commands that log events of their own (a client's failures, a server's connections) set up the full log;
+     * the others write their one command_done line directly, which starts faster.
+     */
+    default boolean logsEvents() {
+        return longRunning();
     }
 
     int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException;

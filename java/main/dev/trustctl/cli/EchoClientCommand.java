@@ -1,6 +1,7 @@
 package dev.trustctl.cli;
 
 import dev.trustctl.echo.EchoClient;
+import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.wire.FrameCodec;
@@ -13,6 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * {@code echo-client HOST PORT MESSAGE...}: sends each message as one frame on one connection, prints each
@@ -22,6 +26,12 @@ import org.apache.commons.cli.Options;
 final class EchoClientCommand implements Command {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_GENERATED = 16 * 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger("echo-client");
+
+    @Override
+    public boolean logsEvents() {
+        return true;
+    }
 
     @Override
     public String name() {
@@ -99,7 +109,9 @@ final class EchoClientCommand implements Command {
             try {
                 client = EchoClient.connect(host, port, timeout, watchdog);
             } catch (IOException e) {
-                term.err().println("Error: cannot connect to " + where + ": " + describe(e));
+                ErrorMap.Row row = ErrorMap.classifyConnect(e);
+                logFailure(row, where, e, 0);
+                term.err().println("Error: cannot connect to " + where + ": " + describe(row, e));
                 return ExitCode.CONNECT_FAILED;
             }
             try (client) {
@@ -107,6 +119,11 @@ final class EchoClientCommand implements Command {
                     sent++;
                     byte[] echo = client.echo(payload);
                     if (!Arrays.equals(echo, payload)) {
+                        ErrorMap.Row row = ErrorMap.ECHO_MISMATCH;
+                        LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno())
+                                .addKeyValue("peer", where).addKeyValue("action", row.action().label())
+                                .addKeyValue("frame", sent).addKeyValue("sent_bytes", payload.length)
+                                .addKeyValue("got_bytes", echo.length).log();
                         term.err().printf("Error: echo %d differs: sent %d bytes, got %d bytes back%n", sent,
                                 payload.length, echo.length);
                         return ExitCode.MISMATCH;
@@ -123,6 +140,7 @@ final class EchoClientCommand implements Command {
 
     private static int failed(IOException e, int frame, int size, String where, Terminal term) {
         ErrorMap.Row row = ErrorMap.classify(e);
+        logFailure(row, where, e, frame);
         if (row == ErrorMap.TIMED_OUT || row == ErrorMap.WOULD_BLOCK) {
             term.err().printf("Error: no echo of message %d from %s within the timeout (%s)%n", frame, where,
                     e.getMessage());
@@ -136,12 +154,21 @@ final class EchoClientCommand implements Command {
                 ? " (server rejected the " + size + "-byte frame: the limit is " + FrameCodec.MAX_PAYLOAD + ")"
                 : "";
         term.err().printf("Error: %s closed the connection before echoing message %d: %s%s%n", where, frame,
-                describe(e), hint);
+                describe(row, e), hint);
         return ExitCode.PEER_CLOSED;
     }
 
-    private static String describe(IOException e) {
-        ErrorMap.Row row = ErrorMap.classify(e);
+    /** One log line per failure: the row's event with errno, peer and action (the client gives up: exit). */
+    private static void logFailure(ErrorMap.Row row, String where, IOException e, int frame) {
+        LoggingEventBuilder event = LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno()).addKeyValue("peer", where)
+                .addKeyValue("action", Action.EXIT.label()).addKeyValue("reason", row.reason());
+        if (frame > 0) {
+            event.addKeyValue("frame", frame);
+        }
+        event.addKeyValue("error", String.valueOf(e.getMessage())).log();
+    }
+
+    private static String describe(ErrorMap.Row row, IOException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return row == ErrorMap.OTHER ? message : row.errno() + " (" + message + ")";
     }

@@ -18,6 +18,11 @@ final class InitCommand implements Command {
     }
 
     @Override
+    public boolean tightensHome() {
+        return true;
+    }
+
+    @Override
     public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
         Options options = CommandLine.optionsWithHelp();
         CommandLine line = CommandLine.parse(options, args);

@@ -21,6 +21,11 @@ final class LoadTestCommand implements Command {
             + " [--json] [--help]\n       echo-load-test HOST PORT [the same options]";
 
     @Override
+    public boolean logsEvents() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "echo-load-test";
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * {@code trustctl [--help] [--version] [--verbose] COMMAND [ARGS]}: finds the command, sets up the JSON log,
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrustCtl {
     private static final String HINT = "try 'trustctl --help'";
+    private static final long FLUSH_MILLIS = 2000;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final Terminal term;
     private DirectLog directLog;
@@ -46,32 +48,45 @@ public final class TrustCtl {
         Command command = commands.get(name);
         TrustHome home = TrustHome.fromEnv(term.env());
         int code;
+        String error = null; // what stderr said, so the log alone explains the exit code
         try {
             code = dispatch(name, command, args.isEmpty() ? args : args.subList(1, args.size()), home);
         } catch (UsageException e) {
-            term.err().println("Error: " + Shown.escape(e.getMessage()));
+            error = Shown.escape(e.getMessage());
+            term.err().println("Error: " + error);
             term.err().println(hintFor(command));
             code = ExitCode.USAGE;
         } catch (IOException e) {
-            term.err().println("Error: " + Shown.escape(e.getMessage()));
+            error = Shown.escape(e.getMessage());
+            term.err().println("Error: " + error);
             printTrace(verbose, e);
             code = ExitCode.FAILURE;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            term.err().println("Error: internal error: " + Shown.escape(e.toString())
-                    + (verbose ? "" : " (--verbose shows where)"));
+            error = "internal error: " + Shown.escape(e.toString());
+            term.err().println("Error: " + error + (verbose ? "" : " (--verbose shows where)"));
             printTrace(verbose, e);
             code = ExitCode.FAILURE;
         }
-        logDone(name.isEmpty() ? "(none)" : Shown.cut(name), code, (System.nanoTime() - started) / 1_000_000);
+        logDone(name.isEmpty() ? "(none)" : Shown.cut(name), code, (System.nanoTime() - started) / 1_000_000, error);
         return code;
     }
 
-    private void logDone(String name, int code, long millis) {
+    private void logDone(String name, int code, long millis, String error) {
         if (directLog != null) {
-            directLog.event("INFO", "command_done", "command", name, "exit_code", code, "duration_ms", millis);
+            if (error == null) {
+                directLog.event("INFO", "command_done", "command", name, "exit_code", code, "duration_ms", millis);
+            } else {
+                directLog.event("INFO", "command_done", "command", name, "exit_code", code, "duration_ms", millis,
+                        "error", error);
+            }
         } else if (logbackStarted) {
-            LoggerFactory.getLogger("trustctl").atInfo().setMessage("command_done").addKeyValue("command", name)
-                    .addKeyValue("exit_code", code).addKeyValue("duration_ms", millis).log();
+            LoggingEventBuilder done = LoggerFactory.getLogger("trustctl").atInfo().setMessage("command_done")
+                    .addKeyValue("command", name).addKeyValue("exit_code", code).addKeyValue("duration_ms", millis);
+            if (error != null) {
+                done.addKeyValue("error", error);
+            }
+            done.log();
+            Log.flush(FLUSH_MILLIS); // a server's queued lines are on disk when run() returns, not some time later
         }
     }
 
@@ -106,9 +121,12 @@ public final class TrustCtl {
         directLog = null;
         logbackStarted = false;
         try {
+            if (command != null && command.tightensHome()) {
+                home.tightenModes();
+            }
             home.ensureUsable();
-            if (command != null && command.longRunning()) {
-                Log.start(home.logDir(), true);
+            if (command != null && command.logsEvents()) {
+                Log.start(home.logDir(), command.longRunning());
                 logbackStarted = true;
             } else {
                 directLog = DirectLog.open(home.logDir());

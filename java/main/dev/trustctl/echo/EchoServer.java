@@ -203,7 +203,10 @@ public final class EchoServer {
                 .addKeyValue("bytes_in", stats.bytesIn.sum()).addKeyValue("bytes_out", stats.bytesOut.sum())
                 .addKeyValue("timeouts", stats.timeouts.sum()).addKeyValue("errors", stats.errors.sum())
                 .addKeyValue("accept_errors", stats.acceptErrors.sum()).addKeyValue("closed_idle", idleClosed)
-                .addKeyValue("closed_forced", forced).log();
+                .addKeyValue("closed_forced", forced).addKeyValue("engine_failures", engine.failedPasses())
+                .addKeyValue("log_lines_lost", Log.linesLost()).addKeyValue("log_lines_suppressed", Log.linesSuppressed())
+                .addKeyValue("log_lines_dropped", Log.linesDropped())
+                .addKeyValue("log_writer_failures", Log.writerFailures()).log();
     }
 
     /** The counters a person wants after a stop: connections, frames, timeouts and errors. */

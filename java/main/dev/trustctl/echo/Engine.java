@@ -26,6 +26,9 @@ public interface Engine {
     /** Closes every connection still open, whatever it is doing; returns how many there were. */
     int closeAll();
 
+    /** Passes of the engine's own threads (event loops, the watchdog) that failed and were survived. */
+    long failedPasses();
+
     /** Ends the engine's threads once every connection is closed. */
     void shutdown();
 }

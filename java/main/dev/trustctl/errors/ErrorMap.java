@@ -6,6 +6,7 @@ import dev.trustctl.wire.TruncatedFrameException;
 import java.io.EOFException;
 import java.net.BindException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
@@ -43,8 +44,12 @@ public final class ErrorMap {
     public static final Row UNKNOWN_HOST = new Row("EAI_NONAME", "connect_failed", Action.EXIT, "unknown_host");
     public static final Row UNREACHABLE = new Row("ENETUNREACH", "connect_failed", Action.EXIT, "unreachable");
     public static final Row NO_ROUTE = new Row("EHOSTUNREACH", "connect_failed", Action.EXIT, "unreachable");
+    /** No answer to the SYN within the client's timeout (or the kernel's): a connect, so never EAGAIN. */
+    public static final Row CONNECT_TIMED_OUT = new Row("ETIMEDOUT", "connect_failed", Action.EXIT, "timeout");
     public static final Row CLOSED = new Row("EBADF", "conn_closed_locally", Action.CLOSE_CONNECTION, "closed");
     public static final Row NO_MEMORY = new Row("ENOMEM", "resource_exhausted", Action.BACK_OFF, "no_memory");
+    /** A client's check, not a Java exception: the echo came back different from what was sent. */
+    public static final Row ECHO_MISMATCH = new Row("EBADMSG", "echo_mismatch", Action.EXIT, "mismatch");
     public static final Row OTHER = new Row("EIO", "conn_error", Action.CLOSE_CONNECTION, "error");
 
     private static final List<Rule> RULES = List.of(
@@ -56,6 +61,7 @@ public final class ErrorMap {
             new Rule(e -> e instanceof EOFException, PEER_CLOSED),
             new Rule(e -> e instanceof ClosedChannelException, CLOSED),
             new Rule(e -> e instanceof UnknownHostException, UNKNOWN_HOST),
+            new Rule(e -> e instanceof NoRouteToHostException, NO_ROUTE),
             new Rule(says("connection timed out"), TIMED_OUT),
             new Rule(says("connection reset"), RESET),
             new Rule(says("broken pipe"), BROKEN_PIPE),
@@ -81,6 +87,19 @@ public final class ErrorMap {
             }
         }
         return OTHER;
+    }
+
+    /**
+     * The row for an error raised while connecting: always {@code connect_failed} with action exit. A connect
+     * that timed out is {@code ETIMEDOUT} whichever way Java says it (a {@link SocketTimeoutException} from
+     * {@code connect(address, timeout)}, the watchdog's deadline, or the kernel's own ETIMEDOUT).
+     */
+    public static Row classifyConnect(Throwable error) {
+        Row row = classify(error);
+        if (error instanceof SocketTimeoutException || row == TIMED_OUT || row == WOULD_BLOCK) {
+            return CONNECT_TIMED_OUT;
+        }
+        return row.event().equals("connect_failed") ? row : new Row(row.errno(), "connect_failed", Action.EXIT, row.reason());
     }
 
     private static Predicate<Throwable> says(String text) {

@@ -1,6 +1,7 @@
 package dev.trustctl.load;
 
 import dev.trustctl.echo.EchoClient;
+import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.Watchdog;
@@ -18,6 +19,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives an echo server as {@link LoadSettings} says and checks every echoed byte. The run always ends: at the
@@ -26,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoadTest {
     /** Threads that share the held connections in --hold mode; each sends on its connections in turn. */
     private static final int HOLD_THREADS = 64;
+    /** Failures logged one by one; past this many only the report counts them, so a dead server floods no log. */
+    static final int FAILURES_LOGGED = 20;
+    private static final Logger LOG = LoggerFactory.getLogger("echo-load-test");
 
     private final LoadSettings settings;
     private final PrintStream progress;
@@ -39,6 +45,7 @@ public final class LoadTest {
     private final List<Latencies> latencies = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicReference<String> firstError =
             new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicInteger failuresSeen = new AtomicInteger();
     private volatile boolean expired;
 
     /** {@code progress} gets a progress line every half second once a run passes two seconds; null for none. */
@@ -83,6 +90,10 @@ public final class LoadTest {
             }
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
+        if (failuresSeen.get() > FAILURES_LOGGED) {
+            LOG.atWarn().setMessage("failures_not_logged").addKeyValue("count", failuresSeen.get() - FAILURES_LOGGED)
+                    .log();
+        }
         Map<Failure, Long> counted = new EnumMap<>(Failure.class);
         failures.forEach((f, n) -> {
             if (n.get() > 0) {
@@ -159,7 +170,8 @@ public final class LoadTest {
             return c;
         } catch (IOException e) {
             failures.get(expired ? Failure.DEADLINE : Failure.CONNECT).incrementAndGet();
-            noteFirst("connect to " + settings.host() + ":" + settings.port(), e);
+            noteFirst("connect to " + settings.host() + ":" + settings.port(), ErrorMap.classifyConnect(e),
+                    e.getMessage());
             return null;
         }
     }
@@ -209,11 +221,11 @@ public final class LoadTest {
         long t0 = System.nanoTime();
         try {
             if (!client.roundTrip(frame, reply)) {
-                firstError.compareAndSet(null, "round trip: the echo differs from what was sent");
+                noteFirst("round trip", ErrorMap.ECHO_MISMATCH, "the echo differs from what was sent");
                 return fail(client, Failure.MISMATCH);
             }
         } catch (IOException e) {
-            noteFirst("round trip", e);
+            noteFirst("round trip", ErrorMap.classify(e), e.getMessage());
             return fail(client, expired ? Failure.DEADLINE : Failure.of(e));
         }
         samples.add(System.nanoTime() - t0);
@@ -228,9 +240,16 @@ public final class LoadTest {
         }
     }
 
-    private void noteFirst(String what, IOException e) {
-        ErrorMap.Row row = ErrorMap.classify(e);
-        firstError.compareAndSet(null, what + ": " + row.errno() + " (" + e.getMessage() + ")");
+    /** Remembers the first failure for the report and logs it (the first {@value #FAILURES_LOGGED} of a run). */
+    private void noteFirst(String what, ErrorMap.Row row, String message) {
+        firstError.compareAndSet(null, row == ErrorMap.ECHO_MISMATCH ? what + ": " + message
+                : what + ": " + row.errno() + " (" + message + ")");
+        if (failuresSeen.getAndIncrement() < FAILURES_LOGGED) {
+            LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno())
+                    .addKeyValue("peer", settings.host() + ":" + settings.port())
+                    .addKeyValue("action", Action.CLOSE_CONNECTION.label()).addKeyValue("reason", row.reason())
+                    .addKeyValue("error", String.valueOf(message)).log();
+        }
     }
 
     private Failure fail(EchoClient client, Failure kind) {

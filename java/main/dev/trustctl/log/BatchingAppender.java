@@ -1,9 +1,8 @@
 package dev.trustctl.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,27 +11,39 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Hands events to a writer thread that appends them to the file in batches, one flush per batch. Unlike
+ * Hands events to a writer thread that appends them to the file in batches, one write per batch. Unlike
  * logback's AsyncAppender, a busy logging thread never wakes the writer (no futex call per event) and the
  * file sees one write per batch, not one per event: the writer looks every {@value #INTERVAL_MILLIS} ms.
  * After a quiet spell it dozes, so an idle server does not wake 500 times a second; the first event then
- * wakes it. The queue is bounded and blocks when full, so nothing is dropped; {@link #stop()} writes the rest.
+ * wakes it. The queue is bounded and blocks when full, except for a thread that must never wait (an event
+ * loop): its line is then dropped and counted. The {@link FloodGate} decides what is written.
+ * A pass that fails in any way is counted ({@link Log#writerFailures()}) and the writer goes on.
  */
 final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     static final int INTERVAL_MILLIS = 2;
     /** Empty looks (of 2 ms each) before the writer dozes: a tenth of a second without an event. */
     private static final int LOOKS_BEFORE_DOZING = 50;
     private static final long DOZE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** After a failed pass: a pause, so an error that repeats cannot spin the writer. */
+    private static final long PAUSE_AFTER_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int BATCH = 1024;
 
-    private final OutputStreamAppender<ILoggingEvent> file;
+    private final LogFile file;
+    private final FloodGate gate;
+    private final PrintStream stderr;
     private final BlockingQueue<ILoggingEvent> queue;
     private final Thread writer;
+    private final List<ILoggingEvent> batch = new ArrayList<>(BATCH);
+    private final StringBuilder text = new StringBuilder(64 * 1024);
     private volatile boolean running;
     private volatile boolean dozing;
+    private volatile boolean writing;
+    private boolean failureSaid;
 
-    BatchingAppender(OutputStreamAppender<ILoggingEvent> file, int capacity) {
+    BatchingAppender(LogFile file, LogSettings settings, int capacity, PrintStream stderr) {
         this.file = file;
+        this.gate = new FloodGate(settings);
+        this.stderr = stderr;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = new Thread(this::drainLoop, "log-writer");
         writer.setDaemon(true);
@@ -40,7 +51,6 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     @Override
     public void start() {
-        file.setImmediateFlush(false);
         running = true;
         writer.start();
         super.start();
@@ -51,7 +61,12 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         // No prepareForDeferredProcessing(): it copies the MDC and resolves the thread name, and the encoder
         // uses neither. Time, level, message and key-values are fixed when the event is made.
         if (!queue.offer(event)) {
-            wakeWriterAndPut(event);
+            if (Log.mayWaitOnThisThread()) {
+                wakeWriterAndPut(event);
+            } else {
+                Log.countDropped(); // an event loop never waits on the disk: the line goes, the count says so
+                LockSupport.unpark(writer);
+            }
         } else if (dozing) {
             dozing = false;
             LockSupport.unpark(writer);
@@ -62,19 +77,22 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         LockSupport.unpark(writer);
         try {
             while (!queue.offer(event, 10, TimeUnit.MILLISECONDS)) {
+                if (!writer.isAlive()) {
+                    Log.countLost(1); // no writer to wait for (stopped, or killed by something uncatchable)
+                    return;
+                }
                 LockSupport.unpark(writer);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            file.doAppend(event); // the caller is being interrupted: write it here rather than lose it
+            Log.countLost(1); // the caller is being interrupted: count it rather than block on
         }
     }
 
     private void drainLoop() {
-        List<ILoggingEvent> batch = new ArrayList<>(BATCH);
         int emptyLooks = 0;
         while (running) {
-            if (writeBatch(batch) > 0) {
+            if (guardedPass(false) > 0) {
                 emptyLooks = 0;
             } else if (++emptyLooks < LOOKS_BEFORE_DOZING) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS));
@@ -87,25 +105,72 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
                 dozing = false;
             }
         }
-        while (writeBatch(batch) > 0) {
+        while (guardedPass(false) > 0) {
             // stop(): write whatever is still queued
+        }
+        guardedPass(true);
+    }
+
+    /** One pass; whatever goes wrong in it is counted and said once, and the writer goes on. */
+    private int guardedPass(boolean last) {
+        writing = true;
+        try {
+            return writeBatch(last);
+        } catch (Throwable e) { // NOPMD: the one thread that writes the log must outlive any error of a pass
+            Log.countWriterFailure();
+            Log.countLost(batch.size());
+            if (!failureSaid) {
+                failureSaid = true;
+                stderr.println("trustctl: the log writer failed a pass (" + e + "); its lines are lost, it goes on");
+            }
+            LockSupport.parkNanos(PAUSE_AFTER_FAILURE_NANOS);
+            return 1;
+        } finally {
+            batch.clear();
+            writing = false;
         }
     }
 
-    private int writeBatch(List<ILoggingEvent> batch) {
+    private int writeBatch(boolean last) {
         batch.clear();
+        text.setLength(0);
         int n = queue.drainTo(batch, BATCH);
-        if (n > 0) {
-            for (ILoggingEvent e : batch) {
-                file.doAppend(e);
+        int lines = 0;
+        for (ILoggingEvent e : batch) {
+            if (!gate.admit(e)) {
+                continue;
+            }
+            if ("server_start".equals(e.getMessage())) {
+                file.headerFrom(e);
+            } else if ("server_stop".equals(e.getMessage())) {
+                lines += gate.summaries(e.getTimeStamp(), true, text); // what was held back, before the last word
             }
             try {
-                file.getOutputStream().flush();
-            } catch (IOException e) {
-                addError("cannot flush the log file", e);
+                text.append(FlatJsonEncoder.line(e));
+                lines++;
+            } catch (RuntimeException unencodable) {
+                Log.countLost(1); // one bad field costs its own line only
             }
         }
+        long now = n > 0 ? batch.get(n - 1).getTimeStamp() : System.currentTimeMillis();
+        lines += gate.summaries(now, last, text);
+        if (lines > 0) {
+            file.append(text.toString(), lines);
+        }
         return n;
+    }
+
+    /** Waits (at most {@code timeoutMillis}) until everything logged before this call has been written. */
+    boolean flush(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        LockSupport.unpark(writer);
+        while (!queue.isEmpty() || writing) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return true;
     }
 
     @Override
@@ -120,7 +185,7 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        file.stop();
+        file.close();
         super.stop();
     }
 }

@@ -34,7 +34,9 @@ public final class DirectLog {
 
     /** Prepares {@code logDir/trustctl.log} as the server's log does; fails when it cannot be written. */
     public static DirectLog open(Path logDir) throws IOException {
-        return new DirectLog(Log.prepare(logDir));
+        Path file = Log.prepare(logDir);
+        LogFile.openPrivate(file).close(); // created 0600 if missing; a link or a non-file is refused here
+        return new DirectLog(file);
     }
 
     /** Appends one event: {@code keyValues} alternate a field name and its value. Failing to write is ignored. */

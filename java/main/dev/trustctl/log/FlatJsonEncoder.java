@@ -1,6 +1,8 @@
 package dev.trustctl.log;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -60,6 +62,16 @@ public final class FlatJsonEncoder extends EncoderBase<ILoggingEvent> {
             }
         }
         return out.append("}\n").toString();
+    }
+
+    /** A line the log writes of its own accord (a header, a count of lost or suppressed lines), stamped now. */
+    static String ownLine(Level level, String event, List<KeyValuePair> fields) {
+        LoggingEvent e = new LoggingEvent();
+        e.setTimeStamp(System.currentTimeMillis());
+        e.setLevel(level);
+        e.setMessage(event);
+        e.setKeyValuePairs(new java.util.ArrayList<>(fields));
+        return line(e);
     }
 
     /** ISO-8601 UTC with milliseconds, {@code 2026-11-28T03:39:29.229Z}; the date part is formatted once a second. */

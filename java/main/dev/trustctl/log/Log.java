@@ -5,34 +5,36 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
-import ch.qos.logback.core.rolling.RollingFileAppender;
-import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
-import ch.qos.logback.core.util.Duration;
-import ch.qos.logback.core.util.FileSize;
+import dev.trustctl.home.StrictModes;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up),
- * rolled at {@value #ROLL_SIZE} (looked at every {@value #ROLL_CHECK_MILLIS} ms) with {@value #KEEP_FILES} old
- * files kept, private to the user (0700/0600).
- * A long-running server logs through a {@link BatchingAppender}, so the per-frame path never waits on the disk.
+ * private to the user (0700/0600), never written through a symbolic link, rolled under a lock by whichever
+ * process finds it past the limit ({@link LogFile}), flood-limited per event name ({@link FloodGate}); sizes and
+ * limits in {@link LogSettings}. A long-running server logs through a {@link BatchingAppender}, so the
+ * per-frame path never waits on the disk. Lines that could not be written, or were held back, are counted.
  */
 public final class Log {
     public static final String REQUEST_ID = "request_id";
     public static final String FILE_NAME = "trustctl.log";
-    static final String ROLL_SIZE = "10MB";
-    static final int KEEP_FILES = 3;
-    static final long ROLL_CHECK_MILLIS = 100;
     private static final int QUEUE_SIZE = 8192;
 
+    private static final AtomicLong LINES_LOST = new AtomicLong();
+    private static final AtomicLong LINES_SUPPRESSED = new AtomicLong();
+    private static final AtomicLong WRITER_FAILURES = new AtomicLong();
+    private static final AtomicLong LINES_DROPPED = new AtomicLong();
+    /** Set on threads that must never wait for the log writer (event loops); no lambda: CLI calls load Log. */
+    private static final ThreadLocal<Boolean> NEVER_WAITS = new ThreadLocal<>();
     private static volatile String requestId = newId();
+    private static volatile BatchingAppender batching;
     private static volatile boolean started;
 
     private Log() {
@@ -52,75 +54,104 @@ public final class Log {
         return "0000000000000000".substring(hex.length()) + hex;
     }
 
+    /** Lines this process could not write (disk full, file gone unwritable): for {@code server_stop}. */
+    public static long linesLost() {
+        return LINES_LOST.get();
+    }
+
+    /** Lines the flood limit held back (each said in a {@code log_suppressed} line): for {@code server_stop}. */
+    public static long linesSuppressed() {
+        return LINES_SUPPRESSED.get();
+    }
+
+    /** Passes of the log writer thread that failed and were survived: for {@code server_stop}. */
+    public static long writerFailures() {
+        return WRITER_FAILURES.get();
+    }
+
+    /**
+     * Lines a thread that never waits gave up because the writer's queue was full (see
+     * {@link #neverWaitOnThisThread()}): for {@code server_stop}.
+     */
+    public static long linesDropped() {
+        return LINES_DROPPED.get();
+    }
+
+    /**
+     * From now on, this thread never waits for the log writer: when its queue is full, the line is dropped and
+     * counted instead. An event loop serves thousands of clients; a slow disk must not stall them all.
+     */
+    public static void neverWaitOnThisThread() {
+        NEVER_WAITS.set(Boolean.TRUE);
+    }
+
+    static boolean mayWaitOnThisThread() {
+        return NEVER_WAITS.get() == null;
+    }
+
+    static void countDropped() {
+        LINES_DROPPED.incrementAndGet();
+    }
+
+    static void countLost(long lines) {
+        LINES_LOST.addAndGet(lines);
+    }
+
+    static void countSuppressed() {
+        LINES_SUPPRESSED.incrementAndGet();
+    }
+
+    static void countWriterFailure() {
+        WRITER_FAILURES.incrementAndGet();
+    }
+
     /** Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. */
     public static void start(Path logDir, boolean queued) throws IOException {
-        Path file = prepare(logDir);
+        start(logDir, queued, LogSettings.fromSystemProperties());
+    }
+
+    /**
+     * As {@link #start(Path, boolean)} with these settings. Refuses (one line saying what to fix) a
+     * {@code logDir} that is a symbolic link, not this user's, or writable by group or others.
+     */
+    public static void start(Path logDir, boolean queued, LogSettings settings) throws IOException {
+        LogFile file = new LogFile(prepare(logDir), settings, System.err);
         started = true;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
-        RollingFileAppender<ILoggingEvent> fileAppender = rollingFile(context, file);
-        Appender<ILoggingEvent> appender = fileAppender;
+        Appender<ILoggingEvent> appender;
         if (queued) {
-            BatchingAppender batching = new BatchingAppender(fileAppender, QUEUE_SIZE);
-            batching.setContext(context);
-            batching.setName("batch");
-            batching.start();
-            appender = batching;
+            BatchingAppender b = new BatchingAppender(file, settings, QUEUE_SIZE, System.err);
+            batching = b;
+            appender = b;
+        } else {
+            batching = null;
+            appender = new DirectAppender(file);
         }
+        appender.setContext(context);
+        appender.setName(queued ? "batch" : "direct");
+        appender.start();
         root.addAppender(appender);
     }
 
-    /** Creates the log folder and file, private to the user, as needed; both logback and {@link DirectLog} use it. */
+    /**
+     * The log file's path, once its folder exists and passes {@link StrictModes} (this user's own, not writable by
+     * group or others, not a link). Both the server's log and {@link DirectLog} come through here.
+     */
     static Path prepare(Path logDir) throws IOException {
-        createPrivate(logDir);
-        Path file = logDir.resolve(FILE_NAME);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException ok) {
-            // appended to, as it is
+        if (!Files.exists(logDir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(logDir, PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_DIR));
         }
-        if (!Files.isWritable(file)) {
-            throw new IOException("log file is not writable: " + file);
-        }
-        return file;
+        StrictModes.check(logDir, "logs directory", false);
+        return logDir.resolve(FILE_NAME);
     }
 
-    private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path file) {
-        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
-        appender.setContext(context);
-        appender.setName("file");
-        appender.setFile(file.toString());
-        appender.setAppend(true);
-        FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
-        rolling.setContext(context);
-        rolling.setParent(appender);
-        rolling.setFileNamePattern(file + ".%i");
-        rolling.setMinIndex(1);
-        rolling.setMaxIndex(KEEP_FILES);
-        rolling.start();
-        SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
-        trigger.setContext(context);
-        trigger.setMaxFileSize(FileSize.valueOf(ROLL_SIZE));
-        // logback looks at the file's size at most once a minute by default: a load run writes far more
-        // than 10 MB in a minute. A tenth of a second costs one stat() per 100 ms.
-        trigger.setCheckIncrement(Duration.buildByMilliseconds(ROLL_CHECK_MILLIS));
-        trigger.start();
-        FlatJsonEncoder encoder = new FlatJsonEncoder();
-        encoder.setContext(context);
-        encoder.start();
-        appender.setEncoder(encoder);
-        appender.setRollingPolicy(rolling);
-        appender.setTriggeringPolicy(trigger);
-        appender.start();
-        return appender;
-    }
-
-    private static void createPrivate(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+    /** Waits (at most {@code timeoutMillis}) until every line logged so far is written; true when it was. */
+    public static boolean flush(long timeoutMillis) {
+        BatchingAppender b = batching;
+        return b == null || b.flush(timeoutMillis);
     }
 
     /** Flushes and closes the log: queued events are written before this returns. */
@@ -128,6 +159,10 @@ public final class Log {
         if (!started) {
             return; // a short CLI call wrote through DirectLog: setting logback up now only to stop it costs ~50 ms
         }
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        // Ours first: a context stopped once (a test's earlier stop) would skip its appenders.
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
+        batching = null;
+        context.stop();
     }
 }

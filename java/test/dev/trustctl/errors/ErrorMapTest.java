@@ -98,6 +98,25 @@ class ErrorMapTest {
     }
 
     @Test
+    void aConnectThatTimedOutIsEtimedoutConnectFailedHoweverJavaSaysIt() {
+        for (Throwable e : new Throwable[] {new SocketTimeoutException("Connect timed out"),
+                new DeadlineExceededException(Phase.WRITE, 300), new ConnectException("Connection timed out")}) {
+            assertThat(ErrorMap.classifyConnect(e)).as(e.toString())
+                    .isEqualTo(new ErrorMap.Row("ETIMEDOUT", "connect_failed", Action.EXIT, "timeout"));
+        }
+    }
+
+    @Test
+    void anyConnectFailureIsConnectFailedWithActionExit() {
+        assertThat(ErrorMap.classifyConnect(new ConnectException("Connection refused"))).isSameAs(ErrorMap.REFUSED);
+        assertThat(ErrorMap.classifyConnect(new SocketException("Connection reset")))
+                .isEqualTo(new ErrorMap.Row("ECONNRESET", "connect_failed", Action.EXIT, "reset"));
+        // The type alone names EHOSTUNREACH, whatever language the kernel's text is in.
+        assertThat(ErrorMap.classifyConnect(new java.net.NoRouteToHostException("Keine Route zum Zielrechner")))
+                .isSameAs(ErrorMap.NO_ROUTE);
+    }
+
+    @Test
     void textIsMatchedWhateverItsCase() {
         assertThat(ErrorMap.classify(new IOException("CONNECTION RESET BY PEER"))).isSameAs(ErrorMap.RESET);
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import dev.trustctl.log.Log;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ final class EventLoop implements Runnable {
     private volatile boolean running = true;
     private boolean stopping;
     private long lingerNanos; // at a stop: how long an idle connection may still start a message
-    private long failedPasses;
+    private volatile long failedPasses;
 
     EventLoop(String name, Duration timeout) throws IOException {
         this.selector = Selector.open();
@@ -67,6 +68,7 @@ final class EventLoop implements Runnable {
 
     @Override
     public void run() {
+        Log.neverWaitOnThisThread(); // a full log queue drops this loop's line (counted) rather than stall its clients
         while (running) {
             try {
                 pass();
@@ -226,6 +228,10 @@ final class EventLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    long failedPasses() {
+        return failedPasses;
     }
 
     boolean stopping() {

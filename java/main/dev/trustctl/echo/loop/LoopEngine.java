@@ -56,6 +56,15 @@ public final class LoopEngine implements Engine {
     }
 
     @Override
+    public long failedPasses() {
+        long failed = 0;
+        for (EventLoop loop : loops) {
+            failed += loop.failedPasses();
+        }
+        return failed;
+    }
+
+    @Override
     public void shutdown() {
         for (EventLoop loop : loops) {
             if (loop != null) {

@@ -62,6 +62,11 @@ public final class ThreadEngine implements Engine {
     }
 
     @Override
+    public long failedPasses() {
+        return watchdog.failedPasses();
+    }
+
+    @Override
     public void shutdown() {
         workers.shutdown();
         try {

@@ -1,0 +1,31 @@
+package dev.trustctl.log;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+
+/** Writes each event in the caller's thread, one append per line: for short CLI calls, which log a few lines. */
+final class DirectAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+    private final LogFile file;
+
+    DirectAppender(LogFile file) {
+        this.file = file;
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        String line;
+        try {
+            line = FlatJsonEncoder.line(event);
+        } catch (RuntimeException e) {
+            Log.countLost(1);
+            return;
+        }
+        file.append(line, 1);
+    }
+
+    @Override
+    public void stop() {
+        super.stop();
+        file.close();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.trustctl.log;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * Keeps one client from erasing the log's history: each event name has a token bucket of
+ * {@link LogSettings#burst()} lines refilled at {@link LogSettings#perSecond()}. The first
+ * {@link LogSettings#firstPerConnection()} lines of a name from one connection ({@code conn_id}) may empty the
+ * bucket; later ones only its upper half, so a flooding connection leaves room for everyone else's first
+ * frames. What is held back is counted and said in one {@code log_suppressed} line per name and second.
+ * Lifecycle events ({@code server_start}, {@code server_stop}, {@code command_done}) always pass.
+ * Used by the log's single writer thread only, so nothing here is synchronised.
+ */
+final class FloodGate {
+    static final Set<String> ALWAYS = Set.of("server_start", "server_stop", "command_done");
+    static final String SUPPRESSED = "log_suppressed";
+    private static final long SUMMARY_EVERY_MILLIS = 1000;
+    /** Connections remembered for their first lines; past that the oldest are forgotten (and start afresh). */
+    private static final int CONNECTIONS_REMEMBERED = 4096;
+
+    private static final class Bucket {
+        double tokens;
+        long refilledAt;
+        long suppressed;
+        long suppressedSince;
+    }
+
+    private final LogSettings settings;
+    private final Map<String, Bucket> buckets = new HashMap<>();
+    private final Map<String, Integer> linesPerConnection = new LinkedHashMap<>(256, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > CONNECTIONS_REMEMBERED;
+        }
+    };
+    private int pending;
+
+    FloodGate(LogSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Whether {@code event} is written; if not, it is counted as suppressed. */
+    boolean admit(ILoggingEvent event) {
+        String name = event.getMessage();
+        if (!settings.limited() || name == null || ALWAYS.contains(name)) {
+            return true;
+        }
+        long now = event.getTimeStamp();
+        Bucket bucket = buckets.computeIfAbsent(name, n -> {
+            Bucket b = new Bucket();
+            b.tokens = settings.burst();
+            b.refilledAt = now;
+            return b;
+        });
+        if (now > bucket.refilledAt) {
+            bucket.tokens = Math.min(settings.burst(), bucket.tokens + (now - bucket.refilledAt) * settings.perSecond() / 1000.0);
+            bucket.refilledAt = now;
+        }
+        double floor = firstLinesOfItsConnection(name, event) ? 1 : settings.burst() / 2.0 + 1;
+        if (bucket.tokens >= floor) {
+            bucket.tokens--;
+            return true;
+        }
+        if (bucket.suppressed++ == 0) {
+            bucket.suppressedSince = now;
+            pending++;
+        }
+        Log.countSuppressed();
+        return false;
+    }
+
+    private boolean firstLinesOfItsConnection(String name, ILoggingEvent event) {
+        Object conn = connId(event);
+        if (conn == null) {
+            return true;
+        }
+        String key = name + '\0' + conn;
+        int seen = linesPerConnection.merge(key, 1, Integer::sum);
+        return seen <= settings.firstPerConnection();
+    }
+
+    private static Object connId(ILoggingEvent event) {
+        List<KeyValuePair> fields = event.getKeyValuePairs();
+        if (fields != null) {
+            for (KeyValuePair kv : fields) {
+                if ("conn_id".equals(kv.key)) {
+                    return kv.value;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True when some suppression has not been said yet. */
+    boolean hasPending() {
+        return pending > 0;
+    }
+
+    /**
+     * One {@code log_suppressed} line for each name whose suppression started at least a second before
+     * {@code now} (or for every one, when {@code all}), appended to {@code out}; returns how many lines.
+     */
+    int summaries(long now, boolean all, StringBuilder out) {
+        if (pending == 0) {
+            return 0;
+        }
+        List<String> said = new ArrayList<>();
+        buckets.forEach((name, b) -> {
+            if (b.suppressed > 0 && (all || now - b.suppressedSince >= SUMMARY_EVERY_MILLIS)) {
+                out.append(FlatJsonEncoder.ownLine(Level.WARN, SUPPRESSED, List.of(
+                        new KeyValuePair("suppressed_event", name), new KeyValuePair("suppressed", b.suppressed),
+                        new KeyValuePair("window_ms", Math.max(0, now - b.suppressedSince)),
+                        new KeyValuePair("burst", settings.burst()),
+                        new KeyValuePair("per_second", settings.perSecond()))));
+                b.suppressed = 0;
+                said.add(name);
+            }
+        });
+        pending -= said.size();
+        return said.size();
+    }
+}

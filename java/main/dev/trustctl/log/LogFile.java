@@ -1,0 +1,228 @@
+package dev.trustctl.log;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.trustctl.home.StrictModes;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * {@code logs/trustctl.log} as every trustctl process shares it. Each append holds the {@link LogLock} (and,
+ * within the JVM, one monitor), so it alone decides: it reopens the file
+ * if another process rolled it (the path no longer names the file it holds), appends its lines in one
+ * O_APPEND write, cuts a write that failed half-way back to the last whole line, and rolls past the size limit.
+ * The file is opened with O_NOFOLLOW and created 0600; a symbolic link is never written through.
+ */
+final class LogFile implements Closeable {
+    private static final OpenOption[] APPEND = {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS};
+    /** File locks belong to the whole JVM: its threads and instances take turns here before taking one. */
+    private static final Object IN_PROCESS = new Object();
+
+    private final Path path;
+    private final LogSettings settings;
+    private final PrintStream stderr;
+    private final LogLock lock;
+    private FileChannel channel;
+    private Object fileKey;
+    private ILoggingEvent serverStart;
+    /** Set when this process holds a file other than the one it last wrote in: a header goes first there. */
+    private boolean switched;
+    private long lostUnsaid;
+    private boolean failing;
+
+    LogFile(Path path, LogSettings settings, PrintStream stderr) throws IOException {
+        this.path = path;
+        this.settings = settings;
+        this.stderr = stderr;
+        this.lock = new LogLock(path.getParent());
+        try {
+            open();
+        } catch (IOException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Opens {@code file} to append, without following a link, creating it 0600; only a regular file will do. */
+    static FileChannel openPrivate(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw new FileSystemException(file.toString(), null,
+                    "is a symbolic link: trustctl never writes through one; remove it");
+        }
+        FileChannel c = FileChannel.open(file, Set.of(APPEND),
+                PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_FILE));
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            c.close();
+            throw new FileSystemException(file.toString(), null, "is not a regular file");
+        }
+        return c;
+    }
+
+    private void open() throws IOException {
+        channel = openPrivate(path);
+        fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
+
+    /** Remembers the server's start: each file it rolls to (or finds rolled) starts with a copy of it. */
+    void headerFrom(ILoggingEvent start) {
+        synchronized (IN_PROCESS) {
+            serverStart = start;
+        }
+    }
+
+    /**
+     * Appends {@code lines} (whole lines, {@code count} of them) and says whether they were written. It never
+     * throws: lines that cannot be written are counted in {@link Log#linesLost()} and said once on stderr.
+     */
+    boolean append(String lines, int count) {
+        synchronized (IN_PROCESS) {
+            FileLock held = null;
+            try {
+                held = lock.acquire();
+                write(lines, held != null);
+                failing = false; // the log itself now says what was lost (log_lines_lost)
+                return true;
+            } catch (IOException | RuntimeException e) {
+                lost(count, e);
+                return false;
+            } finally {
+                LogLock.release(held);
+            }
+        }
+    }
+
+    /** One O_APPEND write of the lines (after a header or a count of lost lines, if due); rolls if locked. */
+    private void write(String lines, boolean locked) throws IOException {
+        reopenIfRolled();
+        StringBuilder text = new StringBuilder(lines.length() + 512);
+        if (switched && serverStart != null) {
+            text.append(header());
+        }
+        if (lostUnsaid > 0) {
+            text.append(FlatJsonEncoder.ownLine(Level.WARN, "log_lines_lost",
+                    List.of(new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", Log.linesLost()))));
+        }
+        text.append(lines);
+        long start = channel.size();
+        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            if (locked) {
+                cutBack(start); // without the lock, the bytes after start may be another process's
+            }
+            throw e;
+        }
+        switched = false;
+        lostUnsaid = 0;
+        if (locked && channel.size() > settings.maxFileBytes()) {
+            roll();
+        }
+    }
+
+    /** A write that failed half-way (disk full) leaves a torn line: cut it off, so every line stays whole. */
+    private void cutBack(long start) {
+        try {
+            if (channel.size() > start) {
+                channel.truncate(start);
+            }
+        } catch (IOException ignored) {
+            // the next append starts from the same place and tries again
+        }
+    }
+
+    private void reopenIfRolled() throws IOException {
+        Object current;
+        try {
+            current = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (NoSuchFileException gone) {
+            current = null;
+        }
+        if (!Objects.equals(current, fileKey)) {
+            channel.close();
+            open();
+            switched = true;
+        }
+    }
+
+    /** trustctl.log becomes .1, .1 becomes .2, ... the oldest is dropped; every one of them is (made) 0600. */
+    private void roll() throws IOException {
+        for (int i = settings.keepFiles(); i >= 1; i--) {
+            Path from = i == 1 ? path : rolled(i - 1);
+            if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                Path to = rolled(i);
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                StrictModes.tighten(to, StrictModes.PRIVATE_FILE);
+            }
+        }
+        channel.close();
+        open();
+        switched = true; // the next append starts the new file with the header
+    }
+
+    private Path rolled(int n) {
+        return path.resolveSibling(path.getFileName() + "." + n);
+    }
+
+    /** {@code log_continued}: the server_start fields again, so no roll (and no flood) loses them. */
+    private String header() {
+        List<KeyValuePair> fields = new ArrayList<>();
+        fields.add(new KeyValuePair("server_start_ts", serverStart.getTimeStamp()));
+        if (serverStart.getKeyValuePairs() != null) {
+            fields.addAll(serverStart.getKeyValuePairs());
+        }
+        return FlatJsonEncoder.ownLine(Level.INFO, "log_continued", fields);
+    }
+
+    private void lost(int count, Exception e) {
+        Log.countLost(count);
+        lostUnsaid += count;
+        if (!failing) {
+            failing = true;
+            stderr.println("trustctl: cannot write the log " + path + ": " + reason(e)
+                    + "; lines are lost (and counted) until it can");
+        }
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    @Override
+    public void close() {
+        synchronized (IN_PROCESS) {
+            try {
+                channel.close();
+                lock.close();
+            } catch (IOException ignored) {
+                // nothing is buffered here: every append was written or counted lost
+            }
+        }
+    }
+}
