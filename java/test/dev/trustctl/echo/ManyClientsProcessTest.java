@@ -88,7 +88,8 @@ class ManyClientsProcessTest {
             c.close();
         }
         clients.clear();
-        waitUntil("every connection is closed and its descriptor given back", Duration.ofSeconds(30),
+        waitUntil("every connection is closed and its descriptor given back (" + fdsBefore + " before)",
+                Duration.ofSeconds(30),
                 () -> {
                     try {
                         return server.openFds() <= fdsBefore;
