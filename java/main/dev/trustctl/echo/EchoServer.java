@@ -50,7 +50,7 @@ public final class EchoServer {
 
     /** Binds the listening socket; a port in use or a forbidden one fails here, before anything is served. */
     public static EchoServer bind(ServerSettings settings) throws IOException {
-        checkFdLimit(settings); // before listening: once the port listens, start-up holds no file open
+        FdLimit.warnIfLow(settings); // before listening: once the port listens, start-up holds no file open
         InetSocketAddress address = new InetSocketAddress(settings.bind(), settings.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("cannot resolve bind address " + settings.bind());
@@ -79,31 +79,6 @@ public final class EchoServer {
                 .addKeyValue("max_clients", settings.maxClients())
                 .addKeyValue("pid", ProcessHandle.current().pid()).log();
         return server;
-    }
-
-    /**
-     * Warns when the open-file limit cannot hold every client the server may accept, plus the JVM's own, and
-     * when it made the engine's default client limit smaller.
-     */
-    private static void checkFdLimit(ServerSettings settings) {
-        long limit = FdLimit.soft();
-        long needed = settings.maxClients() + FdLimit.JVM_RESERVE;
-        int wanted = settings.io().defaultMaxClients();
-        if (limit > 0 && limit < needed) {
-            LOG.atWarn().setMessage("fd_limit_low").addKeyValue("limit", limit).addKeyValue("needed", needed)
-                    .addKeyValue("max_clients", settings.maxClients()).log();
-            System.err.printf("warning: open-file limit %d is below the %d that --max-clients %d needs;"
-                    + " accept will back off on EMFILE (raise it with ulimit -n %d)%n", limit, needed,
-                    settings.maxClients(), needed);
-        } else if (limit > 0 && settings.maxClients() < wanted
-                && settings.maxClients() == ServerSettings.defaultMaxClients(settings.io(), limit)) {
-            LOG.atWarn().setMessage("fd_limit_low").addKeyValue("limit", limit)
-                    .addKeyValue("needed", wanted + FdLimit.JVM_RESERVE).addKeyValue("max_clients", settings.maxClients())
-                    .addKeyValue("lowered_from", wanted).log();
-            System.err.printf("warning: open-file limit %d allows %d clients, not the default %d"
-                    + " (raise the hard limit to %d to serve them all)%n", limit, settings.maxClients(), wanted,
-                    wanted + FdLimit.JVM_RESERVE);
-        }
     }
 
     /** The port actually bound (the one asked for, or the kernel's pick for port 0). */
