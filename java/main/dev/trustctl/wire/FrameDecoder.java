@@ -44,17 +44,6 @@ public final class FrameDecoder {
         return available >= size ? size : 0;
     }
 
-    /**
-     * How many bytes the message that starts at {@code in.position()} takes in all, as far as can be told from
-     * what has arrived: the frame's size once its header is in, else a header's. For sizing where bytes wait.
-     */
-    public int expectedSize(ByteBuffer in) throws FrameTooLargeException {
-        if (mode != Mode.FRAMED || in.remaining() < HEADER) {
-            return Math.max(in.remaining(), HEADER);
-        }
-        return HEADER + FrameCodec.payloadLength(in, in.position(), FrameCodec.MAX_PAYLOAD);
-    }
-
     /** Whether the first byte made this a raw byte stream. */
     public boolean isRaw() {
         return mode == Mode.RAW;

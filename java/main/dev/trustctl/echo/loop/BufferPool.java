@@ -5,9 +5,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * Buffers for the unfinished frames of one loop's connections, in two sizes: a small one for the usual short
- * frame, and one for the largest frame, taken only when a frame needs it. A connection holds one only while a
- * frame of its is unfinished (or its echo unsent); at most {@value #KEEP} of each size wait here for reuse.
+ * Buffers for the unfinished frames of one loop's connections, in two sizes: a small one (on the heap) for the
+ * usual short frame, and a direct one for the largest frame, taken only when a frame needs it; the loop's own
+ * read buffer is a large one too, so it can be handed to a connection instead of copied. A connection holds one
+ * only while a frame of its is unfinished (or its echo unsent); at most {@value #KEEP} of each size wait here.
  */
 final class BufferPool {
     static final int SMALL = 4096;
@@ -22,7 +23,8 @@ final class BufferPool {
         boolean big = size > SMALL;
         ByteBuffer b = (big ? large : small).poll();
         if (b == null) {
-            b = ByteBuffer.allocate(big ? LARGE : SMALL);
+            // Direct: the socket reads and writes a large frame in place, where a heap buffer costs a copy each way.
+            b = big ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(SMALL);
         }
         return b.clear();
     }

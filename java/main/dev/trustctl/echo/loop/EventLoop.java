@@ -29,8 +29,8 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final long timeoutNanos;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(BufferPool.LARGE);
     private final BufferPool pool = new BufferPool();
+    private ByteBuffer readBuffer = pool.take(BufferPool.LARGE);
     private final DeadlineList deadlines = new DeadlineList();
     private final DeadlineList lingering = new DeadlineList();
     private volatile boolean running = true;
@@ -240,6 +240,13 @@ final class EventLoop implements Runnable {
 
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** Hands the read buffer, as it is, to a connection that keeps what it holds; the loop takes a fresh one. */
+    ByteBuffer takeReadBuffer() {
+        ByteBuffer taken = readBuffer;
+        readBuffer = pool.take(BufferPool.LARGE);
+        return taken;
     }
 
     BufferPool pool() {

@@ -130,7 +130,7 @@ final class LoopConnection {
             }
         }
         if (in.hasRemaining()) {
-            keep(in, decoder.expectedSize(in));
+            keep(in, in.remaining()); // what has arrived, not what the header announces: it grows as bytes come
         } else {
             release();
         }
@@ -153,7 +153,11 @@ final class LoopConnection {
         if (in == inbox) {
             return;
         }
-        inbox = loop.pool().take(Math.max(size, in.remaining())).put(in).flip();
+        if (size > BufferPool.SMALL) {
+            inbox = loop.takeReadBuffer(); // much of a large frame: the buffer it arrived in becomes the connection's
+        } else {
+            inbox = loop.pool().take(size).put(in).flip();
+        }
     }
 
     private void release() {
