@@ -95,7 +95,7 @@ install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 	@for f in trustctl echo-client echo-load-test; do ln -sf "$(CURDIR)/$$f" "$(HOME)/.local/bin/$$f"; done
 	@echo "linked into $(HOME)/.local/bin (put it on PATH if it is not)"
 
-bench: all ## trustctl vs a Netty peer, S1-S5, 3 runs each, medians and ratios
+bench: all ## loop + threads engines, Netty, C ref; S1-S6, 3 pinned interleaved rounds; medians, ratios, targets (~5 min, at most ~40)
 	@tools/bench/run-bench
 
 bench-startup: all ## median start-up of trustctl --version and echo-client
