@@ -240,3 +240,16 @@ bench_peak_threads() {
     sleep 0.05
   done
 }
+
+# Waits (at most 5 s) until PID has used no CPU for 100 ms: what a load run set going after its last echo (an
+# async log writer draining, thread-per-client threads ending) is then counted with that run, not the next.
+bench_quiet() {
+  local i before after
+  before=$(bench_cpu_ticks "$1")
+  for ((i = 0; i < 50; i++)); do
+    sleep 0.1
+    after=$(bench_cpu_ticks "$1")
+    [[ $after == "$before" ]] && return 0
+    before=$after
+  done
+}
