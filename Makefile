@@ -101,7 +101,7 @@ bench: all ## loop + threads engines, Netty, C ref; S1-S6, 3 pinned interleaved 
 bench-startup: all ## median start-up of trustctl --version and echo-client
 	@tools/bench/startup
 
-bench-scale: all ## throughput and server RSS for 1, 10, 100, 1000 connections; RSS with 1000 idle
+bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4-S6: loop, threads, Netty (~3 min, at most ~10)
 	@tools/bench/scale
 
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
