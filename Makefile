@@ -95,7 +95,7 @@ install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 	@for f in trustctl echo-client echo-load-test; do ln -sf "$(CURDIR)/$$f" "$(HOME)/.local/bin/$$f"; done
 	@echo "linked into $(HOME)/.local/bin (put it on PATH if it is not)"
 
-bench: all ## loop + threads engines, Netty, C ref; S1-S6, 3 pinned interleaved rounds; medians, ratios, targets (~5 min, at most ~40)
+bench: all ## loop + threads engines, Netty, C ref; S1-S6, 3 pinned interleaved rounds; medians, ratios, targets (~7 min; bounded, see tools/bench/run-bench)
 	@tools/bench/run-bench
 
 bench-startup: all ## median start-up of trustctl --version and echo-client

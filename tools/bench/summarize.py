@@ -114,7 +114,7 @@ def main(path):
             checks.append((what, "not measured", "-"))
             return
         met = value >= limit if better == "high" else value <= limit
-        checks.append((what, "met" if met else "NOT met", "%.2f (limit %s %.2f)" % (
+        checks.append((what, "met" if met else "NOT met", "%.3f (limit %s %.2f)" % (
             value, ">=" if better == "high" else "<=", limit)))
 
     for scen in scens:
