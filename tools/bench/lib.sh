@@ -253,3 +253,14 @@ bench_quiet() {
     before=$after
   done
 }
+
+# bench_threads_back PID N: waits (at most 15 s) until PID runs at most N threads: a thread-per-client server
+# keeps its client threads ~10 s after S6 and then ends 10 000 of them, which must not fall on the next run.
+bench_threads_back() {
+  local i
+  for ((i = 0; i < 150; i++)); do
+    (($(bench_status "$1" Threads) <= $2)) && return 0
+    sleep 0.1
+  done
+  bench_say "note: pid $1 still runs $(bench_status "$1" Threads) threads after 15 s"
+}
