@@ -95,13 +95,13 @@ install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 	@for f in trustctl echo-client echo-load-test; do ln -sf "$(CURDIR)/$$f" "$(HOME)/.local/bin/$$f"; done
 	@echo "linked into $(HOME)/.local/bin (put it on PATH if it is not)"
 
-bench: all ## loop + threads engines, Netty, C ref; S1-S6, 3 pinned interleaved rounds; medians, ratios, targets (~7 min; bounded, see tools/bench/run-bench)
+bench: all ## loop + threads engines, Netty, C ref; S1-S6, 3 pinned interleaved rounds; medians, ratios, targets (5-7 min; bounded, see tools/bench/run-bench)
 	@tools/bench/run-bench
 
 bench-startup: all ## median start-up of trustctl --version and echo-client
 	@tools/bench/startup
 
-bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4-S6: loop, threads, Netty (~3 min, at most ~10)
+bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4-S6: loop, threads, Netty (1.5-3 min, bounded)
 	@tools/bench/scale
 
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
