@@ -113,13 +113,13 @@ install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 	@for f in trustctl echo-client echo-load-test; do ln -sf "$(CURDIR)/$$f" "$(HOME)/.local/bin/$$f"; done
 	@echo "linked into $(HOME)/.local/bin (put it on PATH if it is not)"
 
-bench: all ## trustctl vs a Netty peer, S1-S5, 3 runs each, medians and ratios
+bench: all ## loop + threads engines, Netty, C ref; S1-S6, 3 pinned interleaved rounds; medians, ratios, targets (5-7 min; bounded, see tools/bench/run-bench)
 	@tools/bench/run-bench
 
 bench-startup: all ## start-up of trustctl --version, status, echo-client as ratios to a bare JVM (target 2.2x)
 	@tools/bench/startup
 
-bench-scale: all ## throughput and server RSS for 1, 10, 100, 1000 connections; RSS with 1000 idle
+bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4-S6: loop, threads, Netty (1.5-3 min, bounded)
 	@tools/bench/scale
 
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked

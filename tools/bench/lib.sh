@@ -8,6 +8,7 @@ BENCH_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 BENCH_DIR=$BENCH_ROOT/tools/bench
 BENCH_BUILD=$BENCH_ROOT/build/bench
 BENCH_LIB=$BENCH_ROOT/lib/bench
+BENCH_CORES=$(nproc) # before any pinning narrows what nproc sees
 BENCH_PIDS=()  # every process started by bench_start; bench_cleanup stops these and only these
 BENCH_TMP=()   # temporary folders removed at exit
 
@@ -151,7 +152,7 @@ bench_netty_build() {
 bench_machine() {
   local os
   os=$(. /etc/os-release 2>/dev/null && printf '%s' "$PRETTY_NAME")
-  printf '%s cores (%s), %s MiB RAM, Linux %s, %s; %s' "$(nproc)" \
+  printf '%s cores (%s), %s MiB RAM, Linux %s, %s; %s' "$BENCH_CORES" \
     "$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)" \
     "$(awk '/MemTotal/{print int($2/1024)}' /proc/meminfo)" "$(uname -r)" "${os:-unknown OS}" \
     "$(java -version 2>&1 | sed -n 2p)"
@@ -170,7 +171,7 @@ bench_build_id() {
 # A warning line when other work loads the machine (1-minute load average above half the cores): absolute
 # numbers then move a lot; ratios from interleaved runs hold up better.
 bench_busy_note() {
-  awk -v cores="$(nproc)" '{ if ($1 > cores / 2) printf "- WARNING: the machine was busy (load average %s with %d cores): rerun when it is idle before trusting absolute numbers\n", $1, cores }' /proc/loadavg
+  awk -v cores="$BENCH_CORES" '{ if ($1 > cores / 2) printf "- WARNING: the machine was busy (load average %s with %d cores): rerun when it is idle before trusting absolute numbers\n", $1, cores }' /proc/loadavg
 }
 
 # A private copy of the launchers and build/trustctl.jar, so that a `make` run in the same checkout while we
@@ -188,4 +189,80 @@ bench_snapshot() {
   cp -p "$src/build/trustctl.jar" "$BENCH_BIN/build/"
   ln -s "$(readlink -f "$src/lib")" "$BENCH_BIN/lib"
   "$BENCH_BIN/trustctl" --version >/dev/null 2>&1 || bench_die "the copied build does not run: run 'make' first"
+}
+
+# The C load generator and the C thread-per-connection reference server (tools/bench/loadgen.c and
+# ref-echo.c, copied from the course's shared bench), compiled with gcc -O2 into build/bench/ when their
+# source changed. Sets BENCH_LOADGEN and BENCH_REF_ECHO.
+bench_c_build() {
+  command -v gcc >/dev/null ||
+    bench_die "gcc is needed to build the C load generator and reference server: apt-get install -y gcc"
+  mkdir -p "$BENCH_BUILD"
+  BENCH_LOADGEN=$BENCH_BUILD/loadgen
+  BENCH_REF_ECHO=$BENCH_BUILD/ref-echo
+  if [[ ! -x $BENCH_LOADGEN || $BENCH_DIR/loadgen.c -nt $BENCH_LOADGEN ]]; then
+    gcc -O2 -o "$BENCH_LOADGEN.new" "$BENCH_DIR/loadgen.c" && mv "$BENCH_LOADGEN.new" "$BENCH_LOADGEN"
+  fi
+  if [[ ! -x $BENCH_REF_ECHO || $BENCH_DIR/ref-echo.c -nt $BENCH_REF_ECHO ]]; then
+    gcc -O2 -pthread -o "$BENCH_REF_ECHO.new" "$BENCH_DIR/ref-echo.c" && mv "$BENCH_REF_ECHO.new" "$BENCH_REF_ECHO"
+  fi
+}
+
+# Pinning for the two-core runs: the load client (and this script) on BENCH_CLIENT_CPU, every server on
+# BENCH_SERVER_CPU, so client and servers never compete for one core. Needs taskset and two CPUs.
+bench_pin_self() {
+  command -v taskset >/dev/null || bench_die "taskset (util-linux) is needed to pin client and servers"
+  ((BENCH_CORES >= 2)) || bench_die "pinning needs 2 CPUs, this machine shows $BENCH_CORES"
+  taskset -cp "$BENCH_CLIENT_CPU" "$$" >/dev/null
+}
+BENCH_CLIENT_CPU=${BENCH_CLIENT_CPU:-0}
+BENCH_SERVER_CPU=${BENCH_SERVER_CPU:-1}
+
+# CPU time a process has used so far, all its threads (ended ones too), in clock ticks (utime + stime).
+bench_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# Field of /proc/PID/status in its own unit (Threads, VmRSS in KiB), read without a fork.
+bench_status() {
+  local key value _
+  while read -r key value _; do
+    [[ $key == "$2:" ]] && { printf '%s\n' "$value"; return 0; }
+  done <"/proc/$1/status"
+}
+
+# bench_peak_threads PID FILE: until killed or PID ends, writes the peak thread count of PID, seen every
+# 50 ms, to FILE (no fork per sample: it runs beside the load client).
+bench_peak_threads() {
+  local peak=0 key value _
+  while [[ -r /proc/$1/status ]]; do
+    while read -r key value _; do
+      [[ $key == Threads: ]] || continue
+      ((value > peak)) && { peak=$value; printf '%s\n' "$peak" >"$2"; }
+      break
+    done <"/proc/$1/status"
+    sleep 0.05
+  done
+}
+
+# Waits (at most 5 s) until PID has used no CPU for 100 ms: what a load run set going after its last echo (an
+# async log writer draining, thread-per-client threads ending) is then counted with that run, not the next.
+bench_quiet() {
+  local i before after
+  before=$(bench_cpu_ticks "$1")
+  for ((i = 0; i < 50; i++)); do
+    sleep 0.1
+    after=$(bench_cpu_ticks "$1")
+    [[ $after == "$before" ]] && return 0
+    before=$after
+  done
+}
+
+# bench_threads_back PID N: waits (at most 15 s) until PID runs at most N threads: a thread-per-client server
+# keeps its client threads ~10 s after S6 and then ends 10 000 of them, which must not fall on the next run.
+bench_threads_back() {
+  local i
+  for ((i = 0; i < 150; i++)); do
+    (($(bench_status "$1" Threads) <= $2)) && return 0
+    sleep 0.1
+  done
+  bench_say "note: pid $1 still runs $(bench_status "$1" Threads) threads after 15 s"
 }
