@@ -1,6 +1,7 @@
 package dev.trustctl.echo;
 
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.log.LogThrottle;
 import dev.trustctl.wire.DeadlineExceededException;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.FrameTooLargeException;
@@ -26,6 +27,7 @@ public final class ConnectionEvents {
     private final ServerStats stats;
     private final long started = System.nanoTime();
     private long frames;
+    private long rawChunks;
     private long bytesIn;
     private long bytesOut;
     private boolean closed;
@@ -63,11 +65,16 @@ public final class ConnectionEvents {
     public void echoed(int size, boolean raw) {
         bytesOut += size;
         if (raw) {
-            tagged(LOG.atInfo().setMessage("raw_echo"), requestId).addKeyValue("bytes", size).log();
+            if (!LogThrottle.skips("raw_echo", ++rawChunks)) {
+                tagged(LOG.atInfo().setMessage("raw_echo"), requestId).addKeyValue("bytes", size).log();
+            }
             return;
         }
         frames++;
         stats.frames.increment();
+        if (LogThrottle.skips("frame_echo", frames)) {
+            return; // the flood limit would hold this line back anyway: not made at all, only counted
+        }
         tagged(LOG.atInfo().setMessage("frame_echo"), requestId + "-" + frames)
                 .addKeyValue("bytes", size - FrameCodec.HEADER_BYTES).log();
     }

@@ -153,6 +153,7 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             }
         }
         long now = n > 0 ? batch.get(n - 1).getTimeStamp() : System.currentTimeMillis();
+        gate.share(now);
         lines += gate.summaries(now, last, text);
         if (lines > 0) {
             file.append(text.toString(), lines);

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +44,13 @@ final class FloodGate {
             return size() > CONNECTIONS_REMEMBERED;
         }
     };
+    private final Map<String, Long> skippedSeen = new HashMap<>();
     private int pending;
 
     FloodGate(LogSettings settings) {
         this.settings = settings;
+        // Skips before this gate (an earlier log in the same process) were said by the gate of their time.
+        LogThrottle.skipped().forEach((name, count) -> skippedSeen.put(name, count.sum()));
     }
 
     /** Whether {@code event} is written; if not, it is counted as suppressed. */
@@ -56,27 +60,71 @@ final class FloodGate {
             return true;
         }
         long now = event.getTimeStamp();
-        Bucket bucket = buckets.computeIfAbsent(name, n -> {
+        Bucket bucket = bucket(name, now);
+        refill(bucket, now);
+        double floor = firstLinesOfItsConnection(name, event) ? 1 : laterLinesFloor();
+        if (bucket.tokens >= floor) {
+            bucket.tokens--;
+            return true;
+        }
+        held(bucket, 1, now);
+        Log.countSuppressed();
+        return false;
+    }
+
+    private Bucket bucket(String name, long now) {
+        return buckets.computeIfAbsent(name, n -> {
             Bucket b = new Bucket();
             b.tokens = settings.burst();
             b.refilledAt = now;
             return b;
         });
+    }
+
+    private void refill(Bucket bucket, long now) {
         if (now > bucket.refilledAt) {
             bucket.tokens = Math.min(settings.burst(), bucket.tokens + (now - bucket.refilledAt) * settings.perSecond() / 1000.0);
             bucket.refilledAt = now;
         }
-        double floor = firstLinesOfItsConnection(name, event) ? 1 : settings.burst() / 2.0 + 1;
-        if (bucket.tokens >= floor) {
-            bucket.tokens--;
-            return true;
-        }
-        if (bucket.suppressed++ == 0) {
+    }
+
+    /** Below this many tokens a name's lines past a connection's first ones are held back. */
+    private double laterLinesFloor() {
+        return settings.burst() / 2.0 + 1;
+    }
+
+    private void held(Bucket bucket, long lines, long now) {
+        if (bucket.suppressed == 0) {
             bucket.suppressedSince = now;
             pending++;
         }
-        Log.countSuppressed();
-        return false;
+        bucket.suppressed += lines;
+    }
+
+    /**
+     * Tells the threads that make lines which names are being held back now ({@link LogThrottle}), and takes in
+     * what they skipped, so it is said in {@code log_suppressed} as if held back here. Called after each pass.
+     */
+    void share(long now) {
+        if (!settings.limited()) {
+            return;
+        }
+        LogThrottle.skipped().forEach((name, count) -> {
+            long total = count.sum();
+            long delta = total - skippedSeen.getOrDefault(name, 0L);
+            if (delta > 0) {
+                skippedSeen.put(name, total);
+                held(bucket(name, now), delta, now);
+            }
+        });
+        Set<String> holding = new HashSet<>();
+        buckets.forEach((name, b) -> {
+            refill(b, now);
+            if (b.tokens < laterLinesFloor()) {
+                holding.add(name);
+            }
+        });
+        LogThrottle.publish(holding);
     }
 
     private boolean firstLinesOfItsConnection(String name, ILoggingEvent event) {

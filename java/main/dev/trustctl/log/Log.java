@@ -61,7 +61,7 @@ public final class Log {
 
     /** Lines the flood limit held back (each said in a {@code log_suppressed} line): for {@code server_stop}. */
     public static long linesSuppressed() {
-        return LINES_SUPPRESSED.get();
+        return LINES_SUPPRESSED.get() + LogThrottle.skippedTotal();
     }
 
     /** Passes of the log writer thread that failed and were survived: for {@code server_stop}. */
@@ -122,7 +122,11 @@ public final class Log {
         root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
         Appender<ILoggingEvent> appender;
+        LogThrottle.deactivate();
         if (queued) {
+            if (settings.limited()) {
+                LogThrottle.activate(settings.firstPerConnection());
+            }
             BatchingAppender b = new BatchingAppender(file, settings, QUEUE_SIZE, System.err);
             batching = b;
             appender = b;
@@ -163,6 +167,7 @@ public final class Log {
         // Ours first: a context stopped once (a test's earlier stop) would skip its appenders.
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
         batching = null;
+        LogThrottle.deactivate();
         context.stop();
     }
 }
