@@ -135,6 +135,7 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         batch.clear();
         text.setLength(0);
         int n = queue.drainTo(batch, BATCH);
+        gate.takeSkipped(n > 0 ? batch.get(0).getTimeStamp() : System.currentTimeMillis());
         int lines = 0;
         for (ILoggingEvent e : batch) {
             if (!gate.admit(e)) {
@@ -153,7 +154,7 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             }
         }
         long now = n > 0 ? batch.get(n - 1).getTimeStamp() : System.currentTimeMillis();
-        gate.share(now);
+        gate.shareVerdict(now);
         lines += gate.summaries(now, last, text);
         if (lines > 0) {
             file.append(text.toString(), lines);

@@ -44,13 +44,13 @@ final class FloodGate {
             return size() > CONNECTIONS_REMEMBERED;
         }
     };
-    private final Map<String, Long> skippedSeen = new HashMap<>();
     private int pending;
 
     FloodGate(LogSettings settings) {
         this.settings = settings;
-        // Skips before this gate (an earlier log in the same process) were said by the gate of their time.
-        LogThrottle.skipped().forEach((name, count) -> skippedSeen.put(name, count.sum()));
+        if (settings.limited()) {
+            LogThrottle.activate(this, settings.firstPerConnection());
+        }
     }
 
     /** Whether {@code event} is written; if not, it is counted as suppressed. */
@@ -102,21 +102,20 @@ final class FloodGate {
     }
 
     /**
-     * Tells the threads that make lines which names are being held back now ({@link LogThrottle}), and takes in
-     * what they skipped, so it is said in {@code log_suppressed} as if held back here. Called after each pass.
+     * Takes in what the threads that make lines skipped ({@link LogThrottle}), as if held back here, so it is said
+     * in {@code log_suppressed}. Called before each pass's events: a {@code server_stop} in the pass then says all.
      */
-    void share(long now) {
-        if (!settings.limited()) {
+    void takeSkipped(long now) {
+        if (settings.limited() && LogThrottle.ownedBy(this)) {
+            LogThrottle.drain(this).forEach((name, skipped) -> held(bucket(name, now), skipped, now));
+        }
+    }
+
+    /** Tells the threads that make lines which names are held back now. Called after each pass. */
+    void shareVerdict(long now) {
+        if (!settings.limited() || !LogThrottle.ownedBy(this)) {
             return;
         }
-        LogThrottle.skipped().forEach((name, count) -> {
-            long total = count.sum();
-            long delta = total - skippedSeen.getOrDefault(name, 0L);
-            if (delta > 0) {
-                skippedSeen.put(name, total);
-                held(bucket(name, now), delta, now);
-            }
-        });
         Set<String> holding = new HashSet<>();
         buckets.forEach((name, b) -> {
             refill(b, now);
@@ -124,7 +123,7 @@ final class FloodGate {
                 holding.add(name);
             }
         });
-        LogThrottle.publish(holding);
+        LogThrottle.publish(this, holding);
     }
 
     private boolean firstLinesOfItsConnection(String name, ILoggingEvent event) {

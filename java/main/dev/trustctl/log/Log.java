@@ -122,11 +122,8 @@ public final class Log {
         root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
         Appender<ILoggingEvent> appender;
-        LogThrottle.deactivate();
+        LogThrottle.deactivate(); // a queued, limited log's gate takes it over
         if (queued) {
-            if (settings.limited()) {
-                LogThrottle.activate(settings.firstPerConnection());
-            }
             BatchingAppender b = new BatchingAppender(file, settings, QUEUE_SIZE, System.err);
             batching = b;
             appender = b;

@@ -1,5 +1,6 @@
 package dev.trustctl.log;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class LogThrottle {
     private static volatile Set<String> throttled = Set.of();
     private static volatile long firstPerConnection = Long.MAX_VALUE;
+    private static volatile Object owner; // the gate whose verdict this is: only it publishes and takes the counts
     private static final Map<String, LongAdder> SKIPPED = new ConcurrentHashMap<>();
+    private static final LongAdder SKIPPED_EVER = new LongAdder();
 
     private LogThrottle() {
     }
@@ -29,37 +32,51 @@ public final class LogThrottle {
             return false;
         }
         SKIPPED.computeIfAbsent(event, name -> new LongAdder()).increment();
+        SKIPPED_EVER.increment();
         return true;
     }
 
-    /** A limited, queued log starts: lines past a connection's first {@code first} of a name may be skipped. */
-    static void activate(int first) {
+    /** The gate of a limited, queued log takes over: lines past a connection's first {@code first} may be skipped. */
+    static void activate(Object gate, int first) {
+        owner = gate;
+        throttled = Set.of();
         firstPerConnection = first;
     }
 
     /** No limit applies any more (the log stopped, or it is not limited): nothing is skipped. */
     static void deactivate() {
+        owner = null;
         firstPerConnection = Long.MAX_VALUE;
         throttled = Set.of();
     }
 
-    /** The writer's verdict: the names whose later lines it holds back now. */
-    static void publish(Set<String> names) {
-        if (!names.equals(throttled)) {
+    static boolean ownedBy(Object gate) {
+        return owner == gate;
+    }
+
+    /** The owning gate's verdict: the names whose later lines it holds back now. */
+    static void publish(Object gate, Set<String> names) {
+        if (owner == gate && !names.equals(throttled)) {
             throttled = Set.copyOf(names);
         }
     }
 
-    /** Lines skipped so far, per event name (cumulative). */
-    static Map<String, LongAdder> skipped() {
-        return SKIPPED;
+    /** Takes the lines skipped since the last call, per event name, for the owning gate to report. */
+    static Map<String, Long> drain(Object gate) {
+        Map<String, Long> taken = new HashMap<>();
+        if (owner == gate) {
+            SKIPPED.forEach((name, count) -> {
+                long n = count.sumThenReset();
+                if (n > 0) {
+                    taken.put(name, n);
+                }
+            });
+        }
+        return taken;
     }
 
+    /** Every line skipped in this process. */
     static long skippedTotal() {
-        long total = 0;
-        for (LongAdder n : SKIPPED.values()) {
-            total += n.sum();
-        }
-        return total;
+        return SKIPPED_EVER.sum();
     }
 }
