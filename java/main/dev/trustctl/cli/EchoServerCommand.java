@@ -41,7 +41,7 @@ final class EchoServerCommand implements Command {
                 .addOption(Option.builder().longOpt("bind").hasArg().argName("ADDR")
                         .desc("address to listen on. Default: " + ServerSettings.DEFAULT_BIND + " (loopback only)").get())
                 .addOption(Option.builder().longOpt("timeout").hasArg().argName("SECONDS")
-                        .desc("idle, per-frame and per-write deadline, decimals allowed. Default: "
+                        .desc("idle, per-frame and per-write deadline, 0.01..86400, decimals allowed. Default: "
                                 + ServerSettings.DEFAULT_TIMEOUT.toSeconds()).get())
                 .addOption(Option.builder().longOpt("max-clients").hasArg().argName("N")
                         .desc("clients served at once, 1.." + ServerSettings.MAX_MAX_CLIENTS

@@ -176,6 +176,7 @@ public final class TrustCtl {
         commands.values().stream().filter(c -> !c.hidden()).forEach(c -> out.printf("  %-15s %s%n", c.name(), c.summary()));
         out.println();
         out.println("TRUST_HOME (default ~/.trustctl) holds config and logs/trustctl.log.");
-        out.println("'trustctl COMMAND --help' describes a command. Exit codes: 0 ok, 1 failure, 2 usage.");
+        out.println("'trustctl COMMAND --help' describes a command. Exit codes: 0 ok, 1 failure, 2 usage"
+                + " (echo-client adds 3 to 6).");
     }
 }

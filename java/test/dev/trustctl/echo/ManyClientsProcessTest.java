@@ -68,6 +68,12 @@ class ManyClientsProcessTest {
                 "needs an open-file limit above " + (IDLE_CLIENTS + 1000) + " (ulimit -n)");
         server = ServerProcess.start("exec ./trustctl echo-server --port PORT --max-clients " + (IDLE_CLIENTS + 10),
                 home);
+        // The steady count: the log file is open once a connection has been logged (the writer opens it lazily).
+        try (Socket first = server.connect()) {
+            echo(first, payload(10, 0));
+        }
+        waitUntil("the first connection's conn_close is written", ServerProcess.BOUND,
+                () -> server.logged(event("conn_close")));
         long fdsBefore = server.openFds();
         ByteBuffer ping = ByteBuffer.wrap(frame(new byte[] {7}));
         ByteBuffer pong = ByteBuffer.allocate(ping.capacity());
@@ -89,7 +95,7 @@ class ManyClientsProcessTest {
         }
         clients.clear();
         waitUntil("every connection is closed and its descriptor given back (" + fdsBefore + " before)",
-                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
                 () -> {
                     try {
                         return server.openFds() <= fdsBefore;
