@@ -49,6 +49,9 @@ public final class ConnectionEvents {
     }
 
     public void opened() {
+        if (LogThrottle.skips("conn_open", 1)) {
+            return; // a storm of connections: the flood limit holds every conn_open back now; counted
+        }
         tagged(LOG.atInfo().setMessage("conn_open"), requestId).addKeyValue("peer", peer).log();
     }
 
@@ -114,6 +117,9 @@ public final class ConnectionEvents {
         closed = true;
         stats.bytesIn.add(bytesIn);
         stats.bytesOut.add(bytesOut);
+        if (LogThrottle.skips("conn_close", 1)) {
+            return;
+        }
         tagged(LOG.atInfo().setMessage("conn_close"), requestId).addKeyValue("peer", peer)
                 .addKeyValue("reason", reason).addKeyValue("frames", frames).addKeyValue("bytes_in", bytesIn)
                 .addKeyValue("bytes_out", bytesOut)

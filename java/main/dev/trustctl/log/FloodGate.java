@@ -116,14 +116,18 @@ final class FloodGate {
         if (!settings.limited() || !LogThrottle.ownedBy(this)) {
             return;
         }
-        Set<String> holding = new HashSet<>();
+        Set<String> later = new HashSet<>();
+        Set<String> all = new HashSet<>();
         buckets.forEach((name, b) -> {
             refill(b, now);
             if (b.tokens < laterLinesFloor()) {
-                holding.add(name);
+                later.add(name);
+            }
+            if (b.tokens < 1) {
+                all.add(name);
             }
         });
-        LogThrottle.publish(this, holding);
+        LogThrottle.publish(this, later, all);
     }
 
     private boolean firstLinesOfItsConnection(String name, ILoggingEvent event) {

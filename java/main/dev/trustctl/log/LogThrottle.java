@@ -9,12 +9,13 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The flood limit's answer, made available where lines are made: while {@link FloodGate} holds back the later
  * lines of an event, the thread about to log one (an event loop echoing its 100 000th frame) can skip making it
- * at all, rather than build an event the writer would only count and drop. A connection's first lines are never
- * skipped. What is skipped is counted with what the gate holds back, in {@code log_suppressed} and
+ * at all, rather than build an event the writer would only count and drop. A connection's first lines are
+ * skipped only while the gate holds back every line of that name (its bucket is empty). What is skipped is counted with what the gate holds back, in {@code log_suppressed} and
  * {@link Log#linesSuppressed()}. Inactive (nothing skipped) unless a limited, queued log is running.
  */
 public final class LogThrottle {
-    private static volatile Set<String> throttled = Set.of();
+    private static volatile Set<String> holdingLater = Set.of(); // lines past a connection's first ones are held
+    private static volatile Set<String> holdingAll = Set.of();   // the name's bucket is empty: every line is held
     private static volatile long firstPerConnection = Long.MAX_VALUE;
     private static volatile Object owner; // the gate whose verdict this is: only it publishes and takes the counts
     private static final Map<String, LongAdder> SKIPPED = new ConcurrentHashMap<>();
@@ -28,7 +29,7 @@ public final class LogThrottle {
      * if so it is counted as suppressed and the caller should not log it.
      */
     public static boolean skips(String event, long nth) {
-        if (nth <= firstPerConnection || !throttled.contains(event)) {
+        if (!holdingAll.contains(event) && (nth <= firstPerConnection || !holdingLater.contains(event))) {
             return false;
         }
         SKIPPED.computeIfAbsent(event, name -> new LongAdder()).increment();
@@ -39,7 +40,8 @@ public final class LogThrottle {
     /** The gate of a limited, queued log takes over: lines past a connection's first {@code first} may be skipped. */
     static void activate(Object gate, int first) {
         owner = gate;
-        throttled = Set.of();
+        holdingLater = Set.of();
+        holdingAll = Set.of();
         firstPerConnection = first;
     }
 
@@ -47,17 +49,24 @@ public final class LogThrottle {
     static void deactivate() {
         owner = null;
         firstPerConnection = Long.MAX_VALUE;
-        throttled = Set.of();
+        holdingLater = Set.of();
+        holdingAll = Set.of();
     }
 
     static boolean ownedBy(Object gate) {
         return owner == gate;
     }
 
-    /** The owning gate's verdict: the names whose later lines it holds back now. */
-    static void publish(Object gate, Set<String> names) {
-        if (owner == gate && !names.equals(throttled)) {
-            throttled = Set.copyOf(names);
+    /** The owning gate's verdict: the names whose later lines it holds back now, and those it holds back all of. */
+    static void publish(Object gate, Set<String> later, Set<String> all) {
+        if (owner != gate) {
+            return;
+        }
+        if (!later.equals(holdingLater)) {
+            holdingLater = Set.copyOf(later);
+        }
+        if (!all.equals(holdingAll)) {
+            holdingAll = Set.copyOf(all);
         }
     }
 

@@ -53,7 +53,8 @@ class LogThrottleTest {
             }
         }
         for (long n = 1; n <= 5; n++) {
-            assertThat(frame(2, n)).as("a second connection's first lines are never skipped").isTrue();
+            assertThat(frame(2, n)).as("a second connection's first lines: skipped only once the bucket is empty")
+                    .isTrue();
         }
         LOG.atInfo().setMessage("server_stop").log();
         assertThat(Log.flush(5000)).isTrue();
@@ -68,5 +69,32 @@ class LogThrottleTest {
         assertThat(Log.linesSuppressed() - suppressedBefore).isEqualTo(said);
         assertThat(lines.stream().filter(l -> "frame_echo".equals(l.get("event"))
                 && new BigDecimal(2).equals(l.get("conn_id")))).hasSize(5);
+    }
+
+    /** A storm of connections empties the bucket: then even a connection's first line is skipped, and counted. */
+    @Test
+    @Timeout(60)
+    void onceTheBucketIsEmptyFirstLinesAreSkippedTooAndCounted() throws Exception {
+        Path logs = home.resolve("logs");
+        Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 20, 1, 5));
+        int skipped = 0;
+        for (int conn = 1; conn <= 2000; conn++) {
+            if (LogThrottle.skips("conn_open", 1)) {
+                skipped++;
+            } else {
+                LOG.atInfo().setMessage("conn_open").addKeyValue("conn_id", conn).log();
+            }
+            if (conn % 100 == 0) {
+                assertThat(Log.flush(5000)).isTrue();
+            }
+        }
+        LOG.atInfo().setMessage("server_stop").log();
+        assertThat(Log.flush(5000)).isTrue();
+        assertThat(skipped).as("first lines skipped once nothing would pass").isPositive();
+        List<Map<String, Object>> lines = LogFileTest.lines(logs.resolve(Log.FILE_NAME));
+        long written = lines.stream().filter(l -> "conn_open".equals(l.get("event"))).count();
+        long said = lines.stream().filter(l -> "log_suppressed".equals(l.get("event")))
+                .mapToLong(l -> ((BigDecimal) l.get("suppressed")).longValue()).sum();
+        assertThat(written + said).isEqualTo(2000);
     }
 }
