@@ -26,7 +26,10 @@ import org.slf4j.spi.LoggingEventBuilder;
 final class EchoClientCommand implements Command {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_GENERATED = 16 * 1024 * 1024;
-    private static final Logger LOG = LoggerFactory.getLogger("echo-client");
+    /** Looked up when used: every CLI call makes this command, and only echo-client itself may set up logging. */
+    private static Logger log() {
+        return LoggerFactory.getLogger("echo-client");
+    }
 
     @Override
     public boolean logsEvents() {
@@ -120,7 +123,7 @@ final class EchoClientCommand implements Command {
                     byte[] echo = client.echo(payload);
                     if (!Arrays.equals(echo, payload)) {
                         ErrorMap.Row row = ErrorMap.ECHO_MISMATCH;
-                        LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno())
+                        log().atError().setMessage(row.event()).addKeyValue("errno", row.errno())
                                 .addKeyValue("peer", where).addKeyValue("action", row.action().label())
                                 .addKeyValue("frame", sent).addKeyValue("sent_bytes", payload.length)
                                 .addKeyValue("got_bytes", echo.length).log();
@@ -160,7 +163,7 @@ final class EchoClientCommand implements Command {
 
     /** One log line per failure: the row's event with errno, peer and action (the client gives up: exit). */
     private static void logFailure(ErrorMap.Row row, String where, IOException e, int frame) {
-        LoggingEventBuilder event = LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno()).addKeyValue("peer", where)
+        LoggingEventBuilder event = log().atError().setMessage(row.event()).addKeyValue("errno", row.errno()).addKeyValue("peer", where)
                 .addKeyValue("action", Action.EXIT.label()).addKeyValue("reason", row.reason());
         if (frame > 0) {
             event.addKeyValue("frame", frame);

@@ -1,0 +1,48 @@
+package dev.trustctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The short commands' fast path, through the real launcher: setting logback up costs a short call two thirds of
+ * its start-up, so a bookkeeping command must never do it (a static logger in any command class would: every
+ * call makes every command). Time itself is measured by {@code make bench-startup}, not here.
+ */
+class FastStartTest {
+    @TempDir
+    Path home;
+
+    private String classesLoadedBy(String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = "./trustctl";
+        System.arraycopy(args, 0, command, 1, args.length);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("TRUST_HOME", home.toString());
+        pb.environment().put("TRUSTCTL_JAVA_OPTS", "-Xlog:class+load=info");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void versionAndStatusNeverSetUpLogback() throws Exception {
+        for (String[] args : new String[][] {{"--version"}, {"version"}, {"status"}}) {
+            String loaded = classesLoadedBy(args);
+            assertThat(loaded).as(String.join(" ", args)).contains("dev.trustctl.cli.TrustCtl")
+                    .doesNotContain("ch.qos.logback.classic.util.ContextInitializer");
+        }
+    }
+
+    @Test
+    void echoClientDoesSetItUp() throws Exception {
+        // The check above can fail: a command that logs events of its own loads exactly that class.
+        assertThat(classesLoadedBy("echo-client", "--help")).contains("ch.qos.logback.classic.util.ContextInitializer");
+    }
+}
