@@ -1,6 +1,7 @@
 package dev.trustctl.log;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link Log#linesSuppressed()}. Inactive (nothing skipped) unless a limited, queued log is running.
  */
 public final class LogThrottle {
-    private static volatile Set<String> holdingLater = Set.of(); // lines past a connection's first ones are held
-    private static volatile Set<String> holdingAll = Set.of();   // the name's bucket is empty: every line is held
+    // Always a HashSet: one receiver type at the per-frame contains() call, so the JIT compiles it once for good
+    // (Set.of and Set.copyOf return different classes for different sizes).
+    private static volatile Set<String> holdingLater = new HashSet<>(); // lines past a connection's first ones held
+    private static volatile Set<String> holdingAll = new HashSet<>();   // the name's bucket is empty: all lines held
     private static volatile long firstPerConnection = Long.MAX_VALUE;
     private static volatile Object owner; // the gate whose verdict this is: only it publishes and takes the counts
     private static final Map<String, LongAdder> SKIPPED = new ConcurrentHashMap<>();
@@ -40,8 +43,8 @@ public final class LogThrottle {
     /** The gate of a limited, queued log takes over: lines past a connection's first {@code first} may be skipped. */
     static void activate(Object gate, int first) {
         owner = gate;
-        holdingLater = Set.of();
-        holdingAll = Set.of();
+        holdingLater = new HashSet<>();
+        holdingAll = new HashSet<>();
         firstPerConnection = first;
     }
 
@@ -49,8 +52,8 @@ public final class LogThrottle {
     static void deactivate() {
         owner = null;
         firstPerConnection = Long.MAX_VALUE;
-        holdingLater = Set.of();
-        holdingAll = Set.of();
+        holdingLater = new HashSet<>();
+        holdingAll = new HashSet<>();
     }
 
     static boolean ownedBy(Object gate) {
@@ -63,10 +66,10 @@ public final class LogThrottle {
             return;
         }
         if (!later.equals(holdingLater)) {
-            holdingLater = Set.copyOf(later);
+            holdingLater = new HashSet<>(later);
         }
         if (!all.equals(holdingAll)) {
-            holdingAll = Set.copyOf(all);
+            holdingAll = new HashSet<>(all);
         }
     }
 
