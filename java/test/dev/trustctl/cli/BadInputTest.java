@@ -3,16 +3,12 @@ package dev.trustctl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,22 +23,9 @@ class BadInputTest {
     @TempDir
     Path home;
 
-    private record Result(int code, String out, String err) {
-        void isOneLineError(int expectedCode, String expectedLine) {
-            assertThat(err).as("stderr").isEqualTo("Error: " + expectedLine + "\n");
-            assertThat(code).as(err).isEqualTo(expectedCode);
-        }
-    }
 
-    private Result run(Path trustHome, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new TrustCtl(new Terminal(o, e, Map.of("TRUST_HOME", trustHome.toString()))).run(args);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CliResult run(Path trustHome, String... args) {
+        return CliResult.run(trustHome, args);
     }
 
     private Path withConfig(String fixture) throws IOException {
@@ -101,7 +84,7 @@ class BadInputTest {
     @Test
     void aConfigStartingWithAUtf8ByteOrderMarkIsRead() throws IOException {
         Files.writeString(home.resolve("config"), "\uFEFFserver.port=9901\n");
-        Result r = run(home, "config", "get", "server.port");
+        CliResult r = run(home, "config", "get", "server.port");
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("9901\n");
     }
@@ -126,7 +109,7 @@ class BadInputTest {
 
     @Test
     void echoClientWithAnUnknownHostExits3() {
-        Result r = run(home, "echo-client", "no-such-host.invalid", "9900", "hi");
+        CliResult r = run(home, "echo-client", "no-such-host.invalid", "9900", "hi");
         assertThat(r.code()).isEqualTo(ExitCode.CONNECT_FAILED);
         assertThat(r.err()).startsWith("Error: cannot connect to no-such-host.invalid:9900: EAI_NONAME").endsWith(")\n")
                 .hasLineCount(1);
@@ -143,7 +126,7 @@ class BadInputTest {
         "--port 9900 extra                | unexpected argument: extra",
         "--port 9900 --fast               | unknown option: --fast"})
     void loadTestNonsenseFlagsAreUsageErrors(String args, String message) {
-        Result r = run(home, ("echo-load-test " + args).split(" "));
+        CliResult r = run(home, ("echo-load-test " + args).split(" "));
         assertThat(r.err()).isEqualTo("Error: " + message + "\ntry 'trustctl echo-load-test --help'\n");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE);
     }
@@ -154,7 +137,7 @@ class BadInputTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Result r = run(home, "echo-load-test", "--port", String.valueOf(port), "--clients", "2", "--messages", "3");
+        CliResult r = run(home, "echo-load-test", "--port", String.valueOf(port), "--clients", "2", "--messages", "3");
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.out()).contains("round trips: 0/6 ok, 2 failed (connect 2,")
                 .contains("first failure: connect to 127.0.0.1:" + port + ": ECONNREFUSED (Connection refused)");
@@ -175,7 +158,7 @@ class BadInputTest {
             }, "full-server");
             closer.setDaemon(true);
             closer.start();
-            Result r = run(home, "echo-load-test", "--port", String.valueOf(full.getLocalPort()), "--clients", "3",
+            CliResult r = run(home, "echo-load-test", "--port", String.valueOf(full.getLocalPort()), "--clients", "3",
                     "--messages", "2");
             assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
             assertThat(r.out()).contains("round trips: 0/6 ok, 3 failed")
@@ -191,7 +174,7 @@ class BadInputTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Result r = run(home, "echo-load-test", "127.0.0.1", String.valueOf(port), "--clients", "2", "--messages", "1");
+        CliResult r = run(home, "echo-load-test", "127.0.0.1", String.valueOf(port), "--clients", "2", "--messages", "1");
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).startsWith("echo-load-test: 2 clients x 1 message of 32 bytes, concurrency 1, against"
                 + " 127.0.0.1:" + port + "\n").contains("(connect 2,");
@@ -204,7 +187,7 @@ class BadInputTest {
         "127.0.0.1 9900 extra      | unexpected argument: extra",
         "127.0.0.1 http            | PORT must be an integer from 1 to 65535, got 'http'"})
     void loadTestHostAndPortWordsAreCheckedLikeFlags(String args, String message) {
-        Result r = run(home, ("echo-load-test " + args).split(" +"));
+        CliResult r = run(home, ("echo-load-test " + args).split(" +"));
         assertThat(r.err()).isEqualTo("Error: " + message + "\ntry 'trustctl echo-load-test --help'\n");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE);
     }
@@ -219,7 +202,7 @@ class BadInputTest {
 
     @Test
     void echoClientRefusesAGeneratedPayloadItCouldNotBuild() {
-        Result r = run(home, "echo-client", "127.0.0.1", "9900", "--payload-size", "20000000");
+        CliResult r = run(home, "echo-client", "127.0.0.1", "9900", "--payload-size", "20000000");
         assertThat(r.err()).isEqualTo("Error: --payload-size must be an integer from 0 to 16777216, got '20000000'\n"
                 + "try 'trustctl echo-client --help'\n");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE);

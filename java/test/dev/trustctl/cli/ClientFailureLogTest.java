@@ -3,16 +3,13 @@ package dev.trustctl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustctl.testing.StrictJson;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,18 +30,9 @@ class ClientFailureLogTest {
     private final List<Socket> held = new ArrayList<>();
     private ServerSocket blackHole;
 
-    private record Result(int code, String out, String err) {
-    }
 
-    private Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new TrustCtl(new Terminal(o, e, Map.of("TRUST_HOME", home.toString()))).run(args);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CliResult run(String... args) {
+        return CliResult.run(home, args);
     }
 
     private List<Map<String, Object>> log() throws IOException {
@@ -93,7 +81,7 @@ class ClientFailureLogTest {
     @Timeout(20)
     void echoClientConnectTimeoutIsEtimedoutAndLogged() throws IOException {
         int port = blackHolePort();
-        Result r = run("echo-client", "--timeout", "0.3", "127.0.0.1", String.valueOf(port), "hi");
+        CliResult r = run("echo-client", "--timeout", "0.3", "127.0.0.1", String.valueOf(port), "hi");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.CONNECT_FAILED);
         assertThat(r.err()).startsWith("Error: cannot connect to 127.0.0.1:" + port + ": ETIMEDOUT (");
         Map<String, Object> failed = only("connect_failed");
@@ -105,7 +93,7 @@ class ClientFailureLogTest {
     @Timeout(20)
     void loadTestConnectTimeoutIsEtimedoutAndLogged() throws IOException {
         int port = blackHolePort();
-        Result r = run("echo-load-test", "--port", String.valueOf(port), "--clients", "1", "--messages", "1",
+        CliResult r = run("echo-load-test", "--port", String.valueOf(port), "--clients", "1", "--messages", "1",
                 "--timeout", "0.3");
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.out()).contains("first failure: connect to 127.0.0.1:" + port + ": ETIMEDOUT (");

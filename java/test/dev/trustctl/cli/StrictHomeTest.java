@@ -2,15 +2,11 @@ package dev.trustctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,18 +20,9 @@ class StrictHomeTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result run(Path home, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new TrustCtl(new Terminal(o, e, Map.of("TRUST_HOME", home.toString()))).run(args);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliResult run(Path home, String... args) {
+        return CliResult.run(home, args);
     }
 
     private static String mode(Path p) throws IOException {
@@ -61,7 +48,7 @@ class StrictHomeTest {
     @Test
     void aHomeOthersCanWriteInIsRefusedInOneLineSayingWhatToFix() throws IOException {
         Path home = openHome();
-        Result r = run(home, "status");
+        CliResult r = run(home, "status");
         assertThat(r.err()).isEqualTo("Error: TRUST_HOME " + home + " is writable by group or others (rwxrwxrwx):"
                 + " run chmod go-w " + home + "\n");
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
@@ -71,7 +58,7 @@ class StrictHomeTest {
     @Test
     void initTightensTheModesOfWhatItOwns() throws IOException {
         Path home = openHome();
-        Result r = run(home, "init");
+        CliResult r = run(home, "init");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
         assertThat(r.out()).isEqualTo("already initialised " + home + " (config kept)\n");
         assertThat(mode(home)).isEqualTo("rwx------");
@@ -92,7 +79,7 @@ class StrictHomeTest {
             Assumptions.abort("needs root to give a directory away: " + notRoot);
         }
         for (String command : new String[] {"status", "init"}) {
-            Result r = run(home, command);
+            CliResult r = run(home, command);
             assertThat(r.err()).as(command).startsWith("Error: TRUST_HOME " + home + " belongs to uid 4321, not to you")
                     .endsWith(": use a directory of your own, or chown it\n");
             assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
@@ -106,7 +93,7 @@ class StrictHomeTest {
         Path victim = Files.writeString(tmp.resolve("victim"), "precious\n");
         Files.delete(home.resolve("logs/trustctl.log"));
         Files.createSymbolicLink(home.resolve("logs/trustctl.log"), victim);
-        Result r = run(home, "status");
+        CliResult r = run(home, "status");
         assertThat(r.err()).isEqualTo("Error: cannot write the log in " + home.resolve("logs") + ": is a symbolic"
                 + " link: trustctl never writes through one; remove it\n");
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.trustctl.testing.StrictJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.trustctl.echo.FdLimit;
@@ -35,30 +32,21 @@ class TrustCtlTest {
     Path tmp;
     private Path home;
 
-    private record Result(int code, String out, String err) {
-    }
 
     @BeforeEach
     void freshHome() {
         home = tmp.resolve("trust-home");
     }
 
-    private Result run(String... args) {
+    private CliResult run(String... args) {
         return runWith(Map.of("TRUST_HOME", home.toString(), "HOME", tmp.resolve("user").toString()), args);
     }
 
-    private static Result runWith(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new TrustCtl(new Terminal(o, e, env)).run(args);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliResult runWith(Map<String, String> env, String... args) {
+        return CliResult.run(env, args);
     }
 
-    private static void assertUsageError(Result r, String message, String hint) {
+    private static void assertUsageError(CliResult r, String message, String hint) {
         assertThat(r.err()).isEqualTo("Error: " + message + "\n" + hint + "\n");
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.USAGE);
         assertThat(r.out()).isEmpty();
@@ -66,7 +54,7 @@ class TrustCtlTest {
 
     @Test
     void noArgumentsPrintsUsageOnStderrAndExits2() {
-        Result r = run();
+        CliResult r = run();
         assertThat(r.code()).isEqualTo(ExitCode.USAGE);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).startsWith("usage: trustctl ");
@@ -75,7 +63,7 @@ class TrustCtlTest {
     @Test
     void helpListsEveryCommandButTheHiddenOne() {
         for (String flag : List.of("--help", "-h", "help")) {
-            Result r = run(flag);
+            CliResult r = run(flag);
             assertThat(r.code()).isEqualTo(ExitCode.OK);
             assertThat(r.err()).isEmpty();
             assertThat(r.out()).startsWith("usage: trustctl ")
@@ -88,7 +76,7 @@ class TrustCtlTest {
     @Test
     void versionAndDashDashVersionPrintTheVersion() {
         for (String flag : List.of("version", "--version", "-V")) {
-            Result r = run(flag);
+            CliResult r = run(flag);
             assertThat(r.code()).isEqualTo(ExitCode.OK);
             assertThat(r.out()).isEqualTo("trustctl 0.1.0\n");
             assertThat(r.err()).isEmpty();
@@ -196,7 +184,7 @@ class TrustCtlTest {
     void echoServerOnAPortInUseFailsNamingEaddrinuse() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
-            Result r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+            CliResult r = assertTimeoutPreemptively(Duration.ofSeconds(20),
                     () -> run("echo-server", "--port", String.valueOf(port), "--timeout", "1"));
             assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
             assertThat(r.err()).isEqualTo("Error: cannot listen on 127.0.0.1:" + port
@@ -206,8 +194,8 @@ class TrustCtlTest {
 
     @Test
     void configSetThenGetRoundTrips() {
-        assertThat(run("config", "set", "server.port", "9901")).isEqualTo(new Result(0, "", ""));
-        assertThat(run("config", "get", "server.port")).isEqualTo(new Result(0, "9901\n", ""));
+        assertThat(run("config", "set", "server.port", "9901")).isEqualTo(new CliResult(0, "", ""));
+        assertThat(run("config", "get", "server.port")).isEqualTo(new CliResult(0, "9901\n", ""));
         assertThat(run("config", "set", "server.timeout", "0.5").code()).isZero();
         assertThat(run("config", "get", "server.timeout").out()).isEqualTo("0.5\n");
         assertThat(run("config", "set", "server.port", "9902").code()).isZero();
@@ -216,7 +204,7 @@ class TrustCtlTest {
 
     @Test
     void configGetGivesTheDefaultForAnUnsetKey() {
-        assertThat(run("config", "get", "server.port")).isEqualTo(new Result(0, "9900\n", ""));
+        assertThat(run("config", "get", "server.port")).isEqualTo(new CliResult(0, "9900\n", ""));
         assertThat(run("config", "get", "server.bind").out()).isEqualTo("127.0.0.1\n");
         assertThat(run("config", "get", "server.timeout").out()).isEqualTo("30\n");
         assertThat(run("config", "get", "server.max_clients").out()).isEqualTo("auto\n");
@@ -227,7 +215,7 @@ class TrustCtlTest {
     @Test
     void configListShowsEveryKeyAndMarksDefaults() {
         run("config", "set", "server.max_clients", "4");
-        Result r = run("config", "list");
+        CliResult r = run("config", "list");
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("server.port=9900  # default\nserver.bind=127.0.0.1  # default\n"
                 + "server.timeout=30  # default\nserver.max_clients=4\nserver.io=loop  # default\n"
@@ -267,7 +255,7 @@ class TrustCtlTest {
     void aMalformedConfigFileIsAFailureNamingTheLine() throws IOException {
         Files.createDirectories(home);
         Files.writeString(home.resolve("config"), "server.port=9900\ngarbage\n");
-        Result r = run("config", "get", "server.port");
+        CliResult r = run("config", "get", "server.port");
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.err()).isEqualTo("Error: config " + home.resolve("config") + " line 2: expected KEY=VALUE\n");
     }
@@ -276,7 +264,7 @@ class TrustCtlTest {
     void echoServerRefusesABadStoredValueBeforeListening() throws IOException {
         Files.createDirectories(home);
         Files.writeString(home.resolve("config"), "server.port=abc\n");
-        Result r = run("echo-server");
+        CliResult r = run("echo-server");
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.err()).isEqualTo("Error: config " + home.resolve("config")
                 + ": server.port must be an integer from 1 to 65535, got 'abc'\n");
@@ -316,7 +304,7 @@ class TrustCtlTest {
 
     @Test
     void statusJsonIsOneObjectWithThePaths() {
-        Result before = run("status", "--json");
+        CliResult before = run("status", "--json");
         assertThat(before.code()).isZero();
         assertThat(before.out()).endsWith("}\n");
         assertThat(before.out().indexOf('\n')).isEqualTo(before.out().length() - 1);
@@ -341,7 +329,7 @@ class TrustCtlTest {
 
     @Test
     void statusTextHasOneLinePerField() {
-        Result r = run("status");
+        CliResult r = run("status");
         assertThat(r.code()).isZero();
         assertThat(r.out().lines().toList()).hasSize(5)
                 .anyMatch(l -> l.startsWith("trust_home:") && l.endsWith(home.toString()))
@@ -350,20 +338,20 @@ class TrustCtlTest {
 
     @Test
     void initCreatesTheLayoutAndIsIdempotent() throws IOException {
-        Result first = run("init");
-        assertThat(first).isEqualTo(new Result(0, "initialised " + home + "\n", ""));
+        CliResult first = run("init");
+        assertThat(first).isEqualTo(new CliResult(0, "initialised " + home + "\n", ""));
         assertThat(home.resolve("config")).isRegularFile();
         assertThat(home.resolve("logs")).isDirectory();
         run("config", "set", "server.port", "9901");
-        Result second = run("init");
-        assertThat(second).isEqualTo(new Result(0, "already initialised " + home + " (config kept)\n", ""));
+        CliResult second = run("init");
+        assertThat(second).isEqualTo(new CliResult(0, "already initialised " + home + " (config kept)\n", ""));
         assertThat(run("config", "get", "server.port").out()).isEqualTo("9901\n");
     }
 
     @Test
     void aTrustHomeThatIsAFileFailsInOneLineWithoutAStackTrace() throws IOException {
         Files.writeString(home, "not a directory");
-        Result r = run("status");
+        CliResult r = run("status");
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.err()).isEqualTo("Error: TRUST_HOME is not a directory: " + home + "\n");
         assertThat(r.out()).isEmpty();
@@ -373,7 +361,7 @@ class TrustCtlTest {
     @Test
     void verboseAddsTheStackTrace() throws IOException {
         Files.writeString(home, "not a directory");
-        Result r = run("--verbose", "status");
+        CliResult r = run("--verbose", "status");
         assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.err()).startsWith("Error: TRUST_HOME is not a directory: " + home + "\n").contains("\tat ");
     }
@@ -381,13 +369,13 @@ class TrustCtlTest {
     @Test
     void versionWorksEvenWithABadTrustHome() throws IOException {
         Files.writeString(home, "not a directory");
-        assertThat(run("version")).isEqualTo(new Result(0, "trustctl 0.1.0\n", ""));
+        assertThat(run("version")).isEqualTo(new CliResult(0, "trustctl 0.1.0\n", ""));
     }
 
     @Test
     void anUnsetTrustHomeMeansDotTrustctlInHome() {
         Path user = tmp.resolve("user");
-        Result r = runWith(Map.of("HOME", user.toString()), "status", "--json");
+        CliResult r = runWith(Map.of("HOME", user.toString()), "status", "--json");
         assertThat(r.code()).isZero();
         assertThat(StrictJson.object(r.out())).containsEntry("trust_home", user.resolve(".trustctl").toString());
     }
