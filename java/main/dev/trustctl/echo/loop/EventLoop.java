@@ -104,7 +104,12 @@ final class EventLoop implements Runnable {
     }
 
     private void onReady(SelectionKey key) {
-        LoopConnection c = (LoopConnection) key.attachment();
+        if (!(key.attachment() instanceof LoopConnection c)) {
+            // register() gives every key its connection or cancels it; should one slip through, never spin on it.
+            key.cancel();
+            closeQuietly(key.channel());
+            return;
+        }
         try {
             if (!key.isValid()) {
                 return;
@@ -116,6 +121,14 @@ final class EventLoop implements Runnable {
             }
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             c.fail(e); // this client only: the error map says what it was
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the descriptor is released either way
         }
     }
 
@@ -149,23 +162,24 @@ final class EventLoop implements Runnable {
 
     /** Registers an accepted client (on the loop thread) and starts its idle deadline. */
     void register(SocketChannel client, ConnectionEvents events, Runnable done) {
-        SelectionKey key;
+        SelectionKey key = null;
+        LoopConnection c;
         try {
             client.configureBlocking(false);
             key = client.register(selector, SelectionKey.OP_READ);
-        } catch (IOException | RuntimeException e) {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // released either way
+            c = new LoopConnection(this, client, key, events, done);
+            key.attach(c);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            // Not taken over: closed here, logged like any connection, and its slot given back.
+            if (key != null) {
+                key.cancel();
             }
+            closeQuietly(client);
             events.opened();
             events.closed(events.failed(e));
             done.run();
             return;
         }
-        LoopConnection c = new LoopConnection(this, client, key, events, done);
-        key.attach(c);
         events.opened();
         if (stopping) {
             lingering.renew(c, System.nanoTime() + lingerNanos);
