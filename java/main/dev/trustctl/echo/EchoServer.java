@@ -9,13 +9,13 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
-import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,22 +28,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class EchoServer {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
-    private static final long FIRST_BACKOFF_MS = 5;
-    private static final long MAX_BACKOFF_MS = 1000;
 
     private final ServerSettings settings;
     private final ServerSocketChannel listener;
     private final Engine engine;
     private final Semaphore slots;
     private final ServerStats stats = new ServerStats();
-    private final AtomicLong connIds = new AtomicLong();
     private final String runId = Log.requestId();
+    private final Admission admission;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
     private EchoServer(ServerSettings settings, ServerSocketChannel listener) throws IOException {
         this.settings = settings;
         this.listener = listener;
         this.slots = new Semaphore(settings.maxClients());
+        this.admission = new Admission(settings.maxClients(), slots, stats, runId);
         this.engine = settings.io() == Io.THREADS ? new ThreadEngine(settings.timeout(), () -> stopping)
                 : new LoopEngine(settings.timeout(), settings.loops());
     }
@@ -95,75 +95,88 @@ public final class EchoServer {
         return settings.maxClients() - slots.availablePermits();
     }
 
-    /** Accepts and serves until {@link #stop()}; then lets frames in flight finish within the grace and returns. */
+    /**
+     * Accepts and serves until {@link #stop()}; then lets frames in flight finish within the grace and returns.
+     * An engine that accepts on its own threads (the event loops) is handed the listener; for the others this
+     * thread accepts, blocking.
+     */
     public void serve() {
+        boolean handedOver;
+        try {
+            handedOver = engine.accept(listener, admission);
+        } catch (IOException e) {
+            LOG.atError().setMessage("accept_error").addKeyValue("run_id", runId)
+                    .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", Action.EXIT.label())
+                    .addKeyValue("error", String.valueOf(e.getMessage())).log();
+            handedOver = false;
+            stop();
+        }
+        if (handedOver) {
+            awaitStop();
+        } else {
+            acceptHere();
+        }
+        drain();
+    }
+
+    private void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    /** The blocking accept loop: a failed accept backs off (sleeping), a client goes to the engine. */
+    private void acceptHere() {
         long backoff = 0;
         while (!stopping) {
             SocketChannel client;
             try {
                 client = listener.accept();
                 backoff = 0;
-            } catch (ClosedChannelException stopped) {
+            } catch (ClosedChannelException closed) {
                 break;
             } catch (IOException e) {
-                backoff = backOff(e, backoff);
+                backoff = pause(admission.acceptFailed(e, backoff));
                 continue;
             }
             try {
-                dispatch(client);
+                Admission.Admitted admitted = admission.admit(client);
+                if (admitted != null) {
+                    adopt(admitted);
+                }
             } catch (OutOfMemoryError e) {
                 // No thread (or memory) for this client: it was closed; the machine needs a moment, not a new loop.
-                backoff = backOff(e, backoff);
+                backoff = pause(admission.acceptFailed(e, backoff));
             }
         }
-        drain();
     }
 
-    private long backOff(Throwable e, long previous) {
-        stats.acceptErrors.increment();
-        ErrorMap.Row row = ErrorMap.classify(e);
-        long next = previous == 0 ? FIRST_BACKOFF_MS : Math.min(previous * 2, MAX_BACKOFF_MS);
-        LOG.atWarn().setMessage("accept_error").addKeyValue("run_id", runId).addKeyValue("errno", row.errno())
-                .addKeyValue("action", Action.BACK_OFF.label()).addKeyValue("backoff_ms", next)
-                .addKeyValue("error", String.valueOf(e.getMessage())).log();
+    private void adopt(Admission.Admitted admitted) {
         try {
-            Thread.sleep(next);
+            engine.adopt(admitted.client(), admitted.events(), admitted.done());
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            admission.refuse(admitted, e);
+        }
+    }
+
+    private long pause(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             stopping = true;
         }
-        return next;
-    }
-
-    private void dispatch(SocketChannel client) {
-        String peer = peerOf(client);
-        if (!slots.tryAcquire()) {
-            stats.rejected.increment();
-            LOG.atWarn().setMessage("conn_rejected").addKeyValue("run_id", runId).addKeyValue("peer", peer)
-                    .addKeyValue("max_clients", settings.maxClients()).log();
-            closeQuietly(client);
-            return;
-        }
-        stats.accepted.increment();
-        try {
-            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            engine.adopt(client, new ConnectionEvents(connIds.incrementAndGet(), peer, runId, stats), slots::release);
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            slots.release();
-            closeQuietly(client);
-            LOG.atWarn().setMessage("conn_error").addKeyValue("run_id", runId).addKeyValue("peer", peer)
-                    .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", "close_connection")
-                    .addKeyValue("error", String.valueOf(e.getMessage())).log();
-            if (e instanceof OutOfMemoryError oom) {
-                throw oom;
-            }
-        }
+        return millis;
     }
 
     /** Stops accepting; {@link #serve()} then finishes what is in flight and returns. Safe from any thread. */
     public void stop() {
         stopping = true;
         closeQuietly(listener);
+        stopped.countDown();
     }
 
     private void drain() {
@@ -201,15 +214,6 @@ public final class EchoServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static String peerOf(SocketChannel client) {
-        try {
-            InetSocketAddress a = (InetSocketAddress) client.getRemoteAddress();
-            return a.getAddress().getHostAddress() + ":" + a.getPort();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.trustctl.echo;
 
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
@@ -15,6 +16,15 @@ public interface Engine {
      * {@code done} exactly once. On an exception nothing was taken over and the caller closes the client.
      */
     void adopt(SocketChannel client, ConnectionEvents events, Runnable done) throws IOException;
+
+    /**
+     * Accepts on the engine's own threads from now on, admitting each client through {@code admission}: returns
+     * true if it does, false if the server should accept and call {@link #adopt} instead. Accepting stops when the
+     * listener is closed.
+     */
+    default boolean accept(ServerSocketChannel listener, Admission admission) throws IOException {
+        return false;
+    }
 
     /**
      * The server is stopping: a connection between messages is closed within {@code linger} (unless a message

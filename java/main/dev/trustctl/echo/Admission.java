@@ -1,0 +1,109 @@
+package dev.trustctl.echo;
+
+import dev.trustctl.errors.Action;
+import dev.trustctl.errors.ErrorMap;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to a freshly accepted client whoever called accept(): the blocking accept thread of the threads
+ * engine, or an event loop. Past the client limit it is closed at once ({@code conn_rejected}); otherwise it takes
+ * a slot, gets TCP_NODELAY and its {@link ConnectionEvents}. Accept errors are counted, logged and answered with a
+ * back-off of 5 ms doubling to 1 s, so no acceptor ever dies or spins.
+ */
+public final class Admission {
+    private static final Logger LOG = LoggerFactory.getLogger("echo");
+    private static final long FIRST_BACKOFF_MS = 5;
+    private static final long MAX_BACKOFF_MS = 1000;
+
+    /** An admitted client: its events, and what gives its slot back once it is closed. */
+    public record Admitted(SocketChannel client, ConnectionEvents events, Runnable done) {
+    }
+
+    private final int maxClients;
+    private final Semaphore slots;
+    private final ServerStats stats;
+    private final String runId;
+    private final AtomicLong connIds = new AtomicLong();
+
+    Admission(int maxClients, Semaphore slots, ServerStats stats, String runId) {
+        this.maxClients = maxClients;
+        this.slots = slots;
+        this.stats = stats;
+        this.runId = runId;
+    }
+
+    /**
+     * Admits {@code client}, or closes it and returns null: past the limit, or when it cannot even be set up.
+     * An {@link OutOfMemoryError} is thrown on after the client is closed: the acceptor should back off.
+     */
+    public Admitted admit(SocketChannel client) {
+        String peer = peerOf(client);
+        if (!slots.tryAcquire()) {
+            stats.rejected.increment();
+            LOG.atWarn().setMessage("conn_rejected").addKeyValue("run_id", runId).addKeyValue("peer", peer)
+                    .addKeyValue("max_clients", maxClients).log();
+            closeQuietly(client);
+            return null;
+        }
+        stats.accepted.increment();
+        try {
+            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return new Admitted(client, new ConnectionEvents(connIds.incrementAndGet(), peer, runId, stats),
+                    slots::release);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            refuse(client, peer, e);
+            return null;
+        }
+    }
+
+    /** A client admitted but not taken over after all (its engine could not): closed, logged, slot given back. */
+    public void refuse(Admitted admitted, Throwable e) {
+        refuse(admitted.client(), peerOf(admitted.client()), e);
+    }
+
+    private void refuse(SocketChannel client, String peer, Throwable e) {
+        slots.release();
+        closeQuietly(client);
+        LOG.atWarn().setMessage("conn_error").addKeyValue("run_id", runId).addKeyValue("peer", peer)
+                .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", "close_connection")
+                .addKeyValue("error", String.valueOf(e.getMessage())).log();
+        if (e instanceof OutOfMemoryError oom) {
+            throw oom;
+        }
+    }
+
+    /** Counts and logs a failed accept (EMFILE and the like); returns how long to pause before the next one. */
+    public long acceptFailed(Throwable e, long previousBackoffMillis) {
+        stats.acceptErrors.increment();
+        ErrorMap.Row row = ErrorMap.classify(e);
+        long next = previousBackoffMillis == 0 ? FIRST_BACKOFF_MS : Math.min(previousBackoffMillis * 2, MAX_BACKOFF_MS);
+        LOG.atWarn().setMessage("accept_error").addKeyValue("run_id", runId).addKeyValue("errno", row.errno())
+                .addKeyValue("action", Action.BACK_OFF.label()).addKeyValue("backoff_ms", next)
+                .addKeyValue("error", String.valueOf(e.getMessage())).log();
+        return next;
+    }
+
+    private static String peerOf(SocketChannel client) {
+        try {
+            InetSocketAddress a = (InetSocketAddress) client.getRemoteAddress();
+            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing left to do with it
+        }
+    }
+}
