@@ -1,10 +1,12 @@
 package dev.trustctl.echo.loop;
 
+import dev.trustctl.echo.Admission;
 import dev.trustctl.echo.ConnectionEvents;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +38,8 @@ final class EventLoop implements Runnable {
     private volatile boolean running = true;
     private boolean stopping;
     private long lingerNanos; // at a stop: how long an idle connection may still start a message
+    private LoopAcceptor pausedAcceptor; // backing off after a failed accept, until acceptResumesAt
+    private long acceptResumesAt;
     private volatile long failedPasses;
 
     EventLoop(String name, Duration timeout) throws IOException {
@@ -101,9 +105,36 @@ final class EventLoop implements Runnable {
         runTasks();
         expireDue(deadlines, false);
         expireDue(lingering, true);
+        if (pausedAcceptor != null && System.nanoTime() - acceptResumesAt >= 0) {
+            LoopAcceptor acceptor = pausedAcceptor;
+            pausedAcceptor = null;
+            acceptor.resume();
+        }
+    }
+
+    /** Registers the listening socket with this loop (on its thread); if that fails, the server cannot serve. */
+    void listen(ServerSocketChannel listener, LoopAcceptor acceptor, Admission admission) {
+        try {
+            acceptor.listen(listener.register(selector, SelectionKey.OP_ACCEPT));
+        } catch (IOException | RuntimeException e) {
+            // Closed already (a stop right at the start), or no room: each accept error is said as such.
+            admission.acceptFailed(e, 0);
+        }
+    }
+
+    /** Stops {@code acceptor} for {@code millis}; the pass after that resumes it. */
+    void resumeAcceptingIn(LoopAcceptor acceptor, long millis) {
+        pausedAcceptor = acceptor;
+        acceptResumesAt = System.nanoTime() + millis * 1_000_000;
     }
 
     private void onReady(SelectionKey key) {
+        if (key.attachment() instanceof LoopAcceptor acceptor) {
+            if (key.isValid() && key.isAcceptable()) {
+                acceptor.onAcceptable();
+            }
+            return;
+        }
         if (!(key.attachment() instanceof LoopConnection c)) {
             // register() gives every key its connection or cancels it; should one slip through, never spin on it.
             key.cancel();
@@ -143,6 +174,9 @@ final class EventLoop implements Runnable {
     private long millisToFirstDeadline() {
         long now = System.nanoTime();
         long first = Math.min(nanosUntilFirst(deadlines, now), nanosUntilFirst(lingering, now));
+        if (pausedAcceptor != null) {
+            first = Math.min(first, Math.max(0, acceptResumesAt - now));
+        }
         return first == Long.MAX_VALUE ? 0 : Math.max(1, (first + 999_999) / 1_000_000);
     }
 

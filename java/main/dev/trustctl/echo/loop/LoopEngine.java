@@ -1,8 +1,10 @@
 package dev.trustctl.echo.loop;
 
+import dev.trustctl.echo.Admission;
 import dev.trustctl.echo.ConnectionEvents;
 import dev.trustctl.echo.Engine;
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ public final class LoopEngine implements Engine {
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(5);
 
     private final EventLoop[] loops;
-    private long next;
+    private long next; // used by one thread at a time: the accepting one
 
     public LoopEngine(Duration timeout, int loopCount) throws IOException {
         loops = new EventLoop[loopCount];
@@ -41,8 +43,32 @@ public final class LoopEngine implements Engine {
 
     @Override
     public void adopt(SocketChannel client, ConnectionEvents events, Runnable done) {
-        EventLoop loop = loops[(int) (next++ % loops.length)];
+        EventLoop loop = nextLoop();
         loop.execute(() -> loop.register(client, events, done));
+    }
+
+    /** The first loop accepts: one wake-up per connection less than handing each over from an accept thread. */
+    @Override
+    public boolean accept(ServerSocketChannel listener, Admission admission) throws IOException {
+        listener.configureBlocking(false);
+        EventLoop first = loops[0];
+        LoopAcceptor acceptor = new LoopAcceptor(listener, admission, this, first);
+        first.execute(() -> first.listen(listener, acceptor, admission));
+        return true;
+    }
+
+    /** Gives an admitted client to the next loop in turn; from {@code here}'s own thread, so no hand-over there. */
+    void place(Admission.Admitted admitted, EventLoop here) {
+        EventLoop loop = nextLoop();
+        if (loop == here) {
+            loop.register(admitted.client(), admitted.events(), admitted.done());
+        } else {
+            loop.execute(() -> loop.register(admitted.client(), admitted.events(), admitted.done()));
+        }
+    }
+
+    private EventLoop nextLoop() {
+        return loops[(int) (next++ % loops.length)];
     }
 
     @Override
