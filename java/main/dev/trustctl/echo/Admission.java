@@ -2,6 +2,7 @@ package dev.trustctl.echo;
 
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.wire.Closing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -49,7 +50,7 @@ public final class Admission {
             stats.rejected.increment();
             LOG.atWarn().setMessage("conn_rejected").addKeyValue("run_id", runId).addKeyValue("peer", peer)
                     .addKeyValue("max_clients", maxClients).log();
-            closeQuietly(client);
+            Closing.quietly(client);
             return null;
         }
         stats.accepted.increment();
@@ -70,7 +71,7 @@ public final class Admission {
 
     private void refuse(SocketChannel client, String peer, Throwable e) {
         slots.release();
-        closeQuietly(client);
+        Closing.quietly(client);
         LOG.atWarn().setMessage("conn_error").addKeyValue("run_id", runId).addKeyValue("peer", peer)
                 .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", "close_connection")
                 .addKeyValue("error", String.valueOf(e.getMessage())).log();
@@ -96,14 +97,6 @@ public final class Admission {
             return a.getAddress().getHostAddress() + ":" + a.getPort();
         } catch (IOException | RuntimeException e) {
             return "unknown";
-        }
-    }
-
-    static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing left to do with it
         }
     }
 }

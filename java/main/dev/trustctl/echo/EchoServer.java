@@ -3,6 +3,7 @@ package dev.trustctl.echo;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.Log;
+import dev.trustctl.wire.Closing;
 import dev.trustctl.echo.loop.LoopEngine;
 import dev.trustctl.echo.threads.ThreadEngine;
 import java.io.IOException;
@@ -175,12 +176,12 @@ public final class EchoServer {
     /** Stops accepting; {@link #serve()} then finishes what is in flight and returns. Safe from any thread. */
     public void stop() {
         stopping = true;
-        closeQuietly(listener);
+        Closing.quietly(listener);
         stopped.countDown();
     }
 
     private void drain() {
-        closeQuietly(listener);
+        Closing.quietly(listener);
         int idleClosed = engine.closeIdleSoon(ServerSettings.STOP_LINGER);
         int forced = allClosedWithin(ServerSettings.STOP_GRACE) ? 0 : engine.closeAll();
         allClosedWithin(ServerSettings.STOP_GRACE); // a forced close still logs each conn_close before server_stop
@@ -214,14 +215,6 @@ public final class EchoServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing left to do with it
         }
     }
 }

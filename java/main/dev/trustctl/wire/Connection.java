@@ -119,7 +119,7 @@ public final class Connection implements Closeable {
                 expiredIn = phase;
             }
         }
-        closeQuietly();
+        Closing.quietly(channel);
     }
 
     /**
@@ -161,14 +161,6 @@ public final class Connection implements Closeable {
             closedLocally = true;
         }
         watchdog.forget(this);
-        closeQuietly();
-    }
-
-    private void closeQuietly() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing is best effort: the fd is released either way
-        }
+        Closing.quietly(channel);
     }
 }

@@ -74,8 +74,9 @@ public final class Watchdog implements AutoCloseable {
             try {
                 c.expireIfDue(now);
             } catch (RuntimeException | Error e) {
-                failedPasses.incrementAndGet();
-                System.err.println("echo-watchdog: a deadline check failed and was skipped: " + e);
+                if (failedPasses.getAndIncrement() == 0) { // said once: a repeating error must not flood stderr
+                    System.err.println("echo-watchdog: a deadline check failed and was skipped (counted from now): " + e);
+                }
             }
         }
     }

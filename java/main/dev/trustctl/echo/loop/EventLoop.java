@@ -15,6 +15,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import dev.trustctl.log.Log;
+import dev.trustctl.wire.Closing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +139,7 @@ final class EventLoop implements Runnable {
         if (!(key.attachment() instanceof LoopConnection c)) {
             // register() gives every key its connection or cancels it; should one slip through, never spin on it.
             key.cancel();
-            closeQuietly(key.channel());
+            Closing.quietly(key.channel());
             return;
         }
         try {
@@ -152,14 +153,6 @@ final class EventLoop implements Runnable {
             }
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             c.fail(e); // this client only: the error map says what it was
-        }
-    }
-
-    private static void closeQuietly(java.nio.channels.Channel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // the descriptor is released either way
         }
     }
 
@@ -208,7 +201,7 @@ final class EventLoop implements Runnable {
             if (key != null) {
                 key.cancel();
             }
-            closeQuietly(client);
+            Closing.quietly(client);
             events.opened();
             events.closed(events.failed(e));
             done.run();

@@ -1,6 +1,7 @@
 package dev.trustctl.echo.loop;
 
 import dev.trustctl.echo.ConnectionEvents;
+import dev.trustctl.wire.Closing;
 import dev.trustctl.wire.DeadlineExceededException;
 import dev.trustctl.wire.FrameDecoder;
 import dev.trustctl.wire.Phase;
@@ -205,11 +206,7 @@ final class LoopConnection {
         loop.forget(this);
         release();
         key.cancel();
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // the descriptor is released either way
-        }
+        Closing.quietly(channel);
         try {
             events.closed(reason);
         } finally {
