@@ -6,6 +6,7 @@ import dev.trustctl.home.TrustHome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,7 +41,13 @@ final class CdsTraining implements Command {
         cli.run("config", "list");
         cli.run("echo-server", "--port", "0");
         EchoServer server = EchoServer.bind(new ServerSettings("127.0.0.1", 0, Duration.ofSeconds(5), 4));
-        Thread serving = new Thread(server::serve, "cds-server");
+        Thread serving = new Thread(() -> {
+            try {
+                server.serve();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // training only: the archive is made from what ran
+            }
+        }, "cds-server");
         serving.start();
         String port = String.valueOf(server.port());
         cli.run("echo-client", "127.0.0.1", port, "hello", "framed");

@@ -2,6 +2,7 @@ package dev.trustctl.echo;
 
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.LogThrottle;
+import dev.trustctl.proto.ProtocolEvents;
 import dev.trustctl.wire.DeadlineExceededException;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.FrameTooLargeException;
@@ -17,7 +18,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * frame's is {@code <run>-<conn>-<n>}, so one prefix picks a connection and all its frames. Owned by one thread
  * at a time; the totals reach {@link ServerStats} once, at the close.
  */
-public final class ConnectionEvents {
+public final class ConnectionEvents implements ProtocolEvents {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
 
     private final long id;
@@ -48,6 +49,7 @@ public final class ConnectionEvents {
         return event.addKeyValue("request_id", requestId).addKeyValue("run_id", runId).addKeyValue("conn_id", id);
     }
 
+    @Override
     public void opened() {
         if (LogThrottle.skips("conn_open", 1)) {
             return; // a storm of connections: the flood limit holds every conn_open back now; counted
@@ -55,21 +57,27 @@ public final class ConnectionEvents {
         tagged(LOG.atInfo().setMessage("conn_open"), requestId).addKeyValue("peer", peer).log();
     }
 
-    /** Bytes as they arrive from the peer, whole frames or not. */
+    @Override
     public void received(int n) {
         bytesIn += n;
     }
 
+    @Override
     public void becameRaw() {
         tagged(LOG.atInfo().setMessage("conn_mode"), requestId).addKeyValue("mode", "raw").log();
     }
 
-    /** A whole message was sent back: a frame of {@code payload} bytes plus header, or a raw chunk. */
-    public void echoed(int size, boolean raw) {
-        bytesOut += size;
+    /**
+     * A whole reply went out: to a frame (header included) or a raw chunk. Its line gives the request's payload
+     * size, and the reply's too when a handler answered with other bytes than the echo's.
+     */
+    @Override
+    public void replied(int request, int reply, boolean raw) {
+        bytesOut += reply;
         if (raw) {
             if (!LogThrottle.skips("raw_echo", ++rawChunks)) {
-                tagged(LOG.atInfo().setMessage("raw_echo"), requestId).addKeyValue("bytes", size).log();
+                LoggingEventBuilder line = tagged(LOG.atInfo().setMessage("raw_echo"), requestId).addKeyValue("bytes", request);
+                (reply == request ? line : line.addKeyValue("reply_bytes", reply)).log();
             }
             return;
         }
@@ -78,11 +86,13 @@ public final class ConnectionEvents {
         if (LogThrottle.skips("frame_echo", frames)) {
             return; // the flood limit would hold this line back anyway: not made at all, only counted
         }
-        tagged(LOG.atInfo().setMessage("frame_echo"), requestId + "-" + frames)
-                .addKeyValue("bytes", size - FrameCodec.HEADER_BYTES).log();
+        LoggingEventBuilder line = tagged(LOG.atInfo().setMessage("frame_echo"), requestId + "-" + frames)
+                .addKeyValue("bytes", request - FrameCodec.HEADER_BYTES);
+        (reply == request ? line : line.addKeyValue("reply_bytes", reply - FrameCodec.HEADER_BYTES)).log();
     }
 
     /** Logs an error through the {@link ErrorMap} and returns the reason the close will give. */
+    @Override
     public String failed(Throwable e) {
         ErrorMap.Row row = ErrorMap.classify(e);
         LoggingEventBuilder event = tagged(e instanceof RuntimeException || e instanceof Error
@@ -110,6 +120,7 @@ public final class ConnectionEvents {
     }
 
     /** The last line of a connection: logged once, whoever calls it first. */
+    @Override
     public void closed(String reason) {
         if (closed) {
             return;

@@ -2,19 +2,20 @@ package dev.trustctl.echo;
 
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
-import dev.trustctl.log.Log;
-import dev.trustctl.wire.Closing;
 import dev.trustctl.echo.loop.LoopEngine;
 import dev.trustctl.echo.threads.ThreadEngine;
+import dev.trustctl.log.Log;
+import dev.trustctl.proto.EchoHandler;
+import dev.trustctl.proto.Handler;
+import dev.trustctl.wire.Closing;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
@@ -22,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The framed echo server: socket, bind (SO_REUSEADDR), listen, then an accept loop that hands each client to
- * the {@link Engine} chosen by {@code --io}, at most {@code maxClients} at once; past that a client is accepted
- * and closed at once. Accept errors (EMFILE and the like) back off from 5 ms doubling to 1 s: the loop never
- * dies and never spins. Stopping is shared too: idle clients get a short linger, frames in flight a grace.
+ * The framed server: socket, bind (SO_REUSEADDR), listen, then the {@link Engine} chosen by {@code --io} serves
+ * the listener, at most {@code maxClients} at once (past that a client is accepted and closed at once, by the
+ * shared {@link Admission}). What a message gets back is the {@link Handler}'s: the echo unless told otherwise.
+ * Stopping is shared too: idle clients get a short linger, messages in flight a grace.
  */
 public final class EchoServer {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
@@ -40,17 +41,24 @@ public final class EchoServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
-    private EchoServer(ServerSettings settings, ServerSocketChannel listener) throws IOException {
+    private EchoServer(ServerSettings settings, ServerSocketChannel listener, Handler handler) throws IOException {
         this.settings = settings;
         this.listener = listener;
         this.slots = new Semaphore(settings.maxClients());
         this.admission = new Admission(settings.maxClients(), slots, stats, runId);
-        this.engine = settings.io() == Io.THREADS ? new ThreadEngine(settings.timeout(), () -> stopping)
-                : new LoopEngine(settings.timeout(), settings.loops());
+        Duration drain = settings.closeDrain();
+        this.engine = settings.io() == Io.THREADS
+                ? new ThreadEngine(settings.timeout(), drain, handler, () -> stopping)
+                : new LoopEngine(settings.timeout(), drain, settings.loops(), handler);
     }
 
-    /** Binds the listening socket; a port in use or a forbidden one fails here, before anything is served. */
+    /** Binds the listening socket of an echo server; a port in use or a forbidden one fails here. */
     public static EchoServer bind(ServerSettings settings) throws IOException {
+        return bind(settings, EchoHandler.INSTANCE);
+    }
+
+    /** Binds the listening socket of a server whose messages {@code handler} answers. */
+    public static EchoServer bind(ServerSettings settings, Handler handler) throws IOException {
         FdLimit.warnIfLow(settings); // before listening: once the port listens, start-up holds no file open
         InetSocketAddress address = new InetSocketAddress(settings.bind(), settings.port());
         if (address.isUnresolved()) {
@@ -68,7 +76,7 @@ public final class EchoServer {
         }
         EchoServer server;
         try {
-            server = new EchoServer(settings, listener);
+            server = new EchoServer(settings, listener, handler);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;
@@ -97,80 +105,27 @@ public final class EchoServer {
     }
 
     /**
-     * Accepts and serves until {@link #stop()}; then lets frames in flight finish within the grace and returns.
-     * An engine that accepts on its own threads (the event loops) is handed the listener; for the others this
-     * thread accepts, blocking.
+     * Serves until {@link #stop()}; then lets messages in flight finish within the grace and returns. Throws if
+     * the engine cannot serve the listener at all: logged, and the server ends with an error.
      */
-    public void serve() {
-        boolean handedOver;
+    public void serve() throws IOException {
         try {
-            handedOver = engine.accept(listener, admission);
-        } catch (IOException e) {
+            engine.start(listener, admission);
+        } catch (IOException | RuntimeException e) {
             LOG.atError().setMessage("accept_error").addKeyValue("run_id", runId)
                     .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", Action.EXIT.label())
                     .addKeyValue("error", String.valueOf(e.getMessage())).log();
-            handedOver = false;
             stop();
+            drain();
+            throw new IOException("cannot accept clients on port " + settings.port() + ": " + e.getMessage(), e);
         }
-        if (handedOver) {
-            awaitStop();
-        } else {
-            acceptHere();
-        }
-        drain();
-    }
-
-    private void awaitStop() {
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping = true;
         }
-    }
-
-    /** The blocking accept loop: a failed accept backs off (sleeping), a client goes to the engine. */
-    private void acceptHere() {
-        long backoff = 0;
-        while (!stopping) {
-            SocketChannel client;
-            try {
-                client = listener.accept();
-                backoff = 0;
-            } catch (ClosedChannelException closed) {
-                break;
-            } catch (IOException e) {
-                backoff = pause(admission.acceptFailed(e, backoff));
-                continue;
-            }
-            try {
-                Admission.Admitted admitted = admission.admit(client);
-                if (admitted != null) {
-                    adopt(admitted);
-                }
-            } catch (OutOfMemoryError e) {
-                // No thread (or memory) for this client: it was closed; the machine needs a moment, not a new loop.
-                backoff = pause(admission.acceptFailed(e, backoff));
-            }
-        }
-    }
-
-    private void adopt(Admission.Admitted admitted) {
-        try {
-            engine.adopt(admitted.client(), admitted.events(), admitted.done());
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            admission.refuse(admitted, e);
-        }
-    }
-
-    private long pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            stopping = true;
-        }
-        return millis;
+        drain();
     }
 
     /** Stops accepting; {@link #serve()} then finishes what is in flight and returns. Safe from any thread. */
@@ -205,7 +160,7 @@ public final class EchoServer {
     }
 
     /** Waits until every client slot is back, that is every connection closed and logged. */
-    private boolean allClosedWithin(java.time.Duration bound) {
+    private boolean allClosedWithin(Duration bound) {
         try {
             if (slots.tryAcquire(settings.maxClients(), bound.toMillis(), TimeUnit.MILLISECONDS)) {
                 slots.release(settings.maxClients());

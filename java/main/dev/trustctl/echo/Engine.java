@@ -2,33 +2,25 @@ package dev.trustctl.echo;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
  * How bytes move between the server and its clients: the one part of the server that differs between
- * {@link Io#LOOP} and {@link Io#THREADS}. Accepting, limits, framing ({@link dev.trustctl.wire.FrameDecoder}), the
- * error map and the log events ({@link ConnectionEvents}) are shared; an engine only reads, writes and keeps time.
+ * {@link Io#LOOP} and {@link Io#THREADS}. An engine only accepts, reads, writes, waits and keeps time; what the
+ * bytes mean is decided by one {@link dev.trustctl.proto.ServerProtocol} per connection, the same in every engine,
+ * and admitting a client (limit, options, its log events) by the shared {@link Admission}.
  */
 public interface Engine {
     /**
-     * Takes over an accepted client: from now on the engine serves it, logs its events and closes it, then runs
-     * {@code done} exactly once. On an exception nothing was taken over and the caller closes the client.
+     * Starts serving {@code listener}: from now on the engine accepts on its own threads, admits each client
+     * through {@code admission}, serves it and closes it. Returns once it is accepting; throws if it cannot, and
+     * the server then ends with an error. Accepting stops when the listener is closed.
      */
-    void adopt(SocketChannel client, ConnectionEvents events, Runnable done) throws IOException;
-
-    /**
-     * Accepts on the engine's own threads from now on, admitting each client through {@code admission}: returns
-     * true if it does, false if the server should accept and call {@link #adopt} instead. Accepting stops when the
-     * listener is closed.
-     */
-    default boolean accept(ServerSocketChannel listener, Admission admission) throws IOException {
-        return false;
-    }
+    void start(ServerSocketChannel listener, Admission admission) throws IOException;
 
     /**
      * The server is stopping: a connection between messages is closed within {@code linger} (unless a message
-     * starts arriving), one in the middle of a message is closed once its echo is sent. Returns how many were
+     * starts arriving), one in the middle of a message is closed once its reply is sent. Returns how many were
      * between messages.
      */
     int closeIdleSoon(Duration linger);

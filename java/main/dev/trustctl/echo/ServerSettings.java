@@ -24,6 +24,15 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
     /** The accept queue: deep enough for a thousand clients connecting at once. */
     public static final int BACKLOG = 4096;
 
+    /**
+     * How long a graceful close (after a stop, or a rejected frame) waits for the peer to close too, dropping
+     * what it still sends, so the replies in flight reach it before the socket is closed: the timeout, at most
+     * the stop's grace.
+     */
+    public Duration closeDrain() {
+        return timeout.compareTo(STOP_GRACE) < 0 ? timeout : STOP_GRACE;
+    }
+
     /** A server with the default engine and loop count. */
     public ServerSettings(String bind, int port, Duration timeout, int maxClients) {
         this(bind, port, timeout, maxClients, DEFAULT_IO, defaultLoops());

@@ -5,7 +5,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.function.IntConsumer;
 
 /**
  * One peer, spoken to with blocking reads and writes that each move every byte or fail: {@link #readFully}
@@ -15,6 +17,8 @@ import java.time.Duration;
  * blocked call fails with {@link DeadlineExceededException}.
  */
 public final class Connection implements Closeable {
+    private static final int SINK_BYTES = 4096;
+
     private final ByteChannel channel;
     private final long timeoutNanos;
     private final Watchdog watchdog;
@@ -29,54 +33,52 @@ public final class Connection implements Closeable {
         this.channel = channel;
         this.timeoutNanos = timeout.toNanos();
         this.watchdog = watchdog;
-        expect(Phase.IDLE);
+        startPhase(Phase.IDLE);
         watchdog.watch(this);
     }
 
     /**
-     * Reads until {@code dst} is full. Returns false if the peer closed before sending any byte of it (a clean
-     * end at a message boundary); a close after some bytes is a {@link TruncatedFrameException}.
+     * recv_exact: reads until {@code dst} is full. Returns false if the peer closed before sending any byte of it
+     * (a clean end at a message boundary); a close after some bytes is a {@link TruncatedFrameException}. The
+     * first byte of a message starts its FRAME deadline.
      */
     public boolean readFully(ByteBuffer dst) throws IOException {
         int start = dst.position();
         int wanted = dst.remaining();
         while (dst.hasRemaining()) {
-            if (readSome(dst) < 0) {
+            int n = readSome(dst);
+            if (n < 0) {
                 int got = dst.position() - start;
                 if (got == 0) {
                     return false;
                 }
                 throw new TruncatedFrameException(got, wanted);
             }
+            if (n > 0 && phase == Phase.IDLE) {
+                startPhase(Phase.FRAME);
+            }
         }
         return true;
     }
 
-    /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. */
+    /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. No phase changes. */
     public int readSome(ByteBuffer dst) throws IOException {
-        int n;
         try {
-            n = channel.read(dst);
+            return channel.read(dst);
         } catch (IOException e) {
             throw translate(e);
         }
-        if (n > 0 && phase == Phase.IDLE) {
-            expect(Phase.FRAME);
-        }
-        return n;
     }
 
-    /** Writes every remaining byte of {@code src} within one timeout, then goes back to waiting idle. */
+    /** send_exact: writes every remaining byte of {@code src} within one timeout, then goes back to waiting idle. */
     public void writeFully(ByteBuffer src) throws IOException {
-        writeFully(src, Phase.IDLE);
+        startPhase(Phase.WRITE);
+        writeAll(src);
+        startPhase(Phase.IDLE);
     }
 
-    /**
-     * Writes every remaining byte of {@code src} within one timeout, then starts {@code next}: IDLE, or FRAME
-     * when bytes of the next message have already arrived.
-     */
-    public void writeFully(ByteBuffer src, Phase next) throws IOException {
-        expect(Phase.WRITE);
+    /** Writes every remaining byte of {@code src}, blocking, within the current phase's deadline. */
+    public void writeAll(ByteBuffer src) throws IOException {
         try {
             while (src.hasRemaining()) {
                 channel.write(src);
@@ -84,11 +86,38 @@ public final class Connection implements Closeable {
         } catch (IOException e) {
             throw translate(e);
         }
-        expect(next);
     }
 
-    /** Starts a new phase with a fresh deadline. */
-    private synchronized void expect(Phase next) {
+    /**
+     * Ends the conversation without destroying what is in flight: a FIN after the last byte written, then what
+     * the peer still sends is read and dropped (each read's size to {@code drained}) until it closes too or
+     * {@code bound} passes; then the channel is closed. Closing with unread input would send RST at once, which
+     * can throw away replies the peer has not read yet.
+     */
+    public void finish(Duration bound, IntConsumer drained) {
+        try {
+            if (channel instanceof SocketChannel socket) {
+                socket.shutdownOutput();
+            }
+            synchronized (this) {
+                closing = true;
+                phase = Phase.IDLE;
+                deadline = System.nanoTime() + bound.toNanos();
+                waiting = true;
+            }
+            ByteBuffer sink = ByteBuffer.allocate(SINK_BYTES);
+            int n;
+            while ((n = channel.read(sink.clear())) >= 0) {
+                drained.accept(n);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The peer reset, or the bound passed and the watchdog closed it: closed either way, as it should be.
+        }
+        close();
+    }
+
+    /** Starts a new phase with a fresh deadline of one timeout. */
+    public synchronized void startPhase(Phase next) {
         phase = next;
         deadline = System.nanoTime() + timeoutNanos;
         waiting = true;

@@ -3,6 +3,8 @@ package dev.trustctl.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.trustctl.proto.EchoHandler;
+import dev.trustctl.proto.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -32,10 +34,17 @@ final class ServerFixture implements AutoCloseable {
     final EchoServer server;
     private final Thread serving;
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private volatile IOException serveFailed;
 
     private ServerFixture(EchoServer server) {
         this.server = server;
-        this.serving = new Thread(server::serve, "echo-server-under-test");
+        this.serving = new Thread(() -> {
+            try {
+                server.serve();
+            } catch (IOException e) {
+                serveFailed = e;
+            }
+        }, "echo-server-under-test");
         serving.setDaemon(true);
         serving.start();
     }
@@ -45,7 +54,14 @@ final class ServerFixture implements AutoCloseable {
     }
 
     static ServerFixture start(Io io, Duration timeout, int maxClients, int loops) throws IOException {
-        return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients, io, loops)));
+        return start(io, timeout, maxClients, loops, EchoHandler.INSTANCE);
+    }
+
+    /** A server whose messages {@code handler} answers instead of the echo. */
+    static ServerFixture start(Io io, Duration timeout, int maxClients, int loops, Handler handler)
+            throws IOException {
+        return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients, io, loops),
+                handler));
     }
 
     InetSocketAddress address() {
@@ -84,6 +100,7 @@ final class ServerFixture implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         assertThat(serving.isAlive()).as("serve() returned after stop()").isFalse();
+        assertThat(serveFailed).as("serve() failed").isNull();
     }
 
     // ---- client-side helpers ----

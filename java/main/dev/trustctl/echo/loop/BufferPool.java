@@ -1,38 +1,63 @@
 package dev.trustctl.echo.loop;
 
-import dev.trustctl.wire.FrameDecoder;
+import dev.trustctl.proto.ServerProtocol;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Buffers for the unfinished frames of one loop's connections, in two sizes: a small one (on the heap) for the
- * usual short frame, and a direct one for the largest frame, taken only when a frame needs it; the loop's own
- * read buffer is a large one too, so it can be handed to a connection instead of copied. A connection holds one
- * only while a frame of its is unfinished (or its echo unsent); at most {@value #KEEP} of each size wait here.
+ * Buffers for what one loop's connections keep between events (an unfinished message, a reply not yet sent),
+ * in steps: 4, 8, 16 and 32 KiB on the heap, sized by what has arrived, never by what a header announces; then
+ * one direct buffer for the largest message, which the socket reads and writes in place. A connection holds one
+ * only while it keeps bytes; at most {@value #KEEP} of each size wait here for the next.
  */
 final class BufferPool {
     static final int SMALL = 4096;
-    static final int LARGE = FrameDecoder.MAX_FRAME;
+    /** The largest heap step: a connection that keeps more holds a direct buffer for the largest message. */
+    static final int LARGEST_HEAP = 32 * 1024;
+    static final int LARGE = ServerProtocol.MAX_MESSAGE;
     private static final int KEEP = 64;
+    private static final int STEPS = 5; // 4, 8, 16, 32 KiB, LARGE
 
-    private final ArrayDeque<ByteBuffer> small = new ArrayDeque<>();
-    private final ArrayDeque<ByteBuffer> large = new ArrayDeque<>();
+    private final List<ArrayDeque<ByteBuffer>> shelves = new ArrayList<>(STEPS);
 
-    /** A cleared buffer of at least {@code size} bytes (at most {@link #LARGE}). */
+    BufferPool() {
+        for (int i = 0; i < STEPS; i++) {
+            shelves.add(new ArrayDeque<>());
+        }
+    }
+
+    /** A cleared buffer of at least {@code size} bytes (at most {@link #LARGE}): the smallest step that fits. */
     ByteBuffer take(int size) {
-        boolean big = size > SMALL;
-        ByteBuffer b = (big ? large : small).poll();
+        int step = step(size);
+        ByteBuffer b = shelves.get(step).poll();
         if (b == null) {
-            // Direct: the socket reads and writes a large frame in place, where a heap buffer costs a copy each way.
-            b = big ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(SMALL);
+            b = step == STEPS - 1 ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(SMALL << step);
         }
         return b.clear();
     }
 
+    /** The next step up from a buffer of {@code capacity} bytes. */
+    static int grownFrom(int capacity) {
+        return capacity >= LARGEST_HEAP ? LARGE : capacity * 2;
+    }
+
     void give(ByteBuffer b) {
-        ArrayDeque<ByteBuffer> shelf = b.capacity() == LARGE ? large : small;
+        ArrayDeque<ByteBuffer> shelf = shelves.get(step(b.capacity()));
         if (shelf.size() < KEEP) {
             shelf.push(b);
         }
+    }
+
+    private static int step(int size) {
+        if (size > LARGEST_HEAP) {
+            return STEPS - 1;
+        }
+        int step = 0;
+        while ((SMALL << step) < size) {
+            step++;
+        }
+        return step;
     }
 }

@@ -1,14 +1,21 @@
 package dev.trustctl.echo.loop;
 
 /**
- * The loop's timer: its connections in the order their deadlines fall. Every deadline is "now plus the one
- * timeout", so a connection whose deadline is renewed simply moves to the tail and the list stays sorted:
- * arming, renewing and cancelling are O(1), and finding what is due looks only at the head.
+ * One of the loop's timers: its connections in the order their deadlines fall. Every deadline on one list is
+ * "now plus the same duration", so a connection whose deadline is renewed simply moves to the tail and the list
+ * stays sorted: arming, renewing and cancelling are O(1), and finding what is due looks only at the head.
  */
 final class DeadlineList {
+    /** Which wait this list times, so an expired connection knows what ran out. */
+    enum Kind { PHASE, LINGER, DRAIN }
+
+    final Kind kind;
     private LoopConnection head;
     private LoopConnection tail;
-    private int size;
+
+    DeadlineList(Kind kind) {
+        this.kind = kind;
+    }
 
     /** Sets {@code c}'s deadline to {@code deadline}, no earlier than any other's, and moves it to the tail. */
     void renew(LoopConnection c, long deadline) {
@@ -24,7 +31,6 @@ final class DeadlineList {
         }
         tail = c;
         c.list = this;
-        size++;
     }
 
     void remove(LoopConnection c) {
@@ -44,15 +50,10 @@ final class DeadlineList {
         c.prev = null;
         c.next = null;
         c.list = null;
-        size--;
     }
 
     /** The connection whose deadline falls first, or null. */
     LoopConnection first() {
         return head;
-    }
-
-    int size() {
-        return size;
     }
 }

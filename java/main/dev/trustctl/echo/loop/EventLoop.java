@@ -1,7 +1,9 @@
 package dev.trustctl.echo.loop;
 
 import dev.trustctl.echo.Admission;
-import dev.trustctl.echo.ConnectionEvents;
+import dev.trustctl.log.Log;
+import dev.trustctl.proto.Handler;
+import dev.trustctl.wire.Closing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -9,43 +11,54 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import dev.trustctl.log.Log;
-import dev.trustctl.wire.Closing;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One event-loop thread: a Selector, the connections registered with it, one read buffer they all share, and
- * the {@link DeadlineList} that times them out (the select waits no longer than the first deadline). Other
+ * the {@link DeadlineList}s that time them out (the select waits no longer than the first deadline). Other
  * threads talk to it only through {@link #execute}; everything else runs on the loop thread alone, so no
- * connection needs a lock. A failed pass is logged and counted, and the loop goes on.
+ * connection needs a lock. A failed pass is logged and counted, and the next one waits a little longer
+ * (1 ms doubling to 1 s) so a failure that repeats cannot spin a core; the loop goes on.
  */
 final class EventLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
 
+    static final long MAX_PASS_BACKOFF_MS = 1000;
+
     private final Selector selector;
     private final Thread thread;
     private final long timeoutNanos;
+    private final long drainNanos;
+    private final Handler handler;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<LoopConnection> later = new ArrayDeque<>();
     private final BufferPool pool = new BufferPool();
     private ByteBuffer readBuffer = pool.take(BufferPool.LARGE);
-    private final DeadlineList deadlines = new DeadlineList();
-    private final DeadlineList lingering = new DeadlineList();
+    private final DeadlineList deadlines = new DeadlineList(DeadlineList.Kind.PHASE);
+    private final DeadlineList lingering = new DeadlineList(DeadlineList.Kind.LINGER);
+    private final DeadlineList draining = new DeadlineList(DeadlineList.Kind.DRAIN);
     private volatile boolean running = true;
+    private volatile boolean ended; // the thread left its loop: a task queued now runs on the caller's thread
     private boolean stopping;
     private long lingerNanos; // at a stop: how long an idle connection may still start a message
+    private long passBackoffMillis; // after failed passes in a row: the pause before the next
     private LoopAcceptor pausedAcceptor; // backing off after a failed accept, until acceptResumesAt
     private long acceptResumesAt;
     private volatile long failedPasses;
 
-    EventLoop(String name, Duration timeout) throws IOException {
+    EventLoop(String name, Duration timeout, Duration drain, Handler handler) throws IOException {
         this.selector = Selector.open();
         this.timeoutNanos = timeout.toNanos();
+        this.drainNanos = drain.toNanos();
+        this.handler = handler;
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
     }
@@ -54,14 +67,21 @@ final class EventLoop implements Runnable {
         thread.start();
     }
 
-    /** Runs {@code task} on the loop thread, soon. Safe from any thread. */
+    /**
+     * Runs {@code task} on the loop thread, soon. Safe from any thread. Once the loop has ended, a task still
+     * runs, on the caller's thread, and finds the loop stopping: a client it registers is closed, not leaked.
+     */
     void execute(Runnable task) {
         tasks.add(task);
-        selector.wakeup();
+        if (ended) {
+            runTasks(); // the loop thread drained the queue as it left; this one came after
+        } else {
+            selector.wakeup();
+        }
     }
 
     /** Runs {@code task} on the loop thread and returns its answer; -1 if the loop is gone. */
-    CompletableFuture<Integer> ask(java.util.function.IntSupplier task) {
+    CompletableFuture<Integer> ask(IntSupplier task) {
         CompletableFuture<Integer> answer = new CompletableFuture<>();
         if (!running) {
             answer.complete(-1);
@@ -77,18 +97,23 @@ final class EventLoop implements Runnable {
         while (running) {
             try {
                 pass();
+                passBackoffMillis = 0;
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                // One bad pass must not stop every client on this loop: count it, say it, go on.
+                // One bad pass must not stop every client on this loop: count it, say it, wait a little, go on.
                 failedPasses++;
+                passBackoffMillis = passBackoffMillis == 0 ? 1 : Math.min(2 * passBackoffMillis, MAX_PASS_BACKOFF_MS);
                 LOG.atError().setMessage("loop_error").addKeyValue("loop", thread.getName())
-                        .addKeyValue("failed_passes", failedPasses).addKeyValue("error", e.toString()).log();
+                        .addKeyValue("failed_passes", failedPasses).addKeyValue("backoff_ms", passBackoffMillis)
+                        .addKeyValue("error", e.toString()).log();
+                pause(passBackoffMillis);
             }
         }
-        for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof LoopConnection c) {
-                c.close("server_stop");
-            }
+        stopping = true;
+        for (LoopConnection c : connections()) {
+            c.stopNow();
         }
+        ended = true;
+        runTasks(); // what was queued while the loop was leaving: a register now closes its client
         try {
             selector.close();
         } catch (IOException ignored) {
@@ -96,16 +121,31 @@ final class EventLoop implements Runnable {
         }
     }
 
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            running = false;
+        }
+    }
+
+    /** The pause the next failed pass would be followed by now, for tests. */
+    long passBackoffMillis() {
+        return passBackoffMillis;
+    }
+
     private void pass() throws IOException {
         long wait = millisToFirstDeadline();
-        if (!tasks.isEmpty()) {
+        if (!tasks.isEmpty() || !later.isEmpty()) {
             selector.selectNow(this::onReady);
         } else {
             selector.select(this::onReady, wait);
         }
         runTasks();
-        expireDue(deadlines, false);
-        expireDue(lingering, true);
+        runLater();
+        expireDue(deadlines);
+        expireDue(lingering);
+        expireDue(draining);
         if (pausedAcceptor != null && System.nanoTime() - acceptResumesAt >= 0) {
             LoopAcceptor acceptor = pausedAcceptor;
             pausedAcceptor = null;
@@ -114,13 +154,8 @@ final class EventLoop implements Runnable {
     }
 
     /** Registers the listening socket with this loop (on its thread); if that fails, the server cannot serve. */
-    void listen(ServerSocketChannel listener, LoopAcceptor acceptor, Admission admission) {
-        try {
-            acceptor.listen(listener.register(selector, SelectionKey.OP_ACCEPT));
-        } catch (IOException | RuntimeException e) {
-            // Closed already (a stop right at the start), or no room: each accept error is said as such.
-            admission.acceptFailed(e, 0);
-        }
+    void listen(ServerSocketChannel listener, LoopAcceptor acceptor) throws IOException {
+        acceptor.listen(listener.register(selector, SelectionKey.OP_ACCEPT));
     }
 
     /** Stops {@code acceptor} for {@code millis}; the pass after that resumes it. */
@@ -163,10 +198,30 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** The connections that used up their share of the last pass go on, each once more. */
+    private void runLater() {
+        for (int n = later.size(); n > 0; n--) {
+            LoopConnection c = later.poll();
+            if (!c.isClosed()) {
+                try {
+                    c.resume();
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    c.fail(e);
+                }
+            }
+        }
+    }
+
+    /** {@code c} has more to do but has had its share of this pass: it goes on in the next one. */
+    void later(LoopConnection c) {
+        later.add(c);
+    }
+
     /** How long the select may wait: until the first deadline (at least 1 ms), or for ever (0) if none. */
     private long millisToFirstDeadline() {
         long now = System.nanoTime();
-        long first = Math.min(nanosUntilFirst(deadlines, now), nanosUntilFirst(lingering, now));
+        long first = Math.min(nanosUntilFirst(deadlines, now),
+                Math.min(nanosUntilFirst(lingering, now), nanosUntilFirst(draining, now)));
         if (pausedAcceptor != null) {
             first = Math.min(first, Math.max(0, acceptResumesAt - now));
         }
@@ -178,23 +233,42 @@ final class EventLoop implements Runnable {
         return c == null ? Long.MAX_VALUE : Math.max(0, c.deadline - now);
     }
 
-    private void expireDue(DeadlineList list, boolean lingered) {
+    private void expireDue(DeadlineList list) {
         long now = System.nanoTime();
         LoopConnection c;
         while ((c = list.first()) != null && c.deadline - now <= 0) {
             list.remove(c);
-            c.expire(lingered);
+            try {
+                c.expire(list.kind);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                c.fail(e);
+            }
         }
     }
 
     /** Registers an accepted client (on the loop thread) and starts its idle deadline. */
-    void register(SocketChannel client, ConnectionEvents events, Runnable done) {
+    void register(Admission.Admitted admitted) {
+        SocketChannel client = admitted.client();
         SelectionKey key = null;
         LoopConnection c;
         try {
+            if (ended) {
+                throw new IOException("the event loop has stopped");
+            }
             client.configureBlocking(false);
             key = client.register(selector, SelectionKey.OP_READ);
-            c = new LoopConnection(this, client, key, events, done);
+            SelectionKey registered = key;
+            c = new LoopConnection(this, client, new LoopConnection.Registration() {
+                @Override
+                public void interest(int ops) {
+                    registered.interestOps(ops);
+                }
+
+                @Override
+                public void cancel() {
+                    registered.cancel();
+                }
+            }, admitted, handler);
             key.attach(c);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             // Not taken over: closed here, logged like any connection, and its slot given back.
@@ -202,17 +276,22 @@ final class EventLoop implements Runnable {
                 key.cancel();
             }
             Closing.quietly(client);
-            events.opened();
-            events.closed(events.failed(e));
-            done.run();
+            admitted.events().opened();
+            admitted.events().closed(admitted.events().failed(e));
+            admitted.done().run();
             return;
         }
-        events.opened();
-        if (stopping) {
-            lingering.renew(c, System.nanoTime() + lingerNanos);
-        } else {
-            renewDeadline(c);
-        }
+        c.open();
+    }
+
+    /** At a stop: an idle connection may still start a message within the linger, else it is closed. */
+    void linger(LoopConnection c) {
+        lingering.renew(c, System.nanoTime() + lingerNanos);
+    }
+
+    /** A graceful close has begun: the peer gets the drain to close too, then it is closed anyway. */
+    void drain(LoopConnection c) {
+        draining.renew(c, System.nanoTime() + drainNanos);
     }
 
     /** The connection's current phase starts now: it must end within one timeout. */
@@ -245,7 +324,7 @@ final class EventLoop implements Runnable {
     int closeAll() {
         List<LoopConnection> all = connections();
         for (LoopConnection c : all) {
-            c.close("server_stop");
+            c.stopNow();
         }
         return all.size();
     }

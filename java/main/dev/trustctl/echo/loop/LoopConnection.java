@@ -1,36 +1,47 @@
 package dev.trustctl.echo.loop;
 
-import dev.trustctl.echo.ConnectionEvents;
+import dev.trustctl.echo.Admission;
+import dev.trustctl.proto.Handler;
+import dev.trustctl.proto.PhaseTimer;
+import dev.trustctl.proto.ServerProtocol;
+import dev.trustctl.proto.ServerProtocol.Step;
 import dev.trustctl.wire.Closing;
-import dev.trustctl.wire.DeadlineExceededException;
-import dev.trustctl.wire.FrameDecoder;
 import dev.trustctl.wire.Phase;
-import dev.trustctl.wire.TruncatedFrameException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * One non-blocking client of an {@link EventLoop}, served as bytes come and go. recv_exact becomes "keep the
- * bytes of an unfinished frame until it is whole"; send_exact becomes "write what the socket takes, then wait
- * for OP_WRITE for the rest", and while an echo is unsent the connection stops reading, so it never holds more
- * than one read's worth. Between frames it holds no buffer at all: reads land in the loop's buffer, and only
- * what is left over (an unfinished frame, an unsent echo) is copied into a pooled one, given back when done.
+ * One non-blocking client of an {@link EventLoop}: moves its bytes as the socket allows and lets its
+ * {@link ServerProtocol} decide what they mean. recv_exact becomes "keep the bytes of an unfinished message
+ * until it is whole"; send_exact becomes "write what the socket takes, then wait for OP_WRITE for the rest",
+ * and while a reply is owed the connection stops reading. Between messages it holds no buffer at all: reads
+ * land in the loop's buffer, and only what is left over is kept, in a pooled buffer sized by what arrived.
  */
-final class LoopConnection {
+final class LoopConnection implements PhaseTimer {
+    /** Reply bytes one connection may write in one pass before the loop's other clients get their turn. */
+    static final int PASS_BYTES = 64 * 1024;
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
+    /** What the loop's selector knows of this connection: its interest, and its end. A SelectionKey, or a fake. */
+    interface Registration {
+        void interest(int ops);
+
+        void cancel();
+    }
+
     private final EventLoop loop;
-    private final SocketChannel channel;
-    private final SelectionKey key;
-    private final ConnectionEvents events;
+    private final ByteChannel channel;
+    private final Registration key;
+    private final ServerProtocol protocol;
     private final Runnable done;
-    private final FrameDecoder decoder = new FrameDecoder();
-    private ByteBuffer inbox;  // bytes kept between events, [position, limit); null when there are none
-    private int writeEnd;      // while echoing: inbox[position, writeEnd) is still to be sent
-    private int echoing;       // the size of the message being sent, 0 when none is
-    private boolean announcedRaw;
+    private ByteBuffer inbox;     // bytes kept between events, [position, limit); null when there are none
+    private int owedInPlace;      // while writing: this many bytes at the front of the input are still to go
+    private ByteBuffer owedReply; // while writing: the handler's own reply, still to go
+    private boolean finishing;    // closing gracefully: output shut down, input dropped until the peer closes
     private boolean closed;
-    private Phase phase = Phase.IDLE;
 
     // Kept by the DeadlineList this connection is on.
     long deadline;
@@ -38,124 +49,172 @@ final class LoopConnection {
     LoopConnection next;
     DeadlineList list;
 
-    LoopConnection(EventLoop loop, SocketChannel channel, SelectionKey key, ConnectionEvents events, Runnable done) {
+    LoopConnection(EventLoop loop, ByteChannel channel, Registration key, Admission.Admitted admitted,
+            Handler handler) {
         this.loop = loop;
         this.channel = channel;
         this.key = key;
-        this.events = events;
-        this.done = done;
+        this.done = admitted.done();
+        this.protocol = new ServerProtocol(handler, admitted.events(), this, loop::stopping, loop.timeoutMillis());
+    }
+
+    /** Accepted: logged, and its idle deadline (or, at a stop, its linger) runs. */
+    void open() {
+        protocol.open();
+        if (loop.stopping()) {
+            loop.linger(this);
+        }
+    }
+
+    /** The protocol starts a phase: its deadline runs from now. */
+    @Override
+    public void start(Phase phase) {
+        loop.renewDeadline(this);
     }
 
     /** Between messages, with nothing held and nothing owed. */
     boolean isIdle() {
-        return phase == Phase.IDLE && inbox == null && echoing == 0;
+        return protocol.isIdle() && inbox == null && !finishing && !closed;
     }
 
-    Phase phase() {
-        return phase;
+    boolean isClosed() {
+        return closed;
     }
 
     void onReadable() throws IOException {
-        ByteBuffer in;
-        if (inbox == null) {
-            in = loop.readBuffer().clear();
-        } else {
-            in = inbox.compact();
-            if (!in.hasRemaining()) {
-                // The unfinished frame fills the small buffer: it is bigger, so it moves to a large one.
-                inbox = loop.pool().take(BufferPool.LARGE).put(in.flip());
-                loop.pool().give(in);
-                in = inbox;
-            }
+        if (finishing) {
+            dropInput();
+            return;
         }
+        ByteBuffer in = roomToRead();
         int n = channel.read(in);
         in.flip();
         if (n < 0) {
-            endOfStream(in);
-            return;
+            serve(protocol.endOfInput(in), in);
+        } else if (n > 0) {
+            serve(protocol.received(in, n), in);
         }
-        if (n == 0) {
-            return;
-        }
-        events.received(n);
-        if (phase == Phase.IDLE) {
-            start(Phase.FRAME);
-        }
-        process(in);
     }
 
     void onWritable() throws IOException {
-        ByteBuffer out = inbox;
-        int received = out.limit();
-        out.limit(writeEnd);
-        channel.write(out);
-        out.limit(received);
-        if (out.position() < writeEnd) {
-            return; // still owed: the write deadline set when it began keeps running
-        }
-        key.interestOps(SelectionKey.OP_READ);
-        int size = echoing;
-        echoing = 0;
-        if (echoed(size, out.hasRemaining())) {
-            process(out);
+        ByteBuffer in = inbox == null ? NOTHING : inbox;
+        if (writeOwed(in)) {
+            serve(afterWrite(in, true), in);
         }
     }
 
-    /** Echoes every whole message in {@code in}, then keeps what is left (and what could not be sent yet). */
-    private void process(ByteBuffer in) throws IOException {
+    /** The loop's turn came back after this connection used up its share of a pass. */
+    void resume() {
+        serve(protocol.next(inbox), inbox);
+    }
+
+    /** Where the next read lands: after the bytes kept (grown a step when they fill their buffer), or the loop's. */
+    private ByteBuffer roomToRead() {
+        if (inbox == null) {
+            return loop.readBuffer().clear();
+        }
+        ByteBuffer in = inbox.compact();
+        if (!in.hasRemaining()) {
+            if (in.capacity() >= BufferPool.LARGE) {
+                // A whole message always fits, and a whole one is answered before the next read.
+                throw new IllegalStateException("a full buffer holds no whole message");
+            }
+            // The unfinished message fills its buffer: it is bigger, so it moves one step up.
+            ByteBuffer bigger = loop.pool().take(BufferPool.grownFrom(in.capacity())).put(in.flip());
+            loop.pool().give(in);
+            inbox = bigger;
+            in = bigger;
+        }
+        return in;
+    }
+
+    /**
+     * Does what the protocol says, for as long as this connection's share of the pass lasts: replies go out
+     * (a partial one waits for OP_WRITE), a wait for more bytes keeps what is left over, a close closes.
+     */
+    private void serve(Step first, ByteBuffer in) {
+        Step step = first;
+        int budget = PASS_BYTES;
         while (true) {
-            int size = decoder.next(in);
-            if (decoder.isRaw() && !announcedRaw) {
-                announcedRaw = true;
-                events.becameRaw();
+            if (step == Step.READ) {
+                keep(in);
+                key.interest(SelectionKey.OP_READ);
+                return;
             }
-            if (size == 0) {
-                break;
+            if (step == Step.CLOSE) {
+                end();
+                return;
             }
-            int end = in.position() + size;
-            int received = in.limit();
-            in.limit(end);
+            owedInPlace = protocol.inPlaceBytes();
+            owedReply = protocol.separateReply();
+            budget -= owedReply == null ? owedInPlace : owedReply.remaining();
+            boolean whole;
+            try {
+                whole = writeOwed(in);
+            } catch (IOException e) {
+                protocol.failed(e);
+                end();
+                return;
+            }
+            if (!whole) {
+                keep(in);
+                key.interest(SelectionKey.OP_WRITE); // the WRITE deadline set when the reply began keeps running
+                return;
+            }
+            step = afterWrite(in, budget > 0);
+            if (step == null) {
+                keep(in);
+                key.interest(0);
+                loop.later(this); // more is waiting, but the others on this loop go first
+                return;
+            }
+        }
+    }
+
+    /** The reply went out whole: what next, or null if what is left must wait for the next pass. */
+    private Step afterWrite(ByteBuffer in, boolean budgetLeft) {
+        owedReply = null;
+        if (!protocol.sent(in)) {
+            return Step.CLOSE;
+        }
+        if (!budgetLeft && in.hasRemaining()) {
+            return null;
+        }
+        return protocol.next(in);
+    }
+
+    /** Writes what is owed, as much as the socket takes now; true once all of it is gone. */
+    private boolean writeOwed(ByteBuffer in) throws IOException {
+        if (owedReply != null) {
+            channel.write(owedReply);
+            return !owedReply.hasRemaining();
+        }
+        int end = in.position() + owedInPlace;
+        int received = in.limit();
+        in.limit(end);
+        try {
             channel.write(in);
+        } finally {
             in.limit(received);
-            if (in.position() < end) {
-                int owed = end - in.position();
-                keep(in, in.remaining());
-                writeEnd = inbox.position() + owed;
-                echoing = size;
-                start(Phase.WRITE);
-                key.interestOps(SelectionKey.OP_WRITE);
-                return;
-            }
-            if (!echoed(size, in.hasRemaining())) {
-                return;
-            }
         }
-        if (in.hasRemaining()) {
-            keep(in, in.remaining()); // what has arrived, not what the header announces: it grows as bytes come
-        } else {
-            release();
-        }
+        owedInPlace = end - in.position();
+        return owedInPlace == 0;
     }
 
-    /** A whole message went out: logs it, then closes (the server is stopping) or awaits the next one. */
-    private boolean echoed(int size, boolean moreBuffered) {
-        events.echoed(size, decoder.isRaw());
-        if (loop.stopping()) {
-            close("server_stop");
-            return false;
-        }
-        // Bytes of the next message already here have begun it: its deadline runs from now.
-        start(moreBuffered ? Phase.FRAME : Phase.IDLE);
-        return true;
-    }
-
-    /** Makes sure {@code in}'s remaining bytes live in this connection's own buffer of at least {@code size}. */
-    private void keep(ByteBuffer in, int size) {
-        if (in == inbox) {
+    /** Makes sure {@code in}'s remaining bytes live in this connection's own buffer (none if there are none). */
+    private void keep(ByteBuffer in) {
+        if (in == inbox || in == NOTHING) {
+            if (inbox != null && !inbox.hasRemaining()) {
+                release();
+            }
             return;
         }
-        if (size > BufferPool.SMALL) {
-            inbox = loop.takeReadBuffer(); // much of a large frame: the buffer it arrived in becomes the connection's
+        int size = in.remaining();
+        if (size == 0) {
+            return;
+        }
+        if (size > BufferPool.LARGEST_HEAP) {
+            inbox = loop.takeReadBuffer(); // much of a large message: the buffer it arrived in becomes its own
         } else {
             inbox = loop.pool().take(size).put(in).flip();
         }
@@ -168,37 +227,65 @@ final class LoopConnection {
         }
     }
 
-    private void endOfStream(ByteBuffer pending) {
-        TruncatedFrameException truncated = decoder.truncation(pending);
-        if (truncated != null) {
-            fail(truncated);
-        } else {
-            close("peer_closed");
+    /** The protocol closes: gracefully (FIN, drop the input until the peer closes or the drain ends) or at once. */
+    private void end() {
+        if (!protocol.closesGracefully() || finishing || !(channel instanceof SocketChannel socket)) {
+            close();
+            return;
+        }
+        release(); // what is still unanswered is dropped
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        finishing = true;
+        key.interest(SelectionKey.OP_READ);
+        loop.drain(this);
+    }
+
+    private void dropInput() throws IOException {
+        ByteBuffer sink = loop.readBuffer().clear();
+        int n = channel.read(sink);
+        if (n < 0) {
+            close();
+        } else if (n > 0) {
+            protocol.received(sink, n); // counted in bytes_in, never answered
         }
     }
 
-    private void start(Phase next) {
-        phase = next;
-        loop.renewDeadline(this);
-    }
-
-    /** The deadline passed: a lingering connection at a stop is closed by the server, any other timed out. */
-    void expire(boolean lingering) {
-        if (lingering) {
-            close("server_stop");
-        } else {
-            fail(new DeadlineExceededException(phase, loop.timeoutMillis()));
+    /** A wait ran out: the phase's deadline (a timeout), a stop's linger, or the drain before a graceful close. */
+    void expire(DeadlineList.Kind kind) {
+        if (closed) {
+            return;
         }
+        if (kind == DeadlineList.Kind.PHASE && !finishing) {
+            protocol.expired();
+        } else if (kind == DeadlineList.Kind.LINGER) {
+            protocol.stopNow();
+        }
+        close();
     }
 
+    /** Reading or writing failed: this client only; the error map says what it was. */
     void fail(Throwable e) {
         if (!closed) {
-            close(events.failed(e));
+            protocol.failed(e);
+            close();
+        }
+    }
+
+    /** The server closes it now, whatever it is doing. */
+    void stopNow() {
+        if (!closed) {
+            protocol.stopNow();
+            close();
         }
     }
 
     /** Closes the socket, gives back the buffer, logs conn_close and frees the client's slot. Once. */
-    void close(String reason) {
+    private void close() {
         if (closed) {
             return;
         }
@@ -208,7 +295,7 @@ final class LoopConnection {
         key.cancel();
         Closing.quietly(channel);
         try {
-            events.closed(reason);
+            protocol.closed();
         } finally {
             done.run();
         }

@@ -1,11 +1,10 @@
 package dev.trustctl.echo.loop;
 
 import dev.trustctl.echo.Admission;
-import dev.trustctl.echo.ConnectionEvents;
 import dev.trustctl.echo.Engine;
+import dev.trustctl.proto.Handler;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,9 @@ import java.util.function.ToIntFunction;
 
 /**
  * The week-3 engine ({@code --io loop}, the default): {@code loops} {@link EventLoop} threads, each serving
- * many non-blocking connections with one Selector. An accepted client goes to the loops in turn and stays on
- * its loop for life. No thread and no buffer per idle client: thousands cost a few hundred bytes each.
+ * many non-blocking connections with one Selector; the first also serves the listener. An accepted client goes
+ * to the loops in turn and stays on its loop for life. No thread and no buffer per idle client: thousands cost
+ * a few hundred bytes each.
  */
 public final class LoopEngine implements Engine {
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(5);
@@ -26,11 +26,11 @@ public final class LoopEngine implements Engine {
     private final EventLoop[] loops;
     private long next; // used by one thread at a time: the accepting one
 
-    public LoopEngine(Duration timeout, int loopCount) throws IOException {
+    public LoopEngine(Duration timeout, Duration drain, int loopCount, Handler handler) throws IOException {
         loops = new EventLoop[loopCount];
         try {
             for (int i = 0; i < loopCount; i++) {
-                loops[i] = new EventLoop("echo-loop-" + (i + 1), timeout);
+                loops[i] = new EventLoop("echo-loop-" + (i + 1), timeout, drain, handler);
             }
         } catch (IOException | RuntimeException e) {
             shutdown();
@@ -41,34 +41,45 @@ public final class LoopEngine implements Engine {
         }
     }
 
+    /**
+     * The first loop accepts: one wake-up per connection less than handing each over from an accept thread.
+     * Returns once it listens; a listener it cannot register is this server's end, not a silent hang.
+     */
     @Override
-    public void adopt(SocketChannel client, ConnectionEvents events, Runnable done) {
-        EventLoop loop = nextLoop();
-        loop.execute(() -> loop.register(client, events, done));
-    }
-
-    /** The first loop accepts: one wake-up per connection less than handing each over from an accept thread. */
-    @Override
-    public boolean accept(ServerSocketChannel listener, Admission admission) throws IOException {
+    public void start(ServerSocketChannel listener, Admission admission) throws IOException {
         listener.configureBlocking(false);
         EventLoop first = loops[0];
         LoopAcceptor acceptor = new LoopAcceptor(listener, admission, this, first);
-        first.execute(() -> first.listen(listener, acceptor, admission));
-        return true;
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        first.execute(() -> {
+            try {
+                first.listen(listener, acceptor);
+                listening.complete(null);
+            } catch (IOException | RuntimeException e) {
+                listening.completeExceptionally(e);
+            }
+        });
+        try {
+            listening.get(ANSWER_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException("cannot listen: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new IOException("the event loop did not start listening within " + ANSWER_BOUND.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting to listen");
+        }
     }
 
     /** Gives an admitted client to the next loop in turn; from {@code here}'s own thread, so no hand-over there. */
     void place(Admission.Admitted admitted, EventLoop here) {
-        EventLoop loop = nextLoop();
+        EventLoop loop = loops[(int) (next++ % loops.length)];
         if (loop == here) {
-            loop.register(admitted.client(), admitted.events(), admitted.done());
+            loop.register(admitted);
         } else {
-            loop.execute(() -> loop.register(admitted.client(), admitted.events(), admitted.done()));
+            loop.execute(() -> loop.register(admitted));
         }
-    }
-
-    private EventLoop nextLoop() {
-        return loops[(int) (next++ % loops.length)];
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.trustctl.echo.threads;
 
-import dev.trustctl.echo.ConnectionEvents;
+import dev.trustctl.echo.Admission;
 import dev.trustctl.echo.Engine;
+import dev.trustctl.proto.Handler;
+import dev.trustctl.proto.ServerProtocol;
 import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.Watchdog;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -14,18 +16,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * The week-2 engine ({@code --io threads}): each client gets its own thread, which serves it with blocking
- * recv_exact/send_exact ({@link EchoSession}); one {@link Watchdog} thread enforces every deadline. Simple to
- * read, but each client costs a thread and its stack, and a frame costs a context switch.
+ * The week-2 engine ({@code --io threads}): one accept thread ({@link BlockingAcceptor}), and each client gets
+ * its own thread, which serves it with blocking recv and send_exact ({@link BlockingSession}); one
+ * {@link Watchdog} thread enforces every deadline. Simple to read, but each client costs a thread and its stack,
+ * and a message costs a context switch.
  */
 public final class ThreadEngine implements Engine {
     private final Duration timeout;
+    private final Duration drain;
+    private final Handler handler;
     private final BooleanSupplier stopping;
     private final Watchdog watchdog;
     private final ExecutorService workers;
+    private Thread acceptor;
 
-    public ThreadEngine(Duration timeout, BooleanSupplier stopping) {
+    public ThreadEngine(Duration timeout, Duration drain, Handler handler, BooleanSupplier stopping) {
         this.timeout = timeout;
+        this.drain = drain;
+        this.handler = handler;
         this.stopping = stopping;
         this.watchdog = new Watchdog(timeout, "echo-watchdog");
         AtomicLong threadIds = new AtomicLong();
@@ -39,10 +47,18 @@ public final class ThreadEngine implements Engine {
     }
 
     @Override
-    public void adopt(SocketChannel client, ConnectionEvents events, Runnable done) {
-        Connection conn = new Connection(client, timeout, watchdog);
+    public void start(ServerSocketChannel listener, Admission admission) {
+        acceptor = new Thread(new BlockingAcceptor(listener, admission, this::serve), "echo-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void serve(Admission.Admitted admitted) {
+        Connection conn = new Connection(admitted.client(), timeout, watchdog);
+        ServerProtocol protocol = new ServerProtocol(handler, admitted.events(), conn::startPhase, stopping,
+                timeout.toMillis());
         try {
-            workers.execute(new EchoSession(conn, events, stopping, done));
+            workers.execute(new BlockingSession(conn, protocol, drain, admitted.done()));
         } catch (RuntimeException | OutOfMemoryError e) {
             conn.close();
             throw e;
@@ -70,6 +86,9 @@ public final class ThreadEngine implements Engine {
     public void shutdown() {
         workers.shutdown();
         try {
+            if (acceptor != null) {
+                acceptor.join(1000); // the listener is closed: its accept has returned
+            }
             workers.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,13 @@
+package dev.trustctl.proto;
+
+import dev.trustctl.wire.Phase;
+
+/**
+ * The engine's clock, as the protocol sees it: {@link ServerProtocol} says when a phase starts, the engine runs
+ * that phase's deadline (one timeout from now) and tells the protocol when it passed.
+ */
+@FunctionalInterface
+public interface PhaseTimer {
+    /** {@code phase} starts now: its deadline replaces the one running. */
+    void start(Phase phase);
+}

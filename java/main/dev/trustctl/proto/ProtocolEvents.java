@@ -1,0 +1,25 @@
+package dev.trustctl.proto;
+
+/**
+ * What {@link ServerProtocol} reports about one connection, in order: opened, bytes received, the mode, each
+ * reply sent, an error, the close. The server's implementation logs and counts them
+ * ({@link dev.trustctl.echo.ConnectionEvents}); a test can record them.
+ */
+public interface ProtocolEvents {
+    void opened();
+
+    /** Bytes as they arrive from the peer, whole messages or not. */
+    void received(int bytes);
+
+    /** The first byte made this connection a raw byte stream. */
+    void becameRaw();
+
+    /** A whole reply went out: to a request of {@code requestBytes} (header included), {@code replyBytes} long. */
+    void replied(int requestBytes, int replyBytes, boolean raw);
+
+    /** Logs {@code error} through the error map and returns the reason the close will give. */
+    String failed(Throwable error);
+
+    /** The last event of a connection, once its socket is closed. */
+    void closed(String reason);
+}
