@@ -99,6 +99,11 @@ public final class EchoServer {
         }
     }
 
+    /** Frames answered so far, each counted once its reply went out whole. */
+    public long framesReplied() {
+        return stats.frames.sum();
+    }
+
     /** How many clients are being served right now. */
     public int activeClients() {
         return settings.maxClients() - slots.availablePermits();

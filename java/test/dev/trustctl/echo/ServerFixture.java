@@ -103,6 +103,14 @@ final class ServerFixture implements AutoCloseable {
         assertThat(serveFailed).as("serve() failed").isNull();
     }
 
+    /** Stops the server, waits for serve() to return, and gives the frames it counted as replied. */
+    long stopAndCountFrames() throws InterruptedException {
+        server.stop();
+        serving.join(15_000);
+        assertThat(serving.isAlive()).as("serve() returned after stop()").isFalse();
+        return server.framesReplied();
+    }
+
     // ---- client-side helpers ----
 
     /** Daemon threads for clients that must run beside the test's own (a writer that blocks, say). */

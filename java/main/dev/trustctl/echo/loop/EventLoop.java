@@ -268,7 +268,7 @@ final class EventLoop implements Runnable {
                 public void cancel() {
                     registered.cancel();
                 }
-            }, admitted, handler);
+            }, admitted.events(), admitted.done(), handler);
             key.attach(c);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             // Not taken over: closed here, logged like any connection, and its slot given back.

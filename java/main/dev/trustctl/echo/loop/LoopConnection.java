@@ -1,8 +1,8 @@
 package dev.trustctl.echo.loop;
 
-import dev.trustctl.echo.Admission;
 import dev.trustctl.proto.Handler;
 import dev.trustctl.proto.PhaseTimer;
+import dev.trustctl.proto.ProtocolEvents;
 import dev.trustctl.proto.ServerProtocol;
 import dev.trustctl.proto.ServerProtocol.Step;
 import dev.trustctl.wire.Closing;
@@ -49,13 +49,13 @@ final class LoopConnection implements PhaseTimer {
     LoopConnection next;
     DeadlineList list;
 
-    LoopConnection(EventLoop loop, ByteChannel channel, Registration key, Admission.Admitted admitted,
+    LoopConnection(EventLoop loop, ByteChannel channel, Registration key, ProtocolEvents events, Runnable done,
             Handler handler) {
         this.loop = loop;
         this.channel = channel;
         this.key = key;
-        this.done = admitted.done();
-        this.protocol = new ServerProtocol(handler, admitted.events(), this, loop::stopping, loop.timeoutMillis());
+        this.done = done;
+        this.protocol = new ServerProtocol(handler, events, this, loop::stopping, loop.timeoutMillis());
     }
 
     /** Accepted: logged, and its idle deadline (or, at a stop, its linger) runs. */
@@ -79,6 +79,11 @@ final class LoopConnection implements PhaseTimer {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** The capacity of the buffer this connection keeps bytes in, 0 when it keeps none. */
+    int heldCapacity() {
+        return inbox == null ? 0 : inbox.capacity();
     }
 
     void onReadable() throws IOException {

@@ -1,0 +1,232 @@
+package dev.trustctl.echo;
+
+import static dev.trustctl.echo.ServerFixture.frame;
+import static dev.trustctl.echo.ServerFixture.payload;
+import static dev.trustctl.echo.ServerFixture.readExactly;
+import static dev.trustctl.echo.ServerFixture.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What an engine can get wrong, on every engine and with two handlers (the echo, and one whose replies are
+ * longer than the requests and differ from them): one client's stalled write holding up the others on its
+ * loop, a frame assembled from many tiny reads, replies the socket takes a piece at a time, pipelined frames,
+ * and a stop with a reply still owed. Every server here runs a single loop, so every client shares it.
+ */
+@Timeout(60)
+@ParameterizedClass(name = "--io {0}, {1}")
+@MethodSource("cases")
+class EngineHazardsTest {
+    static Stream<Arguments> cases() {
+        return Stream.of(Io.values()).flatMap(io -> Stream.of(Replies.values()).map(r -> Arguments.of(io, r)));
+    }
+
+    /** No deadline may rescue a test here: only the engine's own handling passes it. */
+    private static final Duration LONG = ServerSettings.DEFAULT_TIMEOUT;
+    private static final int SMALLEST_RECEIVE_BUFFER = 1024; // the kernel rounds it up to its minimum
+
+    @Parameter(0)
+    Io io;
+
+    @Parameter(1)
+    Replies replies;
+
+    private ServerFixture fixture;
+    private final ExecutorService background = ServerFixture.clientThreads("hazard-client");
+
+    @AfterEach
+    void stopServer() throws InterruptedException {
+        if (fixture != null) {
+            fixture.close();
+        }
+        ServerFixture.stopClientThreads(background);
+    }
+
+    private SocketChannel tinyReceiver() throws Exception {
+        SocketChannel c = fixture.track(SocketChannel.open());
+        c.socket().setReceiveBufferSize(SMALLEST_RECEIVE_BUFFER);
+        c.connect(fixture.address());
+        return c;
+    }
+
+    /**
+     * A client that sends 64 KiB frames and never reads leaves the server owing it an echo; the server then
+     * stops reading from it, so its bytes pile up unread. Meanwhile a client on the same loop gets 200 echoes,
+     * and the non-reader is still connected (no deadline has run out): it was simply set aside.
+     */
+    @Test
+    void aClientThatNeverReadsDoesNotHoldUpTheOthersOnItsLoop() throws Exception {
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        SocketChannel hog = tinyReceiver();
+        ByteBuffer big = ByteBuffer.wrap(frame(payload(65536, 7)));
+        background.submit(() -> {
+            for (int i = 0; i < 64; i++) { // 4 MiB: more than both sockets' buffers hold
+                hog.write(big.rewind());
+            }
+            return null;
+        });
+        int hogPort = hog.socket().getLocalPort();
+        waitUntil("the server stops reading from the client it owes an echo", Duration.ofSeconds(10),
+                () -> fixture.unreadByServer(hogPort) > 0);
+        Socket fast = fixture.connect();
+        for (int i = 0; i < 200; i++) {
+            byte[] request = frame(payload(100, i));
+            fast.getOutputStream().write(request);
+            assertThat(readExactly(fast, replies.to(request).length)).isEqualTo(replies.to(request));
+        }
+        assertThat(fixture.server.activeClients()).as("the non-reader is set aside, not cut off").isEqualTo(2);
+    }
+
+    /** 65 540 writes of one byte each: the frame is assembled across as many reads and echoed once, whole. */
+    @Test
+    void aLargestFrameArrivingOneByteAtATimeIsEchoedWhole() throws Exception {
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        byte[] frame = frame(payload(65536, 3));
+        Socket s = fixture.connect();
+        OutputStream out = s.getOutputStream();
+        for (byte b : frame) {
+            out.write(b);
+        }
+        byte[] reply = replies.to(frame);
+        assertThat(readExactly(s, reply.length)).isEqualTo(reply);
+        byte[] small = frame(payload(10, 4));
+        out.write(small);
+        assertThat(readExactly(s, replies.to(small).length)).isEqualTo(replies.to(small));
+    }
+
+    /**
+     * A client with the smallest receive buffer gets ten 64 KiB echoes the socket can only take a few KiB at a
+     * time, so every echo goes out in many partial writes; it reads slowly, in 1000-byte reads, and every byte
+     * comes back in order.
+     */
+    @Test
+    void echoesThatTheSocketTakesPieceByPieceArriveWholeAndInOrder() throws Exception {
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        SocketChannel c = tinyReceiver();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < 10; i++) {
+            byte[] request = frame(payload(65536 - i, i));
+            sent.write(request);
+            expected.write(replies.to(request));
+        }
+        byte[] all = sent.toByteArray();
+        Future<?> writer = background.submit(() -> c.write(ByteBuffer.wrap(all)));
+        assertThat(readSlowly(c, expected.size())).isEqualTo(expected.toByteArray());
+        writer.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Many frames of every size in one write: every reply comes back, in order, none merged or lost. */
+    @Test
+    void pipelinedFramesOfEverySizeGetEveryReplyInOrder() throws Exception {
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        int[] sizes = {0, 1, 2, 3, 4, 100, 4096, 0, 0, 65536, 65535, 7, 0};
+        for (int round = 0; round < 20; round++) {
+            for (int size : sizes) {
+                byte[] request = frame(payload(size, round + size));
+                sent.write(request);
+                expected.write(replies.to(request));
+            }
+        }
+        Socket s = fixture.connect();
+        Future<?> writer = background.submit(() -> {
+            s.getOutputStream().write(sent.toByteArray());
+            return null;
+        });
+        assertThat(readExactly(s, expected.size())).isEqualTo(expected.toByteArray());
+        writer.get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A stop while a client that pipelined 64 frames of 64 KiB reads slowly: the server stops after the reply
+     * it is sending, and every reply it counts as sent reaches the client whole, followed by a clean end of
+     * stream, never a reset that would throw away what the client had not read yet.
+     */
+    @Test
+    void aStopNeverCutsOffARepliesTheServerCountedAsSent() throws Exception {
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        SocketChannel c = tinyReceiver();
+        byte[] request = frame(payload(65536, 5));
+        byte[] reply = replies.to(request);
+        background.submit(() -> {
+            ByteBuffer b = ByteBuffer.wrap(request);
+            for (int i = 0; i < 64; i++) {
+                c.write(b.rewind());
+            }
+            return null;
+        });
+        assertThat(readSlowly(c, reply.length)).as("the first reply").isEqualTo(reply);
+        fixture.server.stop();
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        ByteBuffer piece = ByteBuffer.allocate(8192);
+        int n;
+        while ((n = c.read(piece.clear())) >= 0) { // a reset throws here
+            rest.write(piece.array(), 0, n);
+        }
+        c.close();
+        byte[] got = rest.toByteArray();
+        assertThat(got.length % reply.length).as("whole replies only").isZero();
+        for (int i = 0; i < got.length; i += reply.length) {
+            assertThat(Arrays.copyOfRange(got, i, i + reply.length)).isEqualTo(reply);
+        }
+        long counted = fixture.stopAndCountFrames();
+        assertThat(1 + got.length / reply.length).as("replies received = frames the server counts").isEqualTo(counted);
+    }
+
+    /** Reads {@code n} bytes in 1000-byte pieces, as a slow client does. */
+    private static byte[] readSlowly(SocketChannel c, int n) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        ByteBuffer piece = ByteBuffer.allocate(1000);
+        while (got.size() < n) {
+            piece.clear().limit(Math.min(1000, n - got.size()));
+            assertThat(c.read(piece)).as("bytes before end of stream").isPositive();
+            got.write(piece.array(), 0, piece.position());
+        }
+        return got.toByteArray();
+    }
+
+    /**
+     * A stop while the server still owes a client most of a 64 KiB echo: the client is mid-message, not idle,
+     * so the echo is finished within the grace once the client reads, then the connection closes cleanly and
+     * serve() returns.
+     */
+    @Test
+    void aStopWithAnEchoStillOwedFinishesItThenCloses() throws Exception {
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        SocketChannel c = tinyReceiver();
+        byte[] frame = frame(payload(65536, 9));
+        c.write(ByteBuffer.wrap(frame));
+        int port = c.socket().getLocalPort();
+        waitUntil("the server has read the whole frame", Duration.ofSeconds(10),
+                () -> fixture.unreadByServer(port) == 0);
+        Thread stopper = new Thread(fixture.server::stop, "stopper");
+        stopper.start();
+        stopper.join(10_000);
+        InputStream in = c.socket().getInputStream();
+        byte[] reply = replies.to(frame);
+        assertThat(in.readNBytes(reply.length)).as("the owed reply, whole").isEqualTo(reply);
+        assertThat(in.read()).as("then a clean end").isEqualTo(-1);
+    }
+}
