@@ -2,6 +2,7 @@ package dev.trustctl.echo;
 
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.proto.ProtocolEvents;
 import dev.trustctl.wire.Closing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,7 +25,7 @@ public final class Admission {
     private static final long MAX_BACKOFF_MS = 1000;
 
     /** An admitted client: its events, and what gives its slot back once it is closed. */
-    public record Admitted(SocketChannel client, ConnectionEvents events, Runnable done) {
+    public record Admitted(SocketChannel client, ProtocolEvents events, Runnable done) {
     }
 
     private final int maxClients;

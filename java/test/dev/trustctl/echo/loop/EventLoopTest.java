@@ -1,0 +1,118 @@
+package dev.trustctl.echo.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trustctl.echo.Admission;
+import dev.trustctl.proto.EchoHandler;
+import dev.trustctl.proto.ProtocolEvents;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** An event loop's own survival: what happens after it ends, and after passes that keep failing. */
+@Timeout(30)
+class EventLoopTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private static EventLoop loop() throws IOException {
+        return new EventLoop("test-loop", TIMEOUT, Duration.ofSeconds(1), EchoHandler.INSTANCE);
+    }
+
+    /** Records the events a connection gets, so a test can see it was logged and closed. */
+    private static final class Events implements ProtocolEvents {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void opened() {
+            seen.add("open");
+        }
+
+        @Override
+        public void received(int bytes) {
+        }
+
+        @Override
+        public void becameRaw() {
+        }
+
+        @Override
+        public void replied(int requestBytes, int replyBytes, boolean raw) {
+        }
+
+        @Override
+        public String failed(Throwable error) {
+            seen.add("failed");
+            return "error";
+        }
+
+        @Override
+        public void closed(String reason) {
+            seen.add("closed " + reason);
+        }
+    }
+
+    @Test
+    void aClientRegisteredOnALoopThatHasEndedIsClosedAndItsSlotGivenBackNotLeaked() throws Exception {
+        EventLoop loop = loop();
+        loop.start();
+        loop.shutdown(Duration.ofSeconds(5));
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+                SocketChannel peer = SocketChannel.open(listener.getLocalAddress())) {
+            SocketChannel accepted = listener.accept();
+            Events events = new Events();
+            CountDownLatch done = new CountDownLatch(1);
+            loop.execute(() -> loop.register(new Admission.Admitted(accepted, events, done::countDown)));
+            assertThat(done.await(5, TimeUnit.SECONDS)).as("the slot is given back").isTrue();
+            assertThat(accepted.isOpen()).as("the fd is closed").isFalse();
+            assertThat(events.seen).containsExactly("open", "failed", "closed error");
+            assertThat(peer.read(ByteBuffer.allocate(1))).as("the peer sees the close").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void passesThatKeepFailingAreSpacedOutRatherThanRetriedAtOnce() throws Exception {
+        EventLoop loop = loop();
+        loop.start();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        Runnable failingTask = new Runnable() {
+            @Override
+            public void run() {
+                if (failing.get()) {
+                    loop.execute(this); // fails again in the next pass
+                    throw new IllegalStateException("a pass that always fails");
+                }
+            }
+        };
+        loop.execute(failingTask);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (loop.failedPasses() < 5 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(loop.failedPasses()).isGreaterThanOrEqualTo(5);
+        assertThat(loop.passBackoffMillis()).as("1, 2, 4, 8, 16 ms...: the pause doubles")
+                .isGreaterThanOrEqualTo(16).isLessThanOrEqualTo(EventLoop.MAX_PASS_BACKOFF_MS);
+        failing.set(false);
+        loop.shutdown(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anEngineThatCannotRegisterItsListenerSaysSoInsteadOfNeverAccepting() throws Exception {
+        LoopEngine engine = new LoopEngine(TIMEOUT, Duration.ofSeconds(1), 1, EchoHandler.INSTANCE);
+        engine.shutdown(); // its loop has ended: its selector is closed, so no listener can be registered
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            assertThatThrownBy(() -> engine.start(listener, null)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot listen");
+        }
+    }
+}
