@@ -9,8 +9,6 @@ import dev.trustctl.wire.FrameTooLargeException;
 import dev.trustctl.wire.Phase;
 import dev.trustctl.wire.TruncatedFrameException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -20,49 +18,7 @@ import org.junit.jupiter.api.Test;
  * payload, many frames in one read, oversize, raw, end of stream mid-frame, a reply owed while more input waits.
  */
 class ServerProtocolTest {
-    /** Everything the core reported, in order, as text a test can compare. */
-    private static final class Recorder implements ProtocolEvents, PhaseTimer {
-        final List<String> events = new ArrayList<>();
-        final List<Phase> phases = new ArrayList<>();
-
-        @Override
-        public void opened() {
-            events.add("open");
-        }
-
-        @Override
-        public void received(int bytes) {
-            events.add("in " + bytes);
-        }
-
-        @Override
-        public void becameRaw() {
-            events.add("raw");
-        }
-
-        @Override
-        public void replied(int requestBytes, int replyBytes, boolean raw) {
-            events.add((raw ? "raw_reply " : "reply ") + requestBytes + (requestBytes == replyBytes ? "" : "->" + replyBytes));
-        }
-
-        @Override
-        public String failed(Throwable error) {
-            events.add("failed " + error.getClass().getSimpleName());
-            return error.getClass().getSimpleName();
-        }
-
-        @Override
-        public void closed(String reason) {
-            events.add("closed " + reason);
-        }
-
-        @Override
-        public void start(Phase phase) {
-            phases.add(phase);
-        }
-    }
-
-    private final Recorder rec = new Recorder();
+    private final RecordingEvents rec = new RecordingEvents();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     private ServerProtocol protocol(Handler handler) {
@@ -122,7 +78,7 @@ class ServerProtocolTest {
 
     @Test
     void anOpenConnectionWaitsIdleAndNothingIsAMessage() {
-        assertThat(rec.events).containsExactly("open");
+        assertThat(rec.seen).containsExactly("open");
         assertThat(rec.phases).containsExactly(Phase.IDLE);
         assertThat(echo.next(in)).isEqualTo(Step.READ);
         assertThat(echo.isIdle()).isTrue();
@@ -143,7 +99,7 @@ class ServerProtocolTest {
         assertThat(echo.sent(in)).isTrue();
         assertThat(echo.phase()).isEqualTo(Phase.IDLE);
         assertThat(echo.next(in)).isEqualTo(Step.READ);
-        assertThat(rec.events).containsExactly("open", "in 2", "in 3", "in 2", "reply 7");
+        assertThat(rec.seen).containsExactly("open", "in 2", "in 3", "in 2", "reply 7");
         assertThat(rec.phases).containsExactly(Phase.IDLE, Phase.FRAME, Phase.WRITE, Phase.IDLE);
     }
 
@@ -159,7 +115,7 @@ class ServerProtocolTest {
         assertThat(echo.sent(in)).isTrue();
         assertThat(echo.phase()).as("bytes of the next frame are here: its deadline runs").isEqualTo(Phase.FRAME);
         assertThat(echo.next(in)).isEqualTo(Step.READ);
-        assertThat(rec.events).containsExactly("open", "in " + (a.length + b.length + c.length + 2), "reply 5",
+        assertThat(rec.seen).containsExactly("open", "in " + (a.length + b.length + c.length + 2), "reply 5",
                 "reply 4", "reply 9");
     }
 
@@ -186,7 +142,7 @@ class ServerProtocolTest {
         assertThat(echo.closesGracefully()).as("the reply before it must reach the peer: FIN, not RST").isTrue();
         echo.closed();
         echo.closed();
-        assertThat(rec.events).containsExactly("open", "in 10", "reply 6", "failed FrameTooLargeException",
+        assertThat(rec.seen).containsExactly("open", "in 10", "reply 6", "failed FrameTooLargeException",
                 "closed FrameTooLargeException");
     }
 
@@ -203,13 +159,13 @@ class ServerProtocolTest {
         echo.sent(in);
         assertThat(echo.endOfInput(in)).isEqualTo(Step.CLOSE);
         assertThat(echo.closeReason()).isEqualTo("peer_closed");
-        assertThat(rec.events).containsExactly("open", "in 2", "raw", "raw_reply 2", "in 4", "raw_reply 4");
+        assertThat(rec.seen).containsExactly("open", "in 2", "raw", "raw_reply 2", "in 4", "raw_reply 4");
     }
 
     @Test
     void theModeIsDecidedByTheFirstByteAlone() {
         for (int first = 0; first < 256; first++) {
-            Recorder r = new Recorder();
+            RecordingEvents r = new RecordingEvents();
             ServerProtocol p = new ServerProtocol(EchoHandler.INSTANCE, r, r, () -> false, 1000);
             ByteBuffer one = ByteBuffer.wrap(new byte[] {(byte) first, 0, 0, 0});
             p.received(one, 4);
@@ -240,7 +196,7 @@ class ServerProtocolTest {
         assertThat(echo.next(in)).as("only now does the engine read, and find the FIN").isEqualTo(Step.READ);
         assertThat(echo.endOfInput(in)).isEqualTo(Step.CLOSE);
         assertThat(echo.closeReason()).isEqualTo("peer_closed");
-        assertThat(rec.events).containsSubsequence("reply 7", "reply 8");
+        assertThat(rec.seen).containsSubsequence("reply 7", "reply 8");
     }
 
     @Test
@@ -257,7 +213,7 @@ class ServerProtocolTest {
         assertThat(p.next(in)).as("one reply at a time: the second request waits its turn").isEqualTo(Step.WRITE);
         assertThat(write(p)).hasSize(4 + 2 * b.length);
         p.sent(in);
-        assertThat(rec.events).endsWith("in 11", "reply 5->14", "reply 6->16");
+        assertThat(rec.seen).endsWith("in 11", "reply 5->14", "reply 6->16");
     }
 
     @Test

@@ -41,6 +41,7 @@ final class LoopConnection implements PhaseTimer {
     private int owedInPlace;      // while writing: this many bytes at the front of the input are still to go
     private ByteBuffer owedReply; // while writing: the handler's own reply, still to go
     private boolean finishing;    // closing gracefully: output shut down, input dropped until the peer closes
+    private int interest = SelectionKey.OP_READ; // as last told to the selector (registered for reading)
     private boolean closed;
 
     // Kept by the DeadlineList this connection is on.
@@ -66,10 +67,23 @@ final class LoopConnection implements PhaseTimer {
         }
     }
 
-    /** The protocol starts a phase: its deadline runs from now. */
+    /**
+     * The protocol starts a phase: its deadline runs from now. A reply's WRITE deadline is armed only if the
+     * socket does not take the reply at once (the usual case costs no timer work at all); it then runs from
+     * that first write, a few microseconds after the reply began.
+     */
     @Override
     public void start(Phase phase) {
-        loop.renewDeadline(this);
+        if (phase != Phase.WRITE) {
+            loop.renewDeadline(this);
+        }
+    }
+
+    private void interest(int ops) {
+        if (ops != interest) {
+            interest = ops;
+            key.interest(ops);
+        }
     }
 
     /** Between messages, with nothing held and nothing owed. */
@@ -143,7 +157,7 @@ final class LoopConnection implements PhaseTimer {
         while (true) {
             if (step == Step.READ) {
                 keep(in);
-                key.interest(SelectionKey.OP_READ);
+                interest(SelectionKey.OP_READ);
                 return;
             }
             if (step == Step.CLOSE) {
@@ -163,13 +177,14 @@ final class LoopConnection implements PhaseTimer {
             }
             if (!whole) {
                 keep(in);
-                key.interest(SelectionKey.OP_WRITE); // the WRITE deadline set when the reply began keeps running
+                loop.renewDeadline(this); // the WRITE phase's deadline: the peer must take the rest within it
+                interest(SelectionKey.OP_WRITE);
                 return;
             }
             step = afterWrite(in, budget > 0);
             if (step == null) {
                 keep(in);
-                key.interest(0);
+                interest(0);
                 loop.later(this); // more is waiting, but the others on this loop go first
                 return;
             }
@@ -246,7 +261,7 @@ final class LoopConnection implements PhaseTimer {
             return;
         }
         finishing = true;
-        key.interest(SelectionKey.OP_READ);
+        interest(SelectionKey.OP_READ);
         loop.drain(this);
     }
 

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustctl.echo.Admission;
 import dev.trustctl.proto.EchoHandler;
-import dev.trustctl.proto.ProtocolEvents;
+import dev.trustctl.proto.RecordingEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,39 +27,6 @@ class EventLoopTest {
         return new EventLoop("test-loop", TIMEOUT, Duration.ofSeconds(1), EchoHandler.INSTANCE);
     }
 
-    /** Records the events a connection gets, so a test can see it was logged and closed. */
-    private static final class Events implements ProtocolEvents {
-        final List<String> seen = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void opened() {
-            seen.add("open");
-        }
-
-        @Override
-        public void received(int bytes) {
-        }
-
-        @Override
-        public void becameRaw() {
-        }
-
-        @Override
-        public void replied(int requestBytes, int replyBytes, boolean raw) {
-        }
-
-        @Override
-        public String failed(Throwable error) {
-            seen.add("failed");
-            return "error";
-        }
-
-        @Override
-        public void closed(String reason) {
-            seen.add("closed " + reason);
-        }
-    }
-
     @Test
     void aClientRegisteredOnALoopThatHasEndedIsClosedAndItsSlotGivenBackNotLeaked() throws Exception {
         EventLoop loop = loop();
@@ -70,12 +35,12 @@ class EventLoopTest {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
                 SocketChannel peer = SocketChannel.open(listener.getLocalAddress())) {
             SocketChannel accepted = listener.accept();
-            Events events = new Events();
+            RecordingEvents events = new RecordingEvents();
             CountDownLatch done = new CountDownLatch(1);
             loop.execute(() -> loop.register(new Admission.Admitted(accepted, events, done::countDown)));
             assertThat(done.await(5, TimeUnit.SECONDS)).as("the slot is given back").isTrue();
             assertThat(accepted.isOpen()).as("the fd is closed").isFalse();
-            assertThat(events.seen).containsExactly("open", "failed", "closed error");
+            assertThat(events.seen).containsExactly("open", "failed IOException", "closed IOException");
             assertThat(peer.read(ByteBuffer.allocate(1))).as("the peer sees the close").isEqualTo(-1);
         }
     }

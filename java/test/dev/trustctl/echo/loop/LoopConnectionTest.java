@@ -3,15 +3,13 @@ package dev.trustctl.echo.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustctl.proto.EchoHandler;
-import dev.trustctl.proto.ProtocolEvents;
+import dev.trustctl.proto.RecordingEvents;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,43 +64,10 @@ class LoopConnectionTest {
         }
     }
 
-    private static final class Events implements ProtocolEvents {
-        final List<String> seen = new ArrayList<>();
-
-        @Override
-        public void opened() {
-            seen.add("open");
-        }
-
-        @Override
-        public void received(int bytes) {
-        }
-
-        @Override
-        public void becameRaw() {
-        }
-
-        @Override
-        public void replied(int requestBytes, int replyBytes, boolean raw) {
-            seen.add("reply " + requestBytes);
-        }
-
-        @Override
-        public String failed(Throwable error) {
-            seen.add("failed " + error);
-            return "error";
-        }
-
-        @Override
-        public void closed(String reason) {
-            seen.add("closed " + reason);
-        }
-    }
-
     private final EventLoop loop = new EventLoop("test-loop", Duration.ofSeconds(30), Duration.ofSeconds(1),
             EchoHandler.INSTANCE); // never started: the test's thread is the loop's
     private final FakeChannel channel = new FakeChannel();
-    private final Events events = new Events();
+    private final RecordingEvents events = new RecordingEvents();
     private int interest = SelectionKey.OP_READ;
     private boolean done;
     private final LoopConnection c = new LoopConnection(loop, channel, new LoopConnection.Registration() {
@@ -155,7 +120,7 @@ class LoopConnectionTest {
         assertThat(channel.writeCalls).isEqualTo(1);
         assertThat(c.heldCapacity()).as("nothing kept between messages").isZero();
         c.onReadable(); // end of stream
-        assertThat(events.seen).containsExactly("open", "reply 14", "closed peer_closed");
+        assertThat(events.withoutInput()).containsExactly("open", "reply 14", "closed peer_closed");
         assertThat(done).isTrue();
         assertThat(channel.open).isFalse();
     }
@@ -174,7 +139,7 @@ class LoopConnectionTest {
         assertThat(interest).isEqualTo(SelectionKey.OP_READ);
         assertThat(channel.written.toByteArray()).isEqualTo(f);
         assertThat(c.heldCapacity()).isZero();
-        assertThat(events.seen).containsExactly("open", "reply 104");
+        assertThat(events.withoutInput()).containsExactly("open", "reply 104");
     }
 
     @Test
