@@ -26,7 +26,7 @@ JAVAC_FLAGS := --release 17 -Xlint:all -Werror -encoding UTF-8 -XDstringConcat=i
 MAIN_JARS := lib/commons-cli-1.11.0.jar lib/slf4j-api-2.0.17.jar \
              lib/logback-core-1.5.38.jar lib/logback-classic-1.5.38.jar
 TEST_JARS := lib/junit-platform-console-standalone-6.0.3.jar lib/assertj-core-3.27.7.jar \
-             lib/byte-buddy-1.18.3.jar
+             lib/byte-buddy-1.18.3.jar lib/jqwik-api-1.9.3.jar lib/jqwik-engine-1.9.3.jar
 empty :=
 space := $(empty) $(empty)
 MAIN_CLASSPATH := $(subst $(space),:,$(MAIN_JARS))
@@ -96,6 +96,7 @@ test-junit: build/test.stamp ## the JUnit tests only
 	@# tools/c-messages: tests classify real kernel errors in-process, so the texts must be English (LC_MESSAGES=C)
 	$(Q)tools/c-messages $(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
 	  --disable-banner --disable-ansi-colors --details=summary --details-theme=ascii \
+	  --config=jqwik.reporting.onlyfailures=true --config=jqwik.database=build/jqwik-database \
 	  -cp build/classes/test:$(TEST_CLASSPATH) --scan-classpath build/classes/test
 
 # IO=threads runs the bash tests' servers on the thread-per-client engine instead of the default event loop.
