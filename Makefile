@@ -36,7 +36,7 @@ MAIN_SRC := $(shell find java/main -name '*.java')
 MAIN_RES := $(shell find java/resources -type f)
 TEST_SRC := $(shell find java/test -name '*.java')
 
-.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof soak clean shellcheck
+.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof soak fuzz clean shellcheck
 
 all: build/trustctl.jar build/cds.stamp ## fetch jars, compile, package and build the start-up archive
 
@@ -125,6 +125,17 @@ bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4
 
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
 	@tools/soak
+
+# SEED=... replays a run, FUZZ_SESSION=N one session of it alone; FUZZ_IO lists the engines, FUZZ_CLIENTS the
+# clients at once on each, FUZZ_RSS_MIB the bound on the server's resident memory.
+FUZZ_SECONDS ?= 60
+FUZZ_IO ?= loop threads
+FUZZ_CLIENTS ?= 8
+FUZZ_RSS_MIB ?= 256
+fuzz: all build/test.stamp ## randomized clients against a server process per engine, FUZZ_SECONDS=60 in all; SEED=... replays
+	@tools/c-messages $(JAVA) -cp build/classes/test:$(TEST_CLASSPATH) dev.trustctl.fuzz.Fuzzer \
+	  --seconds $(FUZZ_SECONDS) --io "$(FUZZ_IO)" --clients $(FUZZ_CLIENTS) --rss-mib $(FUZZ_RSS_MIB) \
+	  $(if $(SEED),--seed $(SEED)) $(if $(FUZZ_SESSION),--only $(FUZZ_SESSION))
 
 practice: all prereqs ## the quest's 14 steps verbatim (PORT=... to move off 9900): a transcript, every result checked
 	@tools/practice
