@@ -22,6 +22,8 @@ final class EngineRun {
     private static final long CLOSE_WAIT_MILLIS = 5_000;
     private static final int SHRINK_TRIES = 40;
     private static final int SHRUNK_AT_MOST = 3;
+    private static final Script WARM_UP =
+            new Script(1, false, List.of(10), 0, 0, Script.Reader.LOCKSTEP, Script.Ending.HALF_CLOSE, 0);
 
     private final Path root;
     private final String io;
@@ -51,7 +53,7 @@ final class EngineRun {
     }
 
     Tally fuzz(long nanos) throws Exception {
-        long end = System.nanoTime() + Math.max(nanos - 5_000_000_000L, 3_000_000_000L); // room to start and stop
+        long end = System.nanoTime() + Math.max(nanos - 3_000_000_000L, 2_000_000_000L); // room to start and stop
         return around(() -> {
             AtomicInteger next = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();
@@ -95,7 +97,7 @@ final class EngineRun {
         sampler.setDaemon(true);
         boolean clean = false;
         try {
-            List<String> warmUp = judge(-1, Grammar.draw(1), false); // a lockstep frame or so: log file open, classes loaded
+            List<String> warmUp = judge(-1, WARM_UP, false); // the log file open, the classes loaded: the steady fd count
             long fdsBefore = server.openFds();
             sampler.start();
             sessions.run();
@@ -159,8 +161,9 @@ final class EngineRun {
             tally.messages.add(script.sizes().size());
             tally.bytesVerified.add(want.echo() == null ? 0 : want.echo().length);
             tally.writes.add(got.writes());
-            if (Model.injectsFault(script)) {
-                tally.faults.increment();
+            String fault = Model.fault(script);
+            if (fault != null) {
+                tally.fault(fault);
             }
         } else if (counted) {
             tally.sessions.increment();

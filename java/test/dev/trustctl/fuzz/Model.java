@@ -2,6 +2,7 @@ package dev.trustctl.fuzz;
 
 import dev.trustctl.fuzz.Script.Ending;
 import dev.trustctl.fuzz.Script.Reader;
+import java.util.Locale;
 
 /**
  * The echo protocol as a fuzz session sees it: from a {@link Script} alone, the bytes a correct server sends
@@ -42,8 +43,14 @@ final class Model {
         };
     }
 
-    /** Whether the session is a fault on purpose (anything but a client that reads and half-closes cleanly). */
-    static boolean injectsFault(Script s) {
-        return s.reader() == Reader.NEVER || s.reader() == Reader.SLOW || s.ending() != Ending.HALF_CLOSE;
+    /**
+     * The fault a session injects on purpose, named for the summary (a slow or never-reading client, else its
+     * ending), or null for a client that reads and half-closes cleanly.
+     */
+    static String fault(Script s) {
+        if (s.reader() == Reader.NEVER || s.reader() == Reader.SLOW) {
+            return s.reader().name().toLowerCase(Locale.ROOT) + "_reader";
+        }
+        return s.ending() == Ending.HALF_CLOSE ? null : s.ending().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -2,6 +2,9 @@ package dev.trustctl.fuzz;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What one engine's fuzz run counted, added to by every client thread at once. */
@@ -12,7 +15,13 @@ final class Tally {
     final LongAdder writes = new LongAdder();
     final LongAdder faults = new LongAdder();
     final LongAdder unlogged = new LongAdder();
+    private final Map<String, LongAdder> faultKinds = new ConcurrentHashMap<>();
     private final List<String> mismatches = new ArrayList<>();
+
+    void fault(String kind) {
+        faults.increment();
+        faultKinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
 
     synchronized void mismatch(String what) {
         mismatches.add(what);
@@ -29,6 +38,7 @@ final class Tally {
         total.writes.add(writes.sum());
         total.faults.add(faults.sum());
         total.unlogged.add(unlogged.sum());
+        faultKinds.forEach((kind, n) -> total.faultKinds.computeIfAbsent(kind, k -> new LongAdder()).add(n.sum()));
         for (String m : mismatches()) {
             total.mismatch(m);
         }
@@ -36,7 +46,8 @@ final class Tally {
 
     String summary() {
         return sessions.sum() + " sessions, " + messages.sum() + " messages, " + bytesVerified.sum()
-                + " bytes verified, " + writes.sum() + " writes, " + faults.sum() + " faults injected, "
-                + mismatches().size() + " mismatches";
+                + " bytes verified, " + writes.sum() + " writes, " + faults.sum() + " faults injected "
+                + new TreeMap<>(faultKinds) + ", " + mismatches().size() + " mismatches"
+                + (unlogged.sum() > 0 ? " (" + unlogged.sum() + " conn_close lines held back by the flood limit)" : "");
     }
 }
