@@ -26,7 +26,7 @@ JAVAC_FLAGS := --release 17 -Xlint:all -Werror -encoding UTF-8 -XDstringConcat=i
 MAIN_JARS := lib/commons-cli-1.11.0.jar lib/slf4j-api-2.0.17.jar \
              lib/logback-core-1.5.38.jar lib/logback-classic-1.5.38.jar
 TEST_JARS := lib/junit-platform-console-standalone-6.0.3.jar lib/assertj-core-3.27.7.jar \
-             lib/byte-buddy-1.18.3.jar
+             lib/byte-buddy-1.18.3.jar lib/jqwik-api-1.9.3.jar lib/jqwik-engine-1.9.3.jar
 empty :=
 space := $(empty) $(empty)
 MAIN_CLASSPATH := $(subst $(space),:,$(MAIN_JARS))
@@ -36,7 +36,7 @@ MAIN_SRC := $(shell find java/main -name '*.java')
 MAIN_RES := $(shell find java/resources -type f)
 TEST_SRC := $(shell find java/test -name '*.java')
 
-.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof soak clean shellcheck
+.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof soak fuzz clean shellcheck
 
 all: build/trustctl.jar build/cds.stamp ## fetch jars, compile, package and build the start-up archive
 
@@ -96,6 +96,7 @@ test-junit: build/test.stamp ## the JUnit tests only
 	@# tools/c-messages: tests classify real kernel errors in-process, so the texts must be English (LC_MESSAGES=C)
 	$(Q)tools/c-messages $(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
 	  --disable-banner --disable-ansi-colors --details=summary --details-theme=ascii \
+	  --config=jqwik.reporting.onlyfailures=true --config=jqwik.database=build/jqwik-database \
 	  -cp build/classes/test:$(TEST_CLASSPATH) --scan-classpath build/classes/test
 
 # IO=threads runs the bash tests' servers on the thread-per-client engine instead of the default event loop.
@@ -124,6 +125,17 @@ bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4
 
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
 	@tools/soak
+
+# SEED=... replays a run, FUZZ_SESSION=N one session of it alone; FUZZ_IO lists the engines, FUZZ_CLIENTS the
+# clients at once on each, FUZZ_RSS_MIB the bound on the server's resident memory.
+FUZZ_SECONDS ?= 60
+FUZZ_IO ?= loop threads
+FUZZ_CLIENTS ?= 8
+FUZZ_RSS_MIB ?= 256
+fuzz: all build/test.stamp ## randomized clients against a server process per engine, FUZZ_SECONDS=60 in all; SEED=... replays
+	@tools/c-messages $(JAVA) -cp build/classes/test:$(TEST_CLASSPATH) dev.trustctl.fuzz.Fuzzer \
+	  --seconds $(FUZZ_SECONDS) --io "$(FUZZ_IO)" --clients $(FUZZ_CLIENTS) --rss-mib $(FUZZ_RSS_MIB) \
+	  $(if $(SEED),--seed $(SEED)) $(if $(FUZZ_SESSION),--only $(FUZZ_SESSION))
 
 practice: all prereqs ## the quest's 14 steps verbatim (PORT=... to move off 9900): a transcript, every result checked
 	@tools/practice
