@@ -1,8 +1,9 @@
-package dev.trustctl.wire;
+package dev.trustctl.proto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustctl.wire.DecoderHarness.Result;
+import dev.trustctl.proto.ProtocolHarness.Result;
+import dev.trustctl.wire.FrameCodec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,17 +19,17 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Properties of the protocol core, checked by jqwik over generated streams and splits, through
- * {@link DecoderHarness} only: framing does not depend on how the network cut the bytes, an oversize header
+ * {@link ProtocolHarness} only: framing does not depend on how the network cut the bytes, an oversize header
  * is refused from its four bytes alone, and the first byte alone decides raw or framed.
  */
-class FrameDecoderPropertiesTest {
+class ServerProtocolPropertiesTest {
     @Provide
     Arbitrary<List<byte[]>> payloads() {
         Arbitrary<Integer> size = Arbitraries.frequencyOf(
                 Tuple.of(3, Arbitraries.integers().between(0, 300)),
                 Tuple.of(1, Arbitraries.of(0, 1, 4095, 4096, 65535, 65536)),
                 Tuple.of(1, Arbitraries.integers().between(0, FrameCodec.MAX_PAYLOAD)));
-        return size.map(FrameDecoderPropertiesTest::payload).list().ofMaxSize(8);
+        return size.map(ServerProtocolPropertiesTest::payload).list().ofMaxSize(8);
     }
 
     @Provide
@@ -42,8 +43,8 @@ class FrameDecoderPropertiesTest {
         byte[] stream = frames(payloads);
         List<Integer> offsets = cuts.stream().map(c -> stream.length == 0 ? 0 : c % (stream.length + 1)).toList();
 
-        Result whole = DecoderHarness.decode(List.of(stream));
-        Result split = DecoderHarness.decode(DecoderHarness.split(stream, offsets));
+        Result whole = ProtocolHarness.decode(List.of(stream));
+        Result split = ProtocolHarness.decode(ProtocolHarness.split(stream, offsets));
 
         assertThat(split.messages()).hasSameSizeAs(payloads);
         for (int i = 0; i < payloads.size(); i++) {
@@ -63,7 +64,7 @@ class FrameDecoderPropertiesTest {
         }
         int keep = stream.length - 1 - (missing - 1) % stream.length;
         byte[] cut = Arrays.copyOf(stream, keep);
-        Result result = DecoderHarness.decode(List.of(cut));
+        Result result = ProtocolHarness.decode(List.of(cut));
         int whole = 0;
         int at = 0;
         for (byte[] p : payloads) {
@@ -98,7 +99,7 @@ class FrameDecoderPropertiesTest {
         reads.add(Arrays.copyOf(header, cut));
         reads.add(Arrays.copyOfRange(header, cut, 4));
 
-        Result result = DecoderHarness.decode(reads);
+        Result result = ProtocolHarness.decode(reads);
 
         assertThat(result.rejected()).as("length %d rejected", length).isTrue();
         assertThat(result.rejectedLength()).isEqualTo(length);
@@ -117,11 +118,11 @@ class FrameDecoderPropertiesTest {
     @Property(tries = 1000)
     void theRawOrFramedDecisionDependsOnTheFirstByteAlone(@ForAll byte first,
             @ForAll @Size(max = 64) List<Byte> rest, @ForAll @Size(max = 64) List<Byte> other) {
-        Boolean alone = DecoderHarness.modeAfter(new byte[] {first});
+        Boolean alone = ProtocolHarness.modeAfter(new byte[] {first});
         assertThat(alone).as("decided by one byte").isNotNull();
         assertThat(alone).isEqualTo(FrameCodec.startsText(first));
-        assertThat(DecoderHarness.modeAfter(prefixed(first, rest))).isEqualTo(alone);
-        assertThat(DecoderHarness.modeAfter(prefixed(first, other))).isEqualTo(alone);
+        assertThat(ProtocolHarness.modeAfter(prefixed(first, rest))).isEqualTo(alone);
+        assertThat(ProtocolHarness.modeAfter(prefixed(first, other))).isEqualTo(alone);
     }
 
     /** Raw mode: however the text is split, every byte comes out once, in order. */
@@ -130,7 +131,7 @@ class FrameDecoderPropertiesTest {
             @ForAll @Size(max = 3000) List<Byte> rest, @ForAll("cuts") List<Integer> cuts) {
         byte[] stream = prefixed((byte) first, rest);
         List<Integer> offsets = cuts.stream().map(c -> c % (stream.length + 1)).toList();
-        Result result = DecoderHarness.decode(DecoderHarness.split(stream, offsets));
+        Result result = ProtocolHarness.decode(ProtocolHarness.split(stream, offsets));
         assertThat(result.raw()).isTrue();
         assertThat(result.concatenated()).isEqualTo(stream);
         assertThat(result.truncated()).isNull();
