@@ -163,6 +163,11 @@ public final class ServerProtocol {
         return inPlace;
     }
 
+    /** While in WRITE: how many replies the bytes offered are (several when gathered). */
+    public int repliesOffered() {
+        return inPlace > 0 ? count : 1;
+    }
+
     /** While in WRITE with no in-place bytes: the handler's own reply to write, from position to limit. */
     public ByteBuffer separateReply() {
         return inPlace > 0 ? null : separate;

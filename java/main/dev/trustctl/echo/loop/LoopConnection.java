@@ -21,8 +21,12 @@ import java.nio.channels.SocketChannel;
  * land in the loop's buffer, and only what is left over is kept, in a pooled buffer sized by what arrived.
  */
 final class LoopConnection implements PhaseTimer {
-    /** Reply bytes one connection may write in one pass before the loop's other clients get their turn. */
+    /**
+     * Reply bytes, and replies, one connection may send in one pass before the loop's other clients get their
+     * turn: a read of 64 KiB of empty frames is 16 384 replies, and each costs its log and counters.
+     */
     static final int PASS_BYTES = 64 * 1024;
+    static final int PASS_REPLIES = 1024;
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     /** What the loop's selector knows of this connection: its interest, and its end. A SelectionKey, or a fake. */
@@ -154,6 +158,7 @@ final class LoopConnection implements PhaseTimer {
     private void serve(Step first, ByteBuffer in) {
         Step step = first;
         int budget = PASS_BYTES;
+        int replies = PASS_REPLIES;
         while (true) {
             if (step == Step.READ) {
                 keep(in);
@@ -167,6 +172,7 @@ final class LoopConnection implements PhaseTimer {
             owedInPlace = protocol.inPlaceBytes();
             owedReply = protocol.separateReply();
             budget -= owedReply == null ? owedInPlace : owedReply.remaining();
+            replies -= protocol.repliesOffered();
             boolean whole;
             try {
                 whole = writeOwed(in);
@@ -181,7 +187,7 @@ final class LoopConnection implements PhaseTimer {
                 interest(SelectionKey.OP_WRITE);
                 return;
             }
-            step = afterWrite(in, budget > 0);
+            step = afterWrite(in, budget > 0 && replies > 0);
             if (step == null) {
                 keep(in);
                 interest(0);

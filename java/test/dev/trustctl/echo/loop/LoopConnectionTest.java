@@ -150,8 +150,10 @@ class LoopConnectionTest {
         assertThat(channel.writeCalls).as("gathered: not one write call per frame")
                 .isLessThanOrEqualTo(16_384 / 256 + 1);
         assertThat(interest).as("its share of the pass is used up: the rest waits for the next pass").isZero();
-        assertThat(channel.written.size()).isEqualTo(LoopConnection.PASS_BYTES);
-        c.resume();
+        assertThat(channel.written.size()).as("its share: so many replies").isEqualTo(4 * LoopConnection.PASS_REPLIES);
+        for (int pass = 0; pass < 20 && interest == 0; pass++) {
+            c.resume();
+        }
         assertThat(channel.written.toByteArray()).isEqualTo(flood);
         assertThat(interest).isEqualTo(SelectionKey.OP_READ);
         assertThat(events.seen.stream().filter(e -> e.equals("reply 4")).count()).isEqualTo(16_385);
