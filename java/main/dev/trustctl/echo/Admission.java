@@ -3,6 +3,7 @@ package dev.trustctl.echo;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.wire.Closing;
+import dev.trustctl.wire.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -93,8 +94,7 @@ public final class Admission {
 
     private static String peerOf(SocketChannel client) {
         try {
-            InetSocketAddress a = (InetSocketAddress) client.getRemoteAddress();
-            return a.getAddress().getHostAddress() + ":" + a.getPort();
+            return HostPort.of((InetSocketAddress) client.getRemoteAddress());
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

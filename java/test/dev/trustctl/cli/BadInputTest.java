@@ -131,6 +131,19 @@ class BadInputTest {
     }
 
     @Test
+    void anIpv6PeerIsNamedInBracketsInTheClientsMessages() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        run(home, "echo-client", "0:0:0:0:0:0:0:1", String.valueOf(port), "hi").isOneLineError(
+                ExitCode.CONNECT_FAILED, "cannot connect to [::1]:" + port + ": ECONNREFUSED (Connection refused)");
+        CliResult load = run(home, "echo-load-test", "--host", "::1", "--port", String.valueOf(port), "--clients", "1");
+        assertThat(load.out()).contains("against [::1]:" + port + "\n").contains("connect to [::1]:" + port + ":");
+        assertThat(load.code()).isEqualTo(ExitCode.FAILURE);
+    }
+
+    @Test
     void echoClientWithAnUnknownHostExits3() {
         CliResult r = run(home, "echo-client", "no-such-host.invalid", "9900", "hi");
         assertThat(r.code()).isEqualTo(ExitCode.CONNECT_FAILED);
