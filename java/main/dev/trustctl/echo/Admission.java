@@ -57,6 +57,7 @@ public final class Admission {
         stats.accepted.increment();
         try {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            client.setOption(StandardSocketOptions.SO_SNDBUF, ServerSettings.SOCKET_SEND_BUFFER);
             return new Admitted(client, new ConnectionEvents(connIds.incrementAndGet(), peer, runId, stats),
                     slots::release);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {

@@ -62,6 +62,7 @@ public final class EchoServer {
                 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.setOption(StandardSocketOptions.SO_RCVBUF, ServerSettings.SOCKET_RECEIVE_BUFFER);
             listener.bind(address, ServerSettings.BACKLOG);
         } catch (IOException | RuntimeException e) {
             listener.close();
