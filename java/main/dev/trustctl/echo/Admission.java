@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What happens to a freshly accepted client whoever called accept(): the blocking accept thread of the threads
  * engine, or an event loop. Past the client limit it is closed at once ({@code conn_rejected}); otherwise it takes
- * a slot, gets TCP_NODELAY and its {@link ConnectionEvents}. Accept errors are counted, logged and answered with a
- * back-off of 5 ms doubling to 1 s, so no acceptor ever dies or spins.
+ * a slot, gets TCP_NODELAY, its bounded send buffer ({@link ServerSettings#SOCKET_SEND_BUFFER}) and its
+ * {@link ConnectionEvents}. Accept errors are counted, logged and answered with a back-off of 5 ms doubling to
+ * 1 s, so no acceptor ever dies or spins.
  */
 public final class Admission {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
