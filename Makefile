@@ -35,6 +35,8 @@ TEST_CLASSPATH := build/trustctl.jar:$(subst $(space),:,$(MAIN_JARS) $(TEST_JARS
 MAIN_SRC := $(shell find java/main -name '*.java')
 MAIN_RES := $(shell find java/resources -type f)
 TEST_SRC := $(shell find java/test -name '*.java')
+# The rest of java/test (META-INF/services: the listener that lists tests that did not run) goes with the classes.
+TEST_RES := $(shell find java/test -type f ! -name '*.java')
 
 .PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof soak fuzz clean shellcheck
 
@@ -79,10 +81,11 @@ build/cds.stamp: build/trustctl.jar tools/train-cds
 	$(Q)tools/train-cds
 	@touch $@
 
-build/test.stamp: build/trustctl.jar $(TEST_SRC)
+build/test.stamp: build/trustctl.jar $(TEST_SRC) $(TEST_RES)
 	@echo "javac   java/test ($(words $(TEST_SRC)) files) -> build/classes/test"
 	@rm -rf build/classes/test.new && mkdir -p build/classes/test.new
 	$(Q)$(JAVAC) $(JAVAC_FLAGS) -cp $(TEST_CLASSPATH) -d build/classes/test.new $(TEST_SRC)
+	@cd java/test && find . -type f ! -name '*.java' -exec cp --parents {} ../../build/classes/test.new/ \;
 	@rm -rf build/classes/test && mv build/classes/test.new build/classes/test
 	@touch $@
 
@@ -92,9 +95,11 @@ prereqs: ## check (and as root install) nc, ss and jq
 test: all prereqs test-junit test-shell ## JUnit tests, then the 22 bash tests
 
 test-junit: build/test.stamp ## the JUnit tests only
-	@echo "junit   every *Test class in java/test"
-	@# tools/c-messages: tests classify real kernel errors in-process, so the texts must be English (LC_MESSAGES=C)
-	$(Q)tools/c-messages $(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
+	@echo "junit   every *Test class in java/test (soft open-file limit raised to the hard one: $$(ulimit -Hn))"
+	@# tools/c-messages: tests classify real kernel errors in-process, so the texts must be English (LC_MESSAGES=C).
+	@# The soft fd limit goes up to the hard one, as the launcher does for the server: the 10 000-client test holds
+	@# both ends of every connection in this JVM and its server. A test that did not run is listed with its reason.
+	$(Q)ulimit -Sn "$$(ulimit -Hn)" 2>/dev/null || true; tools/c-messages $(JAVA) -jar lib/junit-platform-console-standalone-6.0.3.jar execute --fail-if-no-tests \
 	  --disable-banner --disable-ansi-colors --details=summary --details-theme=ascii \
 	  --config=jqwik.reporting.onlyfailures=true --config=jqwik.database=build/jqwik-database \
 	  -cp build/classes/test:$(TEST_CLASSPATH) --scan-classpath build/classes/test

@@ -5,6 +5,7 @@ import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.wire.HostPort;
 import dev.trustctl.wire.Watchdog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,7 @@ final class EchoClientCommand implements Command {
 
     private static int exchange(String host, int port, Duration timeout, List<byte[]> payloads, boolean generated,
                                 Terminal term) {
-        String where = host + ":" + port;
+        String where = HostPort.of(host, port);
         int sent = 0;
         try (Watchdog watchdog = new Watchdog(timeout, "client-watchdog")) {
             EchoClient client;

@@ -7,6 +7,7 @@ import dev.trustctl.echo.ServerSettings;
 import dev.trustctl.echo.Signals;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.home.TrustHome;
+import dev.trustctl.wire.HostPort;
 import java.io.IOException;
 import java.util.List;
 import org.apache.commons.cli.Option;
@@ -134,12 +135,12 @@ final class EchoServerCommand implements Command {
             // and a short CLI call must not set up logback.
             LoggerFactory.getLogger("echo").atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
                     .addKeyValue("bind", settings.bind()).addKeyValue("action", "exit").log();
-            throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
+            throw new IOException("cannot listen on " + HostPort.of(settings.bind(), settings.port()) + ": "
                     + row.errno() + " (" + e.getMessage() + ")");
         }
         Signals.onStop(server::stop);
-        term.err().printf("echo-server listening on %s:%d (io %s, timeout %s s, max %d clients); log: %s%n",
-                settings.bind(), server.port(), engineText(settings), Values.secondsText(settings.timeout()),
+        term.err().printf("echo-server listening on %s (io %s, timeout %s s, max %d clients); log: %s%n",
+                HostPort.of(settings.bind(), server.port()), engineText(settings), Values.secondsText(settings.timeout()),
                 settings.maxClients(), home.logFile());
         long started = System.nanoTime();
         server.serve();

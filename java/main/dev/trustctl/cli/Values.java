@@ -21,6 +21,7 @@ public final class Values {
     }
 
     public static int intInRange(String name, String raw, int min, int max) throws UsageException {
+        asciiDigits(name, raw);
         try {
             int value = Integer.parseInt(raw.strip());
             if (value >= min && value <= max) {
@@ -38,6 +39,7 @@ public final class Values {
      * to a day, decimals allowed ({@code 0.5}); precise to the millisecond, rounded up.
      */
     public static Duration seconds(String name, String raw) throws UsageException {
+        asciiDigits(name, raw);
         try {
             BigDecimal seconds = new BigDecimal(raw.strip());
             if (seconds.compareTo(MIN_SECONDS) >= 0 && seconds.compareTo(MAX_SECONDS) <= 0) {
@@ -49,6 +51,16 @@ public final class Values {
         }
         throw new UsageException(name + " must be a number of seconds from " + MIN_SECONDS.toPlainString() + " to "
                 + MAX_SECONDS + ", got '" + Shown.of(raw) + "'");
+    }
+
+    /**
+     * Java's parsers take any Unicode digit ({@code ١٩٦٥٦} is 19656): a number that reads differently to a person,
+     * a script or {@code ss} than to trustctl. As every Unix tool does, only ASCII digits are numbers here.
+     */
+    private static void asciiDigits(String name, String raw) throws UsageException {
+        if (raw != null && raw.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'))) {
+            throw new UsageException(name + " must be written in ASCII digits (0-9), got '" + Shown.of(raw) + "'");
+        }
     }
 
     /** A host name or IP literal; only checks it is one word of printable text (resolution errors come later). */

@@ -4,6 +4,7 @@ import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.proto.ProtocolEvents;
 import dev.trustctl.wire.Closing;
+import dev.trustctl.wire.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What happens to a freshly accepted client whoever called accept(): the blocking accept thread of the threads
  * engine, or an event loop. Past the client limit it is closed at once ({@code conn_rejected}); otherwise it takes
- * a slot, gets TCP_NODELAY and its {@link ConnectionEvents}. Accept errors are counted, logged and answered with a
- * back-off of 5 ms doubling to 1 s, so no acceptor ever dies or spins.
+ * a slot, gets TCP_NODELAY, its bounded send buffer ({@link ServerSettings#SOCKET_SEND_BUFFER}) and its
+ * {@link ConnectionEvents}. Accept errors are counted, logged and answered with a back-off of 5 ms doubling to
+ * 1 s, so no acceptor ever dies or spins.
  */
 public final class Admission {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
@@ -57,6 +59,7 @@ public final class Admission {
         stats.accepted.increment();
         try {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            client.setOption(StandardSocketOptions.SO_SNDBUF, ServerSettings.SOCKET_SEND_BUFFER);
             return new Admitted(client, new ConnectionEvents(connIds.incrementAndGet(), peer, runId, stats),
                     slots::release);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
@@ -94,8 +97,7 @@ public final class Admission {
 
     private static String peerOf(SocketChannel client) {
         try {
-            InetSocketAddress a = (InetSocketAddress) client.getRemoteAddress();
-            return a.getAddress().getHostAddress() + ":" + a.getPort();
+            return HostPort.of((InetSocketAddress) client.getRemoteAddress());
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

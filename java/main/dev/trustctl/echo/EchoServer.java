@@ -64,11 +64,13 @@ public final class EchoServer {
         if (address.isUnresolved()) {
             throw new UnknownHostException("cannot resolve bind address " + settings.bind());
         }
+        Exposure.warnIfExposed(settings.bind(), address);
         // An IPv4 address gets an IPv4 socket, so ss shows 127.0.0.1:PORT rather than a v4-mapped v6 address.
         ServerSocketChannel listener = ServerSocketChannel.open(address.getAddress() instanceof Inet4Address
                 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.setOption(StandardSocketOptions.SO_RCVBUF, ServerSettings.SOCKET_RECEIVE_BUFFER);
             listener.bind(address, ServerSettings.BACKLOG);
         } catch (IOException | RuntimeException e) {
             listener.close();

@@ -1,5 +1,6 @@
 package dev.trustctl.echo;
 
+import dev.trustctl.proto.ServerProtocol;
 import java.time.Duration;
 
 /**
@@ -23,6 +24,17 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
     public static final Duration STOP_LINGER = Duration.ofMillis(100);
     /** The accept queue: deep enough for a thousand clients connecting at once. */
     public static final int BACKLOG = 4096;
+    /**
+     * SO_RCVBUF of every accepted client, as asked for (the kernel doubles it for its bookkeeping: 131 080 bytes
+     * accounted). Without it the kernel's autotuning grows a client that pipelines and never reads to megabytes
+     * (tcp_rmem and tcp_wmem max) of kernel memory held for the whole write deadline; with it a client costs a
+     * bounded, known amount. One largest frame (header included) each way: a 64 KiB echo still goes in one piece.
+     * Set on the listening socket before listen(), so accepted sockets inherit it and the window scale in the
+     * SYN-ACK fits the buffer.
+     */
+    public static final int SOCKET_RECEIVE_BUFFER = ServerProtocol.MAX_MESSAGE;
+    /** SO_SNDBUF of every accepted client (doubled by the kernel, as above): room for one whole echo of 65 540. */
+    public static final int SOCKET_SEND_BUFFER = ServerProtocol.MAX_MESSAGE;
 
     /**
      * How long a graceful close (after a stop, or a rejected frame) waits for the peer to close too, dropping

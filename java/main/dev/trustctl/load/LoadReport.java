@@ -1,6 +1,7 @@
 package dev.trustctl.load;
 
 import dev.trustctl.log.Json;
+import dev.trustctl.wire.HostPort;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -57,11 +58,11 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         }
         String nl = System.lineSeparator();
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "echo-load-test: %s x %s of %s,"
-                        + " concurrency %s, against %s:%d%n"
+                        + " concurrency %s, against %s%n"
                         + "round trips: %d/%d ok, %d failed (%s)%n"
                         + "elapsed: %.3f s, %.0f round trips/s, %.1f connections/s%n",
                 count(settings.clients(), "client"), count(settings.messages(), "message"),
-                count(settings.payloadSize(), "byte"), concurrencyText(), settings.host(), settings.port(), ok,
+                count(settings.payloadSize(), "byte"), concurrencyText(), HostPort.of(settings.host(), settings.port()), ok,
                 settings.expected(), failed(), kinds, elapsedSeconds, roundTripsPerSecond(), connectionsPerSecond()));
         if (sortedNanos.length > 0) {
             text.append(String.format(Locale.ROOT, "latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us%n",

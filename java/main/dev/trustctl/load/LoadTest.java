@@ -4,6 +4,7 @@ import dev.trustctl.echo.EchoClient;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.wire.HostPort;
 import dev.trustctl.wire.Watchdog;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -170,7 +171,7 @@ public final class LoadTest {
             return c;
         } catch (IOException e) {
             failures.get(expired ? Failure.DEADLINE : Failure.CONNECT).incrementAndGet();
-            noteFirst("connect to " + settings.host() + ":" + settings.port(), ErrorMap.classifyConnect(e),
+            noteFirst("connect to " + HostPort.of(settings.host(), settings.port()), ErrorMap.classifyConnect(e),
                     e.getMessage());
             return null;
         }
@@ -246,7 +247,7 @@ public final class LoadTest {
                 : what + ": " + row.errno() + " (" + message + ")");
         if (failuresSeen.getAndIncrement() < FAILURES_LOGGED) {
             LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno())
-                    .addKeyValue("peer", settings.host() + ":" + settings.port())
+                    .addKeyValue("peer", HostPort.of(settings.host(), settings.port()))
                     .addKeyValue("action", Action.CLOSE_CONNECTION.label()).addKeyValue("reason", row.reason())
                     .addKeyValue("error", String.valueOf(message)).log();
         }

@@ -64,19 +64,38 @@ final class LogFile implements Closeable {
         }
     }
 
-    /** Opens {@code file} to append, without following a link, creating it 0600; only a regular file will do. */
+    /**
+     * Opens {@code file} to append, without following a link, creating it 0600; only a regular file will do. What
+     * is there is looked at (lstat) before it is opened: opening a FIFO with no reader blocks for ever, and a
+     * device may block or act on the write. Java has no O_NONBLOCK to open with, so the type is checked after the
+     * open as well, for a file swapped in between (only the owner of the 0700 logs directory could).
+     */
     static FileChannel openPrivate(Path file) throws IOException {
-        if (Files.isSymbolicLink(file)) {
-            throw new FileSystemException(file.toString(), null,
-                    "is a symbolic link: trustctl never writes through one; remove it");
+        try {
+            BasicFileAttributes found = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (found.isSymbolicLink()) {
+                throw new FileSystemException(file.toString(), null,
+                        "is a symbolic link: trustctl never writes through one; remove it");
+            }
+            if (!found.isRegularFile()) {
+                throw notRegular(file);
+            }
+        } catch (NoSuchFileException missing) {
+            // created by the open below
         }
         FileChannel c = FileChannel.open(file, Set.of(APPEND),
                 PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_FILE));
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             c.close();
-            throw new FileSystemException(file.toString(), null, "is not a regular file");
+            throw notRegular(file);
         }
         return c;
+    }
+
+    /** {@code trustctl.log is a FIFO (named pipe), not a regular file; remove it}: the name and what it is. */
+    private static FileSystemException notRegular(Path file) {
+        return new FileSystemException(file.toString(), null, file.getFileName() + " is " + FileKind.of(file)
+                + ", not a regular file: trustctl never opens one; remove it");
     }
 
     private void open() throws IOException {

@@ -44,6 +44,9 @@ public record LogSettings(long maxFileBytes, int keepFiles, int burst, int perSe
         if (value == null) {
             return fallback;
         }
+        if (!value.trim().chars().allMatch(c -> c >= '0' && c <= '9' || c == '-' || c == '+')) {
+            throw new IllegalArgumentException(name); // Long.parseLong would take any Unicode digit
+        }
         long parsed = Long.parseLong(value.trim()); // NumberFormatException is an IllegalArgumentException
         if (parsed > Integer.MAX_VALUE && !name.equals("max_bytes")) {
             throw new IllegalArgumentException(name);

@@ -44,6 +44,29 @@ class BadInputTest {
         run(home, "echo-server", "--port", "1").isOneLineError(ExitCode.FAILURE, "config " + config + problem);
     }
 
+    /** {@code --port ١٩٦٥٦} listened on 19656 and {@code --timeout ٥} ran 5 s: flags and config alike refuse them. */
+    @Test
+    void numbersInOtherScriptsAreRefusedInFlagsAndInTheConfig() throws IOException {
+        String port = "\u0661\u0669\u0666\u0665\u0666";
+        usage(run(home, "echo-server", "--port", port), "echo-server",
+                "--port must be written in ASCII digits (0-9), got '" + port + "'");
+        usage(run(home, "echo-client", "--timeout", "\u0665", "127.0.0.1", "1", "hi"), "echo-client",
+                "--timeout must be written in ASCII digits (0-9), got '\u0665'");
+        usage(run(home, "echo-load-test", "--port", "1", "--clients", "\uFF11\uFF10"), "echo-load-test",
+                "--clients must be written in ASCII digits (0-9), got '\uFF11\uFF10'");
+        Path config = home.resolve("config");
+        Files.writeString(config, "server.timeout=\u0665\n");
+        run(home, "echo-server", "--port", "1").isOneLineError(ExitCode.FAILURE,
+                "config " + config + ": server.timeout must be written in ASCII digits (0-9), got '\u0665'");
+        usage(run(home, "config", "set", "server.port", port), "config",
+                "server.port must be written in ASCII digits (0-9), got '" + port + "'");
+    }
+
+    private static void usage(CliResult r, String command, String message) {
+        assertThat(r.err()).isEqualTo("Error: " + message + "\ntry 'trustctl " + command + " --help'\n");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    }
+
     @Test
     void aConfigThatIsNotTextIsAFailure() throws IOException {
         Files.write(home.resolve("config"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, '\n'});
@@ -105,6 +128,19 @@ class BadInputTest {
         }
         run(home, "echo-client", "127.0.0.1", String.valueOf(port), "hi").isOneLineError(ExitCode.CONNECT_FAILED,
                 "cannot connect to 127.0.0.1:" + port + ": ECONNREFUSED (Connection refused)");
+    }
+
+    @Test
+    void anIpv6PeerIsNamedInBracketsInTheClientsMessages() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        run(home, "echo-client", "0:0:0:0:0:0:0:1", String.valueOf(port), "hi").isOneLineError(
+                ExitCode.CONNECT_FAILED, "cannot connect to [::1]:" + port + ": ECONNREFUSED (Connection refused)");
+        CliResult load = run(home, "echo-load-test", "--host", "::1", "--port", String.valueOf(port), "--clients", "1");
+        assertThat(load.out()).contains("against [::1]:" + port + "\n").contains("connect to [::1]:" + port + ":");
+        assertThat(load.code()).isEqualTo(ExitCode.FAILURE);
     }
 
     @Test

@@ -51,6 +51,21 @@ class ValuesTest {
                 .hasMessage("--timeout must be a number of seconds from 0.01 to 86400, got '" + raw + "'");
     }
 
+    /** Arabic-Indic, Devanagari, fullwidth and mathematical digits: Java's parsers read them all as numbers. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0661\u0669\u0666\u0665\u0666", "\u0967\u0968", "\uFF19\uFF19\uFF10\uFF10", "99\u0660",
+        "\uD835\uDFD7"})
+    void numbersTakeAsciiDigitsOnly(String raw) {
+        assertThatThrownBy(() -> Values.port("--port", raw)).isInstanceOf(UsageException.class)
+                .hasMessage("--port must be written in ASCII digits (0-9), got '" + raw + "'");
+        assertThatThrownBy(() -> Values.intInRange("--clients", raw, 1, 1_000_000))
+                .hasMessage("--clients must be written in ASCII digits (0-9), got '" + raw + "'");
+        assertThatThrownBy(() -> Values.seconds("--timeout", raw))
+                .hasMessage("--timeout must be written in ASCII digits (0-9), got '" + raw + "'");
+        assertThatThrownBy(() -> Values.seconds("--timeout", "0." + raw))
+                .hasMessage("--timeout must be written in ASCII digits (0-9), got '0." + raw + "'");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "example.org"})
     void hostAcceptsNamesAndLiterals(String raw) throws UsageException {

@@ -64,8 +64,14 @@ class ManyClientsProcessTest {
     @Test
     void tenThousandIdleConnectionsAreHeldOnAFewThreads() throws Exception {
         // This JVM holds one end of each connection and the server the other: both need the descriptors.
-        assumeTrue(FdLimit.soft() > IDLE_CLIENTS + 1000,
-                "needs an open-file limit above " + (IDLE_CLIENTS + 1000) + " (ulimit -n)");
+        long limit = FdLimit.soft();
+        String needs = "needs a soft open-file limit above " + (IDLE_CLIENTS + 1000) + ", this JVM has " + limit
+                + " (make test-junit raises it to the hard limit: raise that, ulimit -Hn)";
+        // Elsewhere a skip is listed at the end of the run; in CI it would pass unseen, so there it fails.
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(limit).as("CI must run the 10 000-client test: " + needs).isGreaterThan(IDLE_CLIENTS + 1000);
+        }
+        assumeTrue(limit > IDLE_CLIENTS + 1000, needs);
         server = ServerProcess.start("exec ./trustctl echo-server --port PORT --max-clients " + (IDLE_CLIENTS + 10),
                 home);
         // The steady count: the log file is open once a connection has been logged (the writer opens it lazily).

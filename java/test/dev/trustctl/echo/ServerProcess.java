@@ -24,16 +24,24 @@ final class ServerProcess implements AutoCloseable {
 
     final Process process;
     final int port;
+    /** Where it is probed and connected to: the address it listens on. */
+    final String host;
     private final Path home;
 
-    private ServerProcess(Process process, int port, Path home) {
+    private ServerProcess(Process process, String host, int port, Path home) {
         this.process = process;
+        this.host = host;
         this.port = port;
         this.home = home;
     }
 
     /** Runs {@code command} (PORT stands for a free port) and returns once the port accepts connections. */
     static ServerProcess start(String command, Path home) throws Exception {
+        return startOn("127.0.0.1", command, home);
+    }
+
+    /** As {@link #start}, for a server told to listen on {@code host} (a loopback address, such as ::1). */
+    static ServerProcess startOn(String host, String command, Path home) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -41,14 +49,14 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", command.replace("PORT", String.valueOf(port)))
                 .redirectErrorStream(true).redirectOutput(home.resolve("server.out").toFile());
         pb.environment().put("TRUST_HOME", home.toString());
-        ServerProcess server = new ServerProcess(pb.start(), port, home);
+        ServerProcess server = new ServerProcess(pb.start(), host, port, home);
         waitUntil("the server listens on " + port, BOUND, server::connects);
         return server;
     }
 
     boolean connects() {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(host, port), 200);
             return true;
         } catch (IOException e) {
             return false;
@@ -56,7 +64,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     Socket connect() throws IOException {
-        Socket s = new Socket("127.0.0.1", port);
+        Socket s = new Socket(host, port);
         s.setSoTimeout((int) BOUND.toMillis());
         return s;
     }
@@ -82,6 +90,11 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no " + field + " in /proc/" + process.pid() + "/status");
+    }
+
+    /** What the server printed on stdout and stderr so far. */
+    String output() throws IOException {
+        return Files.readString(home.resolve("server.out"));
     }
 
     long openFds() throws IOException {
