@@ -6,6 +6,7 @@ import dev.trustctl.log.Log;
 import dev.trustctl.wire.Closing;
 import dev.trustctl.echo.loop.LoopEngine;
 import dev.trustctl.echo.threads.ThreadEngine;
+import dev.trustctl.echo.threads.VirtualThreads;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -45,8 +46,11 @@ public final class EchoServer {
         this.listener = listener;
         this.slots = new Semaphore(settings.maxClients());
         this.admission = new Admission(settings.maxClients(), slots, stats, runId);
-        this.engine = settings.io() == Io.THREADS ? new ThreadEngine(settings.timeout(), () -> stopping)
-                : new LoopEngine(settings.timeout(), settings.loops());
+        this.engine = switch (settings.io()) {
+            case LOOP -> new LoopEngine(settings.timeout(), settings.loops());
+            case THREADS -> new ThreadEngine(settings.timeout(), () -> stopping);
+            case VIRTUAL -> new ThreadEngine(settings.timeout(), () -> stopping, VirtualThreads.perTask("echo-conn-"));
+        };
     }
 
     /** Binds the listening socket; a port in use or a forbidden one fails here, before anything is served. */

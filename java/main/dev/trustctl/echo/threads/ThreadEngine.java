@@ -16,7 +16,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The week-2 engine ({@code --io threads}): each client gets its own thread, which serves it with blocking
  * recv_exact/send_exact ({@link EchoSession}); one {@link Watchdog} thread enforces every deadline. Simple to
- * read, but each client costs a thread and its stack, and a frame costs a context switch.
+ * read, but each client costs a thread and its stack, and a frame costs a context switch. {@code --io virtual} is
+ * this same engine on virtual threads ({@link VirtualThreads}): the same blocking code, a cheap thread per client.
  */
 public final class ThreadEngine implements Engine {
     private final Duration timeout;
@@ -25,17 +26,25 @@ public final class ThreadEngine implements Engine {
     private final ExecutorService workers;
 
     public ThreadEngine(Duration timeout, BooleanSupplier stopping) {
+        this(timeout, stopping, pooledPlatformThreads());
+    }
+
+    /** The same engine, each client's session run as one task of {@code workers} (shut down with the engine). */
+    public ThreadEngine(Duration timeout, BooleanSupplier stopping, ExecutorService workers) {
         this.timeout = timeout;
         this.stopping = stopping;
         this.watchdog = new Watchdog(timeout, "echo-watchdog");
+        this.workers = workers;
+    }
+
+    /** Threads are reused across clients and end after 10 s unused; the server's client limit bounds them. */
+    private static ExecutorService pooledPlatformThreads() {
         AtomicLong threadIds = new AtomicLong();
-        // Threads are reused across clients and end after 10 s unused; the server's client limit bounds them.
-        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "echo-conn-" + threadIds.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "echo-conn-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
