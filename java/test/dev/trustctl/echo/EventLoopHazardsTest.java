@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 @ParameterizedClass(name = "--io {0}")
 @EnumSource(Io.class)
+@ExtendWith(EngineAvailable.class)
 class EventLoopHazardsTest {
     /** No deadline may rescue a test here: only the engine's own handling passes it. */
     private static final Duration LONG = ServerSettings.DEFAULT_TIMEOUT;
