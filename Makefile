@@ -42,7 +42,7 @@ MAIN_RES := $(shell find java/resources -type f)
 TEST_SRC := $(shell find java/test -name '*.java')
 TEST_RES := $(shell find java/test/META-INF -type f)
 
-.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale bench-pinning practice proof soak clean shellcheck
+.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale bench-pinning bench-hostile bench-engines practice proof soak clean shellcheck
 
 all: build/trustctl.jar $(CDS_STAMP) ## fetch jars, compile, package and build the start-up archive
 
@@ -134,6 +134,19 @@ bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4
 bench-pinning: all ## --io virtual under load with JFR: zero jdk.VirtualThreadPinned events (Java 21+; ~30 s)
 	@tools/bench/pinning
 
+bench-hostile: all ## 400 hostile clients then a legitimate one, against each engine's defaults (~1 min)
+	@tools/bench/hostile
+
+# Every bench of the three engines, then their one table in tools/bench/RESULTS.md (and the chart, by make bench).
+# make bench-engines JAVA=/path/to/jdk-21+/bin/java runs all three engines on that one JDK.
+bench-engines: all ## scale, hostile, start-up, pinning, then bench; redraws the three-engine table and chart (25-30 min)
+	@tools/bench/scale
+	@tools/bench/hostile
+	@tools/bench/startup
+	@tools/bench/pinning
+	@tools/bench/run-bench
+	@python3 tools/bench/engines-table.py
+
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
 	@tools/soak
 
@@ -145,7 +158,7 @@ proof: all prereqs ## run practice and make test, then regenerate PROOF.md from 
 
 shellcheck: ## lint the bash harness and scripts
 	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tools/practice \
-	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tools/bench/scale tools/bench/pinning tools/bench/overhead \
+	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tools/bench/scale tools/bench/pinning tools/bench/hostile tools/bench/overhead \
 	  tools/bench/profile tests/run tests/*.sh tests/*/*.sh .ci/run
 
 clean: ## remove build output (lib/ stays)
