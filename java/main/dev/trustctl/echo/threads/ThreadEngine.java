@@ -35,6 +35,7 @@ public final class ThreadEngine implements Engine {
         this.stopping = stopping;
         this.watchdog = new Watchdog(timeout, "echo-watchdog");
         this.workers = workers;
+        SessionClasses.initialize();
     }
 
     /** Threads are reused across clients and end after 10 s unused; the server's client limit bounds them. */
