@@ -5,7 +5,12 @@ SHELL := bash
 .DEFAULT_GOAL := all
 
 JAVAC ?= javac
-JAVA ?= java
+# The JVM that runs everything (tests, launchers, the start-up archive): $(JAVA), else $$JAVA_HOME/bin/java, else
+# PATH's, as the launchers choose. The build itself stays on $(JAVAC) with --release 17 whatever runs it.
+JAVA ?= $(if $(JAVA_HOME),$(JAVA_HOME)/bin/java,java)
+export JAVA
+JAVA_REAL := $(shell readlink -f "$$(command -v $(JAVA))" 2>/dev/null)
+CDS_STAMP := build/cds-stamps/$(subst /,_,$(or $(JAVA_REAL),$(JAVA)))
 JAR ?= jar
 MVN ?= mvn
 # Quiet by default: one line per step. `make V=1` also shows every command in full.
@@ -35,12 +40,12 @@ TEST_CLASSPATH := build/trustctl.jar:$(subst $(space),:,$(MAIN_JARS) $(TEST_JARS
 MAIN_SRC := $(shell find java/main -name '*.java')
 MAIN_RES := $(shell find java/resources -type f)
 TEST_SRC := $(shell find java/test -name '*.java')
-# The rest of java/test (META-INF/services: the listener that lists tests that did not run) goes with the classes.
+# The rest of java/test (META-INF/services: the listener that says why tests did not run) goes with the classes.
 TEST_RES := $(shell find java/test -type f ! -name '*.java')
 
-.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof soak fuzz clean shellcheck
+.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale bench-pinning bench-hostile bench-engines practice proof soak fuzz clean shellcheck
 
-all: build/trustctl.jar build/cds.stamp ## fetch jars, compile, package and build the start-up archive
+all: build/trustctl.jar $(CDS_STAMP) ## fetch jars, compile, package and build the start-up archive
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -75,17 +80,18 @@ build/trustctl.jar: build/main.stamp
 	$(Q)$(JAR) --create --file $@.new --manifest build/manifest.txt -C build/classes/main .
 	@mv $@.new $@ # a running JVM keeps reading the old jar rather than one rewritten under it
 
-# One archive per JDK: the launchers use it only when it was made by the java they run.
-build/cds.stamp: build/trustctl.jar tools/train-cds
-	@echo "cds     start-up archive for $$(readlink -f "$$(command -v $(JAVA))") -> build/cds/"
+# One archive per JDK, one stamp per JDK: the launchers use an archive only with the java that made it, and
+# running under another JDK (make test JAVA=...) trains that one's without touching the first's.
+$(CDS_STAMP): build/trustctl.jar tools/train-cds
+	@echo "cds     start-up archive for $(or $(JAVA_REAL),$(JAVA)) -> build/cds/"
 	$(Q)tools/train-cds
-	@touch $@
+	@mkdir -p $(@D) && touch $@
 
 build/test.stamp: build/trustctl.jar $(TEST_SRC) $(TEST_RES)
 	@echo "javac   java/test ($(words $(TEST_SRC)) files) -> build/classes/test"
 	@rm -rf build/classes/test.new && mkdir -p build/classes/test.new
 	$(Q)$(JAVAC) $(JAVAC_FLAGS) -cp $(TEST_CLASSPATH) -d build/classes/test.new $(TEST_SRC)
-	@cd java/test && find . -type f ! -name '*.java' -exec cp --parents {} ../../build/classes/test.new/ \;
+	@cd java/test && find . -type f ! -name '*.java' -exec cp --parents {} ../../build/classes/test.new/ \; # SkipReasons
 	@rm -rf build/classes/test && mv build/classes/test.new build/classes/test
 	@touch $@
 
@@ -104,9 +110,10 @@ test-junit: build/test.stamp ## the JUnit tests only
 	  --config=jqwik.reporting.onlyfailures=true --config=jqwik.database=build/jqwik-database \
 	  -cp build/classes/test:$(TEST_CLASSPATH) --scan-classpath build/classes/test
 
-# IO=threads runs the bash tests' servers on the thread-per-client engine instead of the default event loop.
+# IO=threads runs the bash tests' servers on the thread-per-client engine instead of the default event loop,
+# IO=virtual on virtual threads (Java 21+: JAVA=... or JAVA_HOME=... picks the JDK).
 IO ?= loop
-test-shell: all prereqs ## the 12 CLI and 10 echo bash tests (IO=threads: on the threads engine)
+test-shell: all prereqs ## the 12 CLI and 10 echo bash tests (IO=threads, IO=virtual: on that engine)
 	@TEST_IO=$(IO) tests/run
 
 # PORT unset: the server's own choice (server.port in $$TRUST_HOME/config, else 9900).
@@ -119,14 +126,30 @@ install: all ## link trustctl, echo-client, echo-load-test into ~/.local/bin
 	@for f in trustctl echo-client echo-load-test; do ln -sf "$(CURDIR)/$$f" "$(HOME)/.local/bin/$$f"; done
 	@echo "linked into $(HOME)/.local/bin (put it on PATH if it is not)"
 
-bench: all ## loop + threads engines, Netty, C ref; S1-S6, 3 pinned interleaved rounds; medians, ratios, targets (5-7 min; bounded, see tools/bench/run-bench)
+bench: all ## loop, threads, virtual engines, Netty, C ref; S1-S6, S4L-S6L, 3 pinned rounds; medians, ratios, targets, chart (15-20 min; bounded, see tools/bench/run-bench)
 	@tools/bench/run-bench
 
-bench-startup: all ## start-up of trustctl --version, status, echo-client as ratios to a bare JVM (target 2.2x)
+bench-startup: all ## start-up of trustctl --version, status, echo-client as ratios to a bare JVM (target 2.2x); each engine to its first echo
 	@tools/bench/startup
 
-bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4-S6: loop, threads, Netty (1.5-3 min, bounded)
+bench-scale: all ## RSS per idle connection at 10 000 and peak threads/RSS in S4-S6: loop, threads, virtual, Netty (2-4 min, bounded)
 	@tools/bench/scale
+
+bench-pinning: all ## --io virtual under load with JFR: zero jdk.VirtualThreadPinned events (Java 21+; ~30 s)
+	@tools/bench/pinning
+
+bench-hostile: all ## 400 hostile clients then a legitimate one, against each engine's defaults (~1 min)
+	@tools/bench/hostile
+
+# Every bench of the three engines, then their one table in tools/bench/RESULTS.md (and the chart, by make bench).
+# make bench-engines JAVA=/path/to/jdk-21+/bin/java runs all three engines on that one JDK.
+bench-engines: all ## scale, hostile, start-up, pinning, then bench; redraws the three-engine table and chart (25-30 min)
+	@tools/bench/scale
+	@tools/bench/hostile
+	@tools/bench/startup
+	@tools/bench/pinning
+	@tools/bench/run-bench
+	@python3 tools/bench/engines-table.py
 
 soak: all ## bounded soak (SOAK_SECONDS, default 60): mixed clients, then fds/threads/heap checked
 	@tools/soak
@@ -150,7 +173,7 @@ proof: all prereqs ## run practice and make test, then regenerate PROOF.md from 
 
 shellcheck: ## lint the bash harness and scripts
 	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tools/practice \
-	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tools/bench/scale tools/bench/overhead \
+	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tools/bench/scale tools/bench/pinning tools/bench/hostile tools/bench/overhead \
 	  tools/bench/profile tests/run tests/*.sh tests/*/*.sh .ci/run
 
 clean: ## remove build output (lib/ stays)

@@ -26,9 +26,10 @@ test_port () {
 }
 
 ECHO_PORT=$(test_port 0)
-# The engine every server of the suite runs on: `make test IO=threads` (tests/run passes it on as TEST_IO).
+# The engine every server of the suite runs on: `make test IO=threads` or `IO=virtual` (Java 21+; tests/run
+# passes it on as TEST_IO).
 ECHO_IO=${TEST_IO:-loop}
-case $ECHO_IO in loop | threads) ;; *) test_error_ "TEST_IO must be loop or threads, got '$ECHO_IO'" ;; esac
+case $ECHO_IO in loop | threads | virtual) ;; *) test_error_ "TEST_IO must be loop, threads or virtual, got '$ECHO_IO'" ;; esac
 ECHO_PID=
 ECHO_STOP_REGISTERED_=
 

@@ -266,3 +266,24 @@ bench_threads_back() {
   done
   bench_say "note: pid $1 still runs $(bench_status "$1" Threads) threads after 15 s"
 }
+
+# bench_virtual_java [JAVA]: the java (a path) that runs --io virtual, which needs Java 21+: JAVA if given, else
+# $JAVA (or $JAVA_HOME/bin/java) when it is 21+, else the machine image's Temurin 25. Says why on failure.
+bench_virtual_java() {
+  local want=${1:-} candidate feature
+  for candidate in "$want" "${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; do
+    [[ -n $candidate ]] || continue
+    candidate=$(type -P "$candidate") || continue
+    feature=$("$candidate" -version 2>&1 | sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p')
+    if ((${feature:-0} >= 21)); then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+    [[ -z $want ]] || break # asked for this one: no other will do
+  done
+  bench_say "$(basename "$0"): --io virtual needs Java 21 or newer: ${want:-neither \$JAVA, \$JAVA_HOME nor /usr/lib/jvm/temurin-25-jdk-amd64} is one"
+  return 1
+}
+
+# bench_java_line JAVA: "OpenJDK 64-Bit Server VM (build 25...)" style name of that JDK, for results files.
+bench_java_line() { "$1" -version 2>&1 | sed -n 2p; }

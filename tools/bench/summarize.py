@@ -22,8 +22,11 @@ SCENARIOS = {
     "S4": "1 000 clients, 100 at once, x 100",
     "S5": "1 000 held at once x 10",
     "S6": "10 000 held at once x 3",
+    "S4L": "1 000 clients, 100 at once, x 1 000",
+    "S5L": "1 000 held at once x 200",
+    "S6L": "10 000 held at once x 30",
 }
-ORDER = ("loop", "threads", "netty", "cref")
+ORDER = ("loop", "threads", "virtual", "netty", "cref")
 BASE = "loop"
 
 
@@ -125,7 +128,7 @@ def main(path):
         if scen in scens and "cref" in servers:
             check("%s rate >= 0.9 x C reference" % scen,
                   ratio(med[scen, BASE]["rate"], med[scen, "cref"]["rate"]), 0.9, "high")
-    for scen in ("S4", "S5", "S6"):
+    for scen in ("S4", "S5", "S6", "S4L", "S5L", "S6L"):
         if scen in scens and "netty" in servers:
             check("%s server CPU per round trip <= Netty" % scen,
                   ratio(med[scen, BASE]["cpu"], med[scen, "netty"]["cpu"]), 1.0, "low")

@@ -5,6 +5,7 @@ import dev.trustctl.echo.FdLimit;
 import dev.trustctl.echo.Io;
 import dev.trustctl.echo.ServerSettings;
 import dev.trustctl.echo.Signals;
+import dev.trustctl.echo.threads.VirtualThreads;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.wire.HostPort;
@@ -47,11 +48,12 @@ final class EchoServerCommand implements Command {
                 .addOption(Option.builder().longOpt("max-clients").hasArg().argName("N")
                         .desc("clients served at once, 1.." + ServerSettings.MAX_MAX_CLIENTS
                                 + "; more are closed at once. Default: server.max_clients, else auto: "
-                                + Io.LOOP.defaultMaxClients() + " (loop) or " + Io.THREADS.defaultMaxClients()
+                                + Io.LOOP.defaultMaxClients() + " (loop, virtual) or " + Io.THREADS.defaultMaxClients()
                                 + " (threads), lowered to what the open-file limit allows").get())
                 .addOption(Option.builder().longOpt("io").hasArg().argName("ENGINE")
-                        .desc("how bytes move: loop (event loops, java.nio Selector) or threads (a thread per"
-                                + " client). Default: server.io, else " + ServerSettings.DEFAULT_IO.label()).get())
+                        .desc("how bytes move: loop (event loops, java.nio Selector), threads (a thread per"
+                                + " client) or virtual (a virtual thread per client, Java " + VirtualThreads.NEEDED_RELEASE
+                                + "+). Default: server.io, else " + ServerSettings.DEFAULT_IO.label()).get())
                 .addOption(Option.builder().longOpt("loops").hasArg().argName("N")
                         .desc("event-loop threads for --io loop, 1.." + ServerSettings.MAX_LOOPS
                                 + ". Default: server.loops, else auto: one per processor ("
@@ -64,7 +66,7 @@ final class EchoServerCommand implements Command {
     static Io io(String name, String raw) throws UsageException {
         Io io = raw == null ? null : Io.parse(raw.strip());
         if (io == null) {
-            throw new UsageException(name + " must be loop or threads, got '" + raw + "'");
+            throw new UsageException(name + " must be loop, threads or virtual, got '" + raw + "'");
         }
         return io;
     }
@@ -97,6 +99,11 @@ final class EchoServerCommand implements Command {
     static ServerSettings settings(CommandLine line, Config config) throws UsageException {
         Arguments.none(line);
         Io io = io("--io", valueOr(line, "io", config, ConfigKey.SERVER_IO));
+        if (io == Io.VIRTUAL && !VirtualThreads.available()) {
+            throw new UsageException("--io virtual needs Java " + VirtualThreads.NEEDED_RELEASE
+                    + " or newer (virtual threads), this is Java " + VirtualThreads.runningVersion()
+                    + ": choose another with JAVA_HOME=/path/to/jdk ./trustctl ...");
+        }
         int maxClients = maxClients("--max-clients", valueOr(line, "max-clients", config, ConfigKey.SERVER_MAX_CLIENTS));
         return new ServerSettings(
                 Values.host("--bind", valueOr(line, "bind", config, ConfigKey.SERVER_BIND)),
@@ -120,7 +127,7 @@ final class EchoServerCommand implements Command {
         CommandLine line = CommandLine.parse(options, args);
         if (line.has("help")) {
             CommandLine.printHelp(term.out(), "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS]"
-                    + " [--max-clients N] [--io loop|threads] [--loops N]", "Echoes every length-prefixed frame (4-byte"
+                    + " [--max-clients N] [--io loop|threads|virtual] [--loops N]", "Echoes every length-prefixed frame (4-byte"
                     + " big-endian length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.",
                     options);
             return ExitCode.OK;

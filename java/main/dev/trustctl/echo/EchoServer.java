@@ -4,6 +4,7 @@ import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.echo.loop.LoopEngine;
 import dev.trustctl.echo.threads.ThreadEngine;
+import dev.trustctl.echo.threads.VirtualThreads;
 import dev.trustctl.log.Log;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.Handler;
@@ -47,9 +48,12 @@ public final class EchoServer {
         this.slots = new Semaphore(settings.maxClients());
         this.admission = new Admission(settings.maxClients(), slots, stats, runId);
         Duration drain = settings.closeDrain();
-        this.engine = settings.io() == Io.THREADS
-                ? new ThreadEngine(settings.timeout(), drain, handler, () -> stopping)
-                : new LoopEngine(settings.timeout(), drain, settings.loops(), handler);
+        this.engine = switch (settings.io()) {
+            case LOOP -> new LoopEngine(settings.timeout(), drain, settings.loops(), handler);
+            case THREADS -> new ThreadEngine(settings.timeout(), drain, handler, () -> stopping);
+            case VIRTUAL -> new ThreadEngine(settings.timeout(), drain, handler, () -> stopping,
+                    VirtualThreads.perTask("echo-conn-"));
+        };
     }
 
     /** Binds the listening socket of an echo server; a port in use or a forbidden one fails here. */

@@ -3,14 +3,16 @@ package dev.trustctl.echo;
 import java.util.Locale;
 
 /**
- * The two ways the server can move bytes, chosen with {@code --io}: the same protocol, limits, deadlines and log
+ * The three ways the server can move bytes, chosen with {@code --io}: the same protocol, limits, deadlines and log
  * events either way.
  */
 public enum Io {
     /** Week 3: a few event-loop threads, each with a Selector and many non-blocking connections. */
     LOOP("loop", 10_000),
     /** Week 2: one thread per client, blocking recv_exact/send_exact; each client costs a thread and its stack. */
-    THREADS("threads", 128);
+    THREADS("threads", 128),
+    /** The week-2 code on virtual threads (Java 21+): blocking calls park a cheap thread, not an OS thread. */
+    VIRTUAL("virtual", 10_000);
 
     private final String label;
     private final int defaultMaxClients;
@@ -29,7 +31,7 @@ public enum Io {
         return defaultMaxClients;
     }
 
-    /** The engine named {@code text} ({@code loop} or {@code threads}), or null. */
+    /** The engine named {@code text} ({@code loop}, {@code threads} or {@code virtual}), or null. */
     public static Io parse(String text) {
         for (Io io : values()) {
             if (io.label.equals(text.toLowerCase(Locale.ROOT))) {

@@ -1,6 +1,7 @@
 package dev.trustctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.trustctl.testing.StrictJson;
@@ -167,7 +168,7 @@ class TrustCtlTest {
         "--timeout|0.0001|--timeout must be a number of seconds from 0.01 to 86400, got '0.0001'",
         "--timeout|soon|--timeout must be a number of seconds from 0.01 to 86400, got 'soon'",
         "--max-clients|0|--max-clients must be an integer from 1 to 100000 (or auto), got '0'",
-        "--io|fibers|--io must be loop or threads, got 'fibers'",
+        "--io|fibers|--io must be loop, threads or virtual, got 'fibers'",
         "--loops|0|--loops must be an integer from 1 to 256 (or auto), got '0'",
         "--bind|' '|--bind must be a host name or IP address, got ' '"})
     void echoServerRejectsBadFlagValuesBeforeListening(String flag, String value, String message) {
@@ -300,6 +301,28 @@ class TrustCtlTest {
         var fromConfig = EchoServerCommand.settings(CommandLine.parse(EchoServerCommand.options(), List.of()), stored);
         assertThat(fromConfig.io()).isEqualTo(Io.THREADS);
         assertThat(fromConfig.loops()).isEqualTo(3);
+    }
+
+    /** Virtual threads came with Java 21: before that, asking for them is a usage error naming both versions. */
+    @Test
+    void ioVirtualNeedsJava21AndThenDefaultsToTheLoopsClientLimit() throws Exception {
+        run("config", "set", "server.io", "virtual"); // a valid setting, whichever JVM writes it
+        Config stored = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
+        CommandLine none = CommandLine.parse(EchoServerCommand.options(), List.of());
+        if (Runtime.version().feature() >= 21) {
+            var settings = EchoServerCommand.settings(none, stored);
+            assertThat(settings.io()).isEqualTo(Io.VIRTUAL);
+            assertThat(settings.maxClients()).isEqualTo(ServerSettings.defaultMaxClients(Io.LOOP, FdLimit.soft()));
+        } else {
+            String message = "--io virtual needs Java 21 or newer (virtual threads), this is Java "
+                    + System.getProperty("java.version") + " (" + System.getProperty("java.home")
+                    + "): choose another with JAVA_HOME=/path/to/jdk ./trustctl ...";
+            assertThatThrownBy(() -> EchoServerCommand.settings(none, stored)).isInstanceOf(UsageException.class)
+                    .hasMessage(message);
+            assertUsageError(run("echo-server", "--io", "virtual", "--port", "1"), message,
+                    "try 'trustctl echo-server --help'");
+        }
+        assertThat(ServerSettings.defaultMaxClients(Io.VIRTUAL, 1024)).isEqualTo(1024 - FdLimit.JVM_RESERVE);
     }
 
     @Test

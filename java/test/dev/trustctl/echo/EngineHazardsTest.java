@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 @ParameterizedClass(name = "--io {0}, {1}")
 @MethodSource("cases")
+@ExtendWith(EngineAvailable.class)
 class EngineHazardsTest {
     static Stream<Arguments> cases() {
         return Stream.of(Io.values()).flatMap(io -> Stream.of(Replies.values()).map(r -> Arguments.of(io, r)));

@@ -23,18 +23,33 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The default server (the event-loop engine, default settings) as a process, under the loads that made the
- * thread-per-client design fall over: ten thousand idle connections, and four hundred hostile ones.
+ * The server as a process with default settings, under the loads that made the thread-per-client design fall
+ * over: ten thousand idle connections, and four hundred hostile ones. On the two engines built for them: the
+ * event loops, and the same blocking code on virtual threads (whose platform threads are counted here too).
+ * {@code --io threads} is left out on purpose: a platform thread per client is what cannot do this.
  */
 @Timeout(120)
+@ParameterizedClass(name = "--io {0}")
+@EnumSource(value = Io.class, names = {"LOOP", "VIRTUAL"})
+@ExtendWith(EngineAvailable.class)
 class ManyClientsProcessTest {
     private static final int IDLE_CLIENTS = 10_000;
     private static final int HOSTILE_CLIENTS = 400;
-    /** The default engine's thread budget: a loop per core, plus the JVM's own and the acceptor and log writer. */
+    /**
+     * The thread budget, in OS threads (/proc's count, the JVM's own included; a virtual thread is none): a loop
+     * or a carrier thread per core, plus the JVM's own, the acceptor, the log writer and the pollers.
+     */
     private static final int THREAD_BUDGET = 2 * Runtime.getRuntime().availableProcessors() + 16;
+
+    @Parameter
+    Io io;
 
     @TempDir
     Path home;
@@ -72,7 +87,8 @@ class ManyClientsProcessTest {
             assertThat(limit).as("CI must run the 10 000-client test: " + needs).isGreaterThan(IDLE_CLIENTS + 1000);
         }
         assumeTrue(limit > IDLE_CLIENTS + 1000, needs);
-        server = ServerProcess.start("exec ./trustctl echo-server --port PORT --max-clients " + (IDLE_CLIENTS + 10),
+        server = ServerProcess.start("exec ./trustctl echo-server --io " + io.label() + " --port PORT --max-clients "
+                + (IDLE_CLIENTS + 10),
                 home);
         // The steady count: the log file is open once a connection has been logged (the writer opens it lazily).
         try (Socket first = server.connect()) {
@@ -118,7 +134,7 @@ class ManyClientsProcessTest {
      */
     @Test
     void hostileClientsDoNotKeepALegitimateOneFromBeingServed() throws Exception {
-        server = ServerProcess.start("exec ./trustctl echo-server --port PORT", home);
+        server = ServerProcess.start("exec ./trustctl echo-server --io " + io.label() + " --port PORT", home);
         ByteBuffer empty = ByteBuffer.wrap(frame(new byte[0]));
         ByteBuffer big = ByteBuffer.wrap(frame(payload(65536, 2)));
         for (int i = 0; i < HOSTILE_CLIENTS; i++) {
@@ -155,7 +171,7 @@ class ManyClientsProcessTest {
     /** As Redis does: the default of 10 000 clients comes down to what a low open-file limit allows, said once. */
     @Test
     void aLowOpenFileLimitLowersTheDefaultClientLimitAndSaysSo() throws Exception {
-        server = ServerProcess.start("ulimit -n 1000 && exec ./trustctl echo-server --port PORT", home);
+        server = ServerProcess.start("ulimit -n 1000 && exec ./trustctl echo-server --io " + io.label() + " --port PORT", home);
         waitUntil("server_start and fd_limit_low are written", ServerProcess.BOUND,
                 () -> server.logged(event("server_start")) && server.logged(event("fd_limit_low")));
         Map<String, Object> start = server.log().stream().filter(event("server_start")).findFirst().orElseThrow();

@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * The week-2 engine ({@code --io threads}): one accept thread ({@link BlockingAcceptor}), and each client gets
  * its own thread, which serves it with blocking recv and send_exact ({@link BlockingSession}); one
  * {@link Watchdog} thread enforces every deadline. Simple to read, but each client costs a thread and its stack,
- * and a message costs a context switch.
+ * and a message costs a context switch. {@code --io virtual} is this same engine on virtual threads
+ * ({@link VirtualThreads}): the same blocking code, a cheap thread per client.
  */
 public final class ThreadEngine implements Engine {
     private final Duration timeout;
@@ -30,20 +31,31 @@ public final class ThreadEngine implements Engine {
     private final ExecutorService workers;
     private Thread acceptor;
 
+    /** One pooled platform thread per client. */
     public ThreadEngine(Duration timeout, Duration drain, Handler handler, BooleanSupplier stopping) {
+        this(timeout, drain, handler, stopping, pooledPlatformThreads());
+    }
+
+    /** The same engine, each client's session run as one task of {@code workers} (shut down with the engine). */
+    public ThreadEngine(Duration timeout, Duration drain, Handler handler, BooleanSupplier stopping,
+            ExecutorService workers) {
         this.timeout = timeout;
         this.drain = drain;
         this.handler = handler;
         this.stopping = stopping;
         this.watchdog = new Watchdog(timeout, "echo-watchdog");
+        this.workers = workers;
+        SessionClasses.initialize();
+    }
+
+    /** Threads are reused across clients and end after 10 s unused; the server's client limit bounds them. */
+    private static ExecutorService pooledPlatformThreads() {
         AtomicLong threadIds = new AtomicLong();
-        // Threads are reused across clients and end after 10 s unused; the server's client limit bounds them.
-        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "echo-conn-" + threadIds.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "echo-conn-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
