@@ -2,6 +2,8 @@ package dev.trustctl.echo;
 
 import dev.trustctl.echo.threads.VirtualThreads;
 import java.lang.reflect.Field;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,6 +21,11 @@ final class EngineAvailable implements ExecutionCondition {
         }
         return ConditionEvaluationResult.disabled("--io virtual needs Java " + VirtualThreads.NEEDED_RELEASE
                 + " or newer; this JVM is Java " + VirtualThreads.runningVersion());
+    }
+
+    /** The engines this JVM can run, for tests that draw one (a property) rather than run each. */
+    static List<Io> runnable() {
+        return Stream.of(Io.values()).filter(io -> io != Io.VIRTUAL || VirtualThreads.available()).toList();
     }
 
     private static Io engineOf(Object testInstance) {

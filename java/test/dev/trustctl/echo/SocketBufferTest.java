@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 @ParameterizedClass(name = "--io {0}")
 @EnumSource(Io.class)
+@ExtendWith(EngineAvailable.class)
 class SocketBufferTest {
     private static final Pattern SKMEM = Pattern.compile("skmem:\\(r(\\d+),rb(\\d+),t(\\d+),tb(\\d+),f\\d+,w(\\d+)");
     /** The kernel doubles what SO_RCVBUF and SO_SNDBUF ask for: the other half is its own bookkeeping. */
