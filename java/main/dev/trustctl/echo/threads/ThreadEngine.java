@@ -8,15 +8,18 @@ import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.Watchdog;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * The week-2 engine ({@code --io threads}): one accept thread ({@link BlockingAcceptor}), and each client gets
+ * The week-2 engine ({@code --io threads}): one accept loop ({@link BlockingAcceptor}), and each client gets
  * its own thread, which serves it with blocking recv and send_exact ({@link BlockingSession}); one
  * {@link Watchdog} thread enforces every deadline. Simple to read, but each client costs a thread and its stack,
  * and a message costs a context switch. {@code --io virtual} is this same engine on virtual threads
@@ -29,7 +32,7 @@ public final class ThreadEngine implements Engine {
     private final BooleanSupplier stopping;
     private final Watchdog watchdog;
     private final ExecutorService workers;
-    private Thread acceptor;
+    private Future<?> acceptor;
 
     /** One pooled platform thread per client. */
     public ThreadEngine(Duration timeout, Duration drain, Handler handler, BooleanSupplier stopping) {
@@ -58,11 +61,10 @@ public final class ThreadEngine implements Engine {
         });
     }
 
+    /** The accept loop runs as one more task of the workers: on virtual threads it costs no OS thread either. */
     @Override
     public void start(ServerSocketChannel listener, Admission admission) {
-        acceptor = new Thread(new BlockingAcceptor(listener, admission, this::serve), "echo-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        acceptor = workers.submit(new BlockingAcceptor(listener, admission, this::serve));
     }
 
     private void serve(Admission.Admitted admitted) {
@@ -99,11 +101,13 @@ public final class ThreadEngine implements Engine {
         workers.shutdown();
         try {
             if (acceptor != null) {
-                acceptor.join(1000); // the listener is closed: its accept has returned
+                acceptor.get(1, TimeUnit.SECONDS); // the listener is closed: its accept has returned
             }
             workers.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // an accept loop that failed or hangs is abandoned with the engine's daemon threads
         }
         watchdog.close();
     }
