@@ -46,11 +46,18 @@ test_expect_success 'kill + wait: exit 0, the port is free again, server_stop lo
 
 test_expect_success 'its last line on stderr is a summary that agrees with server_stop' '
 	test_log "map(select(.event == \"server_stop\")) | length == 1" &&
-	jq -r "select(.event == \"server_stop\") |
-		\"\\(.connections) connections, \\(.frames) frames, \\(.timeouts) timeouts, \\(.errors) errors\"" \
-		"$TRUST_HOME/logs/trustctl.log" >counters &&
+	cat >summary.jq <<-\EOF &&
+	def n(c; noun): "\(c) \(noun)\(if c == 1 then "" else "s" end)";
+	select(.event == "server_stop") | [n(.connections; "connection"), n(.frames; "frame"),
+		n(.frames_rejected; "frame") + " rejected", n(.timeouts; "timeout"), n(.errors; "error")] | join(", ")
+	EOF
+	jq -r -f summary.jq "$TRUST_HOME/logs/trustctl.log" >counters &&
 	tail -n 1 "$TEST_TRASH/server.err" >last &&
-	grep "^echo-server stopped after [0-9][0-9]* s: $(cat counters); log: $TRUST_HOME/logs/trustctl.log\$" last
+	grep "^echo-server stopped after [0-9][0-9]*\.[0-9] s: $(cat counters); log: $TRUST_HOME/logs/trustctl.log\$" last
+'
+
+test_expect_success 'started with & by a script, it says at start that SIGINT is ignored and how to stop it' '
+	grep "^echo-server ignores SIGINT here .*: stop it with kill $pid (SIGTERM)\$" "$TEST_TRASH/server.err"
 '
 
 test_done

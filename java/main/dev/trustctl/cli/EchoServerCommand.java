@@ -135,17 +135,23 @@ final class EchoServerCommand implements Command {
             LoggerFactory.getLogger("echo").atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
                     .addKeyValue("bind", settings.bind()).addKeyValue("action", "exit").log();
             throw new IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
-                    + row.errno() + " (" + e.getMessage() + ")");
+                    + row.errno() + " (" + e.getMessage() + ")", e);
         }
         Signals.onStop(server::stop);
         term.err().printf("echo-server listening on %s:%d (io %s, timeout %s s, max %d clients); log: %s%n",
                 settings.bind(), server.port(), engineText(settings), Values.secondsText(settings.timeout()),
                 settings.maxClients(), home.logFile());
+        if (Signals.ignored(Signals.SIGINT)) {
+            // bash starts a background job with SIGINT ignored, and the JVM keeps it so: say it, or kill -INT
+            // (and Ctrl-C after fg) just seems to do nothing.
+            term.err().printf("echo-server ignores SIGINT here (this shell started it with SIGINT ignored, as bash"
+                    + " does for a background job): stop it with kill %d (SIGTERM)%n", ProcessHandle.current().pid());
+        }
         long started = System.nanoTime();
         server.serve();
         // One line to end on after Ctrl-C; every counter is in the server_stop event.
-        term.err().println("echo-server stopped after " + (System.nanoTime() - started) / 1_000_000_000 + " s: "
-                + server.summary() + "; log: " + home.logFile());
+        term.err().println("echo-server stopped after " + String.format(java.util.Locale.ROOT, "%.1f",
+                (System.nanoTime() - started) / 1e9) + " s: " + server.summary() + "; log: " + home.logFile());
         return ExitCode.OK;
     }
 }

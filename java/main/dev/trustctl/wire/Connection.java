@@ -24,6 +24,7 @@ public final class Connection implements Closeable {
     private volatile Phase expiredIn; // set once, by the watchdog
     private volatile boolean closedLocally;
     private boolean closing;          // the owner is shutting down: an idle wait ends soon; guarded by this
+    private WireTrace trace;          // null unless --trace: then every read and write call is shown
 
     public Connection(ByteChannel channel, Duration timeout, Watchdog watchdog) {
         this.channel = channel;
@@ -55,10 +56,18 @@ public final class Connection implements Closeable {
     /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. */
     public int readSome(ByteBuffer dst) throws IOException {
         int n;
+        int asked = dst.remaining();
         try {
             n = channel.read(dst);
         } catch (IOException e) {
-            throw translate(e);
+            IOException failure = translate(e);
+            if (trace != null) {
+                trace.failed("read", asked, failure);
+            }
+            throw failure;
+        }
+        if (trace != null) {
+            trace.read(asked, n);
         }
         if (n > 0 && phase == Phase.IDLE) {
             expect(Phase.FRAME);
@@ -77,14 +86,28 @@ public final class Connection implements Closeable {
      */
     public void writeFully(ByteBuffer src, Phase next) throws IOException {
         expect(Phase.WRITE);
+        int offered = src.remaining();
         try {
             while (src.hasRemaining()) {
-                channel.write(src);
+                offered = src.remaining();
+                int put = channel.write(src);
+                if (trace != null) {
+                    trace.wrote(offered, put);
+                }
             }
         } catch (IOException e) {
-            throw translate(e);
+            IOException failure = translate(e);
+            if (trace != null) {
+                trace.failed("write", offered, failure);
+            }
+            throw failure;
         }
         expect(next);
+    }
+
+    /** Shows every later read and write call on {@code trace}; for the owning thread, before any I/O. */
+    public void trace(WireTrace trace) {
+        this.trace = trace;
     }
 
     /** Starts a new phase with a fresh deadline. */
