@@ -36,7 +36,7 @@ MAIN_SRC := $(shell find java/main -name '*.java')
 MAIN_RES := $(shell find java/resources -type f)
 TEST_SRC := $(shell find java/test -name '*.java')
 
-.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof soak clean shellcheck
+.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale practice proof proof-check soak clean shellcheck
 
 all: build/trustctl.jar build/cds.stamp ## fetch jars, compile, package and build the start-up archive
 
@@ -130,6 +130,9 @@ practice: all prereqs ## the quest's 14 steps verbatim (PORT=... to move off 990
 
 proof: all prereqs ## run practice and make test, then regenerate PROOF.md from that run
 	@tools/proof
+
+proof-check: ## fail when PROOF.md is stale: code, tests or tools changed since the commit it names
+	@tools/proof --check
 
 shellcheck: ## lint the bash harness and scripts
 	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tools/practice \

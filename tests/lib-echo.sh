@@ -46,7 +46,12 @@ is_listening () {
 # Its stdout and stderr go to server.out / server.err in the trash directory. Stopped when the script ends.
 start_echo_server () {
 	[[ -z $ECHO_PID ]] || { echo "start_echo_server: a server is already running (pid $ECHO_PID)" >&2; return 1; }
-	trustctl echo-server --port "$ECHO_PORT" --io "$ECHO_IO" "$@" >>"$TEST_TRASH/server.out" 2>>"$TEST_TRASH/server.err" &
+	# Started without the harness's own descriptors (the TAP log, the runner's pipes): the server's fd count
+	# is then its own alone. The subshell closes every fd above 2, then execs, so $! is still the JVM.
+	(
+		close_inherited_fds_
+		exec trustctl echo-server --port "$ECHO_PORT" --io "$ECHO_IO" "$@"
+	) >>"$TEST_TRASH/server.out" 2>>"$TEST_TRASH/server.err" &
 	ECHO_PID=$!
 	if [[ -z $ECHO_STOP_REGISTERED_ ]]; then
 		test_atexit stop_echo_server
@@ -69,6 +74,16 @@ start_echo_server () {
 	printf 'start_echo_server: pid %s not listening on 127.0.0.1:%s after 15 s; ss says:\n' "$ECHO_PID" "$ECHO_PORT" >&2
 	ss -tlnp "sport = :$ECHO_PORT" >&2
 	return 1
+}
+
+# close_inherited_fds_: closes every descriptor above 2 of the calling (sub)shell.
+close_inherited_fds_ () {
+	local fd
+	for fd in /proc/self/fd/*; do
+		fd=${fd##*/}
+		((fd > 2)) || continue
+		eval "exec $fd>&-" 2>/dev/null || true # the glob's own directory fd is already gone
+	done
 }
 
 # stop_echo_server: SIGTERM, then wait (at most 15 s, then SIGKILL). A graceful stop must exit 0.
@@ -131,6 +146,24 @@ server_fd_count () {
 	fds=(/proc/"$pid"/fd/*)
 	[[ -e ${fds[0]} ]] || { echo "server_fd_count: cannot read /proc/$pid/fd" >&2; return 1; }
 	printf '%d\n' "${#fds[@]}"
+}
+
+# settled_fd_count [PID]: the server's fd count once it holds still: the same count 5 times in a row, 50 ms
+# apart (at most 5 s). A count taken while a log write briefly holds the lock file open would be one too high.
+settled_fd_count () {
+	local pid=${1:-$ECHO_PID} tries=100 same=0 last=-1 got
+	while ((tries-- > 0)); do
+		got=$(server_fd_count "$pid") || return 1
+		if ((got == last)); then
+			((++same >= 4)) && { printf '%d\n' "$got"; return 0; }
+		else
+			same=0 last=$got
+		fi
+		sleep 0.05
+	done
+	printf 'settled_fd_count: pid %s never held one count for 250 ms; last %d:\n' "$pid" "$got" >&2
+	ls -l "/proc/$pid/fd" >&2
+	return 1
 }
 
 # wait_for_fd_count N: poll (at most 5 s: closing sockets takes the server a moment) until the server

@@ -138,15 +138,15 @@ final class EchoServerCommand implements Command {
                     + row.errno() + " (" + e.getMessage() + ")", e);
         }
         Signals.onStop(server::stop);
-        term.err().printf("echo-server listening on %s:%d (io %s, timeout %s s, max %d clients); log: %s%n",
-                settings.bind(), server.port(), engineText(settings), Values.secondsText(settings.timeout()),
-                settings.maxClients(), home.logFile());
         if (Signals.ignored(Signals.SIGINT)) {
-            // bash starts a background job with SIGINT ignored, and the JVM keeps it so: say it, or kill -INT
-            // (and Ctrl-C after fg) just seems to do nothing.
+            // bash starts a background job with SIGINT ignored and the JVM keeps it so: said, or kill -INT (and
+            // Ctrl-C after fg) seems to do nothing. Before the listening line: whoever waits for that has this.
             term.err().printf("echo-server ignores SIGINT here (this shell started it with SIGINT ignored, as bash"
                     + " does for a background job): stop it with kill %d (SIGTERM)%n", ProcessHandle.current().pid());
         }
+        term.err().printf("echo-server listening on %s:%d (io %s, timeout %s s, max %d clients); log: %s%n",
+                settings.bind(), server.port(), engineText(settings), Values.secondsText(settings.timeout()),
+                settings.maxClients(), home.logFile());
         long started = System.nanoTime();
         server.serve();
         // One line to end on after Ctrl-C; every counter is in the server_stop event.

@@ -50,7 +50,7 @@ class SigpipeProcessTest {
     private long start() throws Exception {
         server = ServerProcess.start("exec ./trustctl echo-server --io " + io.label() + " --port PORT --timeout 30",
                 home);
-        waitUntil("the listening line", ServerProcess.BOUND, () -> output().startsWith("echo-server listening on"));
+        waitUntil("the listening line", ServerProcess.BOUND, () -> output().contains("echo-server listening on"));
         // ServerProcess.start connected at least once to see it listen: that connection is logged too.
         waitUntil("every probe connection closed", ServerProcess.BOUND,
                 () -> closes() > 0 && closes() == count(event("conn_open")));
@@ -78,14 +78,15 @@ class SigpipeProcessTest {
     }
 
     @Test
-    void sigpipeIsCaughtByTheJvmAndSigintIsNotIgnoredWhenNotInherited() throws Exception {
+    void sigpipeIsCaughtByTheJvmAndTheSigintNoticeFollowsSigIgn() throws Exception {
         start();
         assertThat(inMask("SigCgt", Signals.SIGPIPE)).as("SIGPIPE (bit 13 of SigCgt): HotSpot's handler").isTrue();
         assertThat(inMask("SigIgn", Signals.SIGPIPE)).as("SIGPIPE is not SIG_IGN").isFalse();
-        // Started by exec from bash -c, not as a background job: SIGINT is the server's, so no notice.
-        assertThat(inMask("SigIgn", Signals.SIGINT)).isFalse();
-        assertThat(inMask("SigCgt", Signals.SIGINT)).isTrue();
-        assertThat(output()).doesNotContain("ignores SIGINT");
+        // SIGINT is ignored only if this test's own JVM inherited it so (make test run as a background job):
+        // either way it is caught or ignored, and the notice says which.
+        boolean ignored = inMask("SigIgn", Signals.SIGINT);
+        assertThat(inMask("SigCgt", Signals.SIGINT)).isNotEqualTo(ignored);
+        assertThat(output().contains("echo-server ignores SIGINT here")).isEqualTo(ignored);
     }
 
     /**
