@@ -199,7 +199,7 @@ public final class EchoServer {
                 .addKeyValue("log_writer_failures", Log.writerFailures()).log();
     }
 
-    /** The counters a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 errors}. */
+    /** The counters a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
     public String summary() {
         return count(stats.accepted.sum(), "connection") + ", " + count(stats.frames.sum(), "frame") + ", "
                 + count(stats.framesRejected.sum(), "frame") + " rejected, " + count(stats.timeouts.sum(), "timeout")
