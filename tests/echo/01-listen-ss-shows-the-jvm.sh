@@ -58,9 +58,13 @@ test_expect_success 'its last line on stderr is a summary that agrees with serve
 
 test_expect_success 'a server started with SIGINT ignored says so at start, shrugs off kill -INT, stops on kill' '
 	port=$(test_port 1) &&
-	( trap "" INT && exec trustctl echo-server --port "$port" --io "$ECHO_IO" ) 2>ignoring.err &
+	(
+		close_inherited_fds_
+		trap "" INT
+		exec trustctl echo-server --port "$port" --io "$ECHO_IO"
+	) 2>ignoring.err &
 	ignoring=$! &&
-	test_when_finished "kill $ignoring 2>/dev/null || :" &&
+	test_when_finished "kill $ignoring 2>/dev/null; wait_for_exit $ignoring 15 || kill -KILL $ignoring 2>/dev/null; :" &&
 	for _ in $(seq 300); do
 		grep -q "^echo-server listening on" ignoring.err && break
 		sleep 0.05
