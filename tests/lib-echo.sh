@@ -86,6 +86,32 @@ close_inherited_fds_ () {
 	done
 }
 
+# start_with_sigint_ignored_ PORT ERRFILE: an echo server in the background with SIGINT ignored, as a script's
+# `&` job gets it where the shell does not trap INT (this harness does). A fresh bash closes what it inherited,
+# ignores INT and execs the server; stderr goes to ERRFILE. Find it with listener_pid.
+start_with_sigint_ignored_ () {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	bash -c 'for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null; done
+		trap "" INT
+		exec trustctl echo-server --port "$1" --io "$2"' _ "$1" "$ECHO_IO" </dev/null >/dev/null 2>"$2" &
+}
+
+# listener_pid PORT: the pid of the process listening on 127.0.0.1:PORT, as ss shows it; fails if none.
+listener_pid () {
+	ss -Htlnp "sport = :$1" | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1 | grep .
+}
+
+# kill_listener_ PORT: for a cleanup: SIGTERM to whatever listens on PORT, SIGKILL if it is still there 15 s on.
+kill_listener_ () {
+	local pid tries=300
+	pid=$(listener_pid "$1") || return 0
+	kill "$pid" 2>/dev/null || return 0
+	while kill -0 "$pid" 2>/dev/null && ((tries-- > 0)); do
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null || :
+}
+
 # stop_echo_server: SIGTERM, then wait (at most 15 s, then SIGKILL). A graceful stop must exit 0.
 stop_echo_server () {
 	[[ -n $ECHO_PID ]] || return 0
