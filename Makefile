@@ -43,7 +43,7 @@ TEST_SRC := $(shell find java/test -name '*.java')
 # The rest of java/test (META-INF/services: the listener that says why tests did not run) goes with the classes.
 TEST_RES := $(shell find java/test -type f ! -name '*.java')
 
-.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale bench-pinning bench-hostile bench-engines practice proof soak fuzz clean shellcheck
+.PHONY: all help jars compile test test-junit test-shell prereqs run install bench bench-startup bench-scale bench-pinning bench-hostile bench-engines practice proof proof-check soak fuzz clean shellcheck
 
 all: build/trustctl.jar $(CDS_STAMP) ## fetch jars, compile, package and build the start-up archive
 
@@ -170,6 +170,9 @@ practice: all prereqs ## the quest's 14 steps verbatim (PORT=... to move off 990
 
 proof: all prereqs ## run practice and make test, then regenerate PROOF.md from that run
 	@tools/proof
+
+proof-check: ## fail when PROOF.md is stale: code, tests or tools changed since the commit it names
+	@tools/proof --check
 
 shellcheck: ## lint the bash harness and scripts
 	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tools/practice \

@@ -47,7 +47,12 @@ is_listening () {
 # Its stdout and stderr go to server.out / server.err in the trash directory. Stopped when the script ends.
 start_echo_server () {
 	[[ -z $ECHO_PID ]] || { echo "start_echo_server: a server is already running (pid $ECHO_PID)" >&2; return 1; }
-	trustctl echo-server --port "$ECHO_PORT" --io "$ECHO_IO" "$@" >>"$TEST_TRASH/server.out" 2>>"$TEST_TRASH/server.err" &
+	# Started without the harness's own descriptors (the TAP log, the runner's pipes): the server's fd count
+	# is then its own alone. The subshell closes every fd above 2, then execs, so $! is still the JVM.
+	(
+		close_inherited_fds_
+		exec trustctl echo-server --port "$ECHO_PORT" --io "$ECHO_IO" "$@"
+	) >>"$TEST_TRASH/server.out" 2>>"$TEST_TRASH/server.err" &
 	ECHO_PID=$!
 	if [[ -z $ECHO_STOP_REGISTERED_ ]]; then
 		test_atexit stop_echo_server
@@ -70,6 +75,42 @@ start_echo_server () {
 	printf 'start_echo_server: pid %s not listening on 127.0.0.1:%s after 15 s; ss says:\n' "$ECHO_PID" "$ECHO_PORT" >&2
 	ss -tlnp "sport = :$ECHO_PORT" >&2
 	return 1
+}
+
+# close_inherited_fds_: closes every descriptor above 2 of the calling (sub)shell.
+close_inherited_fds_ () {
+	local fd
+	for fd in /proc/self/fd/*; do
+		fd=${fd##*/}
+		((fd > 2)) || continue
+		eval "exec $fd>&-" 2>/dev/null || true # the glob's own directory fd is already gone
+	done
+}
+
+# start_with_sigint_ignored_ PORT ERRFILE: an echo server in the background with SIGINT ignored, as a script's
+# `&` job gets it where the shell does not trap INT (this harness does). A fresh bash closes what it inherited,
+# ignores INT and execs the server; stderr goes to ERRFILE. Find it with listener_pid.
+start_with_sigint_ignored_ () {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	bash -c 'for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null; done
+		trap "" INT
+		exec trustctl echo-server --port "$1" --io "$2"' _ "$1" "$ECHO_IO" </dev/null >/dev/null 2>"$2" &
+}
+
+# listener_pid PORT: the pid of the process listening on 127.0.0.1:PORT, as ss shows it; fails if none.
+listener_pid () {
+	ss -Htlnp "sport = :$1" | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1 | grep .
+}
+
+# kill_listener_ PORT: for a cleanup: SIGTERM to whatever listens on PORT, SIGKILL if it is still there 15 s on.
+kill_listener_ () {
+	local pid tries=300
+	pid=$(listener_pid "$1") || return 0
+	kill "$pid" 2>/dev/null || return 0
+	while kill -0 "$pid" 2>/dev/null && ((tries-- > 0)); do
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null || :
 }
 
 # stop_echo_server: SIGTERM, then wait (at most 15 s, then SIGKILL). A graceful stop must exit 0.
@@ -132,6 +173,24 @@ server_fd_count () {
 	fds=(/proc/"$pid"/fd/*)
 	[[ -e ${fds[0]} ]] || { echo "server_fd_count: cannot read /proc/$pid/fd" >&2; return 1; }
 	printf '%d\n' "${#fds[@]}"
+}
+
+# settled_fd_count [PID]: the server's fd count once it holds still: the same count 5 times in a row, 50 ms
+# apart (at most 5 s). A count taken while a log write briefly holds the lock file open would be one too high.
+settled_fd_count () {
+	local pid=${1:-$ECHO_PID} tries=100 same=0 last=-1 got
+	while ((tries-- > 0)); do
+		got=$(server_fd_count "$pid") || return 1
+		if ((got == last)); then
+			((++same >= 4)) && { printf '%d\n' "$got"; return 0; }
+		else
+			same=0 last=$got
+		fi
+		sleep 0.05
+	done
+	printf 'settled_fd_count: pid %s never held one count for 250 ms; last %d:\n' "$pid" "$got" >&2
+	ls -l "/proc/$pid/fd" >&2
+	return 1
 }
 
 # wait_for_fd_count N: poll (at most 5 s: closing sockets takes the server a moment) until the server

@@ -46,11 +46,45 @@ test_expect_success 'kill + wait: exit 0, the port is free again, server_stop lo
 
 test_expect_success 'its last line on stderr is a summary that agrees with server_stop' '
 	test_log "map(select(.event == \"server_stop\")) | length == 1" &&
-	jq -r "select(.event == \"server_stop\") |
-		\"\\(.connections) connections, \\(.frames) frames, \\(.timeouts) timeouts, \\(.errors) errors\"" \
-		"$TRUST_HOME/logs/trustctl.log" >counters &&
+	cat >summary.jq <<-\EOF &&
+	def n(c; noun): "\(c) \(noun)\(if c == 1 then "" else "s" end)";
+	select(.event == "server_stop") | [n(.connections; "connection"), n(.frames; "frame"),
+		n(.frames_rejected; "frame") + " rejected", n(.timeouts; "timeout"), n(.errors; "error")] | join(", ")
+	EOF
+	jq -r -f summary.jq "$TRUST_HOME/logs/trustctl.log" >counters &&
 	tail -n 1 "$TEST_TRASH/server.err" >last &&
-	grep "^echo-server stopped after [0-9][0-9]* s: $(cat counters); log: $TRUST_HOME/logs/trustctl.log\$" last
+	grep "^echo-server stopped after [0-9][0-9]*\.[0-9] s: $(cat counters); log: $TRUST_HOME/logs/trustctl.log\$" last
+'
+
+# A fresh bash sets SIGINT to ignored (this harness traps INT, so its children get it), closes what it inherited
+# and execs the server. The server is found by its port and stopped with the pid it names, as a learner would.
+test_expect_success 'a server started with SIGINT ignored says so at start, shrugs off kill -INT, stops on kill' '
+	port=$(test_port 1) &&
+	test_when_finished "kill_listener_ $port" &&
+	start_with_sigint_ignored_ "$port" ignoring.err &&
+	for _ in $(seq 300); do
+		grep -q "^echo-server listening on" ignoring.err && break
+		sleep 0.05
+	done &&
+	jvm=$(listener_pid "$port") &&
+	ign=$(awk "/^SigIgn:/ { print \$2 }" "/proc/$jvm/status") &&
+	test $(( (16#$ign >> 1) & 1 )) = 1 &&
+	grep "^echo-server ignores SIGINT here .*: stop it with kill $jvm (SIGTERM)\$" ignoring.err &&
+	kill -INT "$jvm" &&
+	echo-client 127.0.0.1 "$port" still-here >out &&
+	echo still-here >expect &&
+	test_cmp expect out &&
+	kill "$jvm" &&
+	for _ in $(seq 300); do
+		kill -0 "$jvm" 2>/dev/null || break
+		sleep 0.05
+	done &&
+	test_must_fail kill -0 "$jvm" 2>/dev/null &&
+	tail -n 1 ignoring.err | grep "^echo-server stopped after "
+'
+
+test_expect_success 'and says nothing of SIGINT when it was not ignored (this harness traps INT: its servers get it)' '
+	test_must_fail grep -q "SIGINT" "$TEST_TRASH/server.err"
 '
 
 test_done

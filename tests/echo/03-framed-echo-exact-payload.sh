@@ -27,6 +27,24 @@ test_expect_success 'on the wire (nc): the echo is the frame byte for byte, head
 	test_cmp expect actual
 '
 
+test_expect_success 'echo-client --trace: stdout is the echo alone; stderr shows the bytes and each call' '
+	echo "hello framed" >expect &&
+	echo-client --trace localhost "$ECHO_PORT" "hello framed" >out 2>trace &&
+	test_cmp expect out &&
+	cat >expect <<-\EOF &&
+	> frame 1: header 00 00 00 0c = length 12
+	> payload 12 bytes
+	>   0000  68 65 6c 6c 6f 20 66 72 61 6d 65 64              |hello framed|
+	>   write 16 of 16 bytes
+	<   read 4 of 4 bytes
+	< echo 1: header 00 00 00 0c = length 12
+	<   read 12 of 12 bytes
+	< payload 12 bytes
+	<   0000  68 65 6c 6c 6f 20 66 72 61 6d 65 64              |hello framed|
+	EOF
+	test_cmp expect trace
+'
+
 test_expect_success 'a zero-length frame is valid and echoed' '
 	frame "" >sent &&
 	nc -N -w 5 127.0.0.1 "$ECHO_PORT" <sent >received &&

@@ -10,7 +10,7 @@ test_expect_success 'echo-client --payload-size 70000: exit 4, nothing echoed, s
 	test_expect_code 4 echo-client localhost "$ECHO_PORT" --payload-size 70000 >out 2>err &&
 	test_must_be_empty out &&
 	test_line_count = 1 err &&
-	grep -q "server rejected the 70000-byte frame: the limit is 65536" err
+	grep -q "the 70000-byte frame is over the 65536-byte limit, so the server most likely rejected it$" err
 '
 
 test_expect_success 'the log says frame_rejected (EMSGSIZE, length 70000, max 65536), then the close' '
@@ -41,6 +41,13 @@ test_expect_success 'the next client is served' '
 	echo after-oversize >expect &&
 	echo-client localhost "$ECHO_PORT" after-oversize >out &&
 	test_cmp expect out
+'
+
+test_expect_success 'the stop summary counts the 3 rejections apart from errors' '
+	stop_echo_server &&
+	test_log "map(select(.event == \"server_stop\")) | .[0] | .frames_rejected == 3 and .errors == 0" &&
+	grep "^echo-server stopped after .* s: 5 connections, 2 frames, 3 frames rejected, 0 timeouts, 0 errors; log: " \
+		"$TEST_TRASH/server.err"
 '
 
 test_done

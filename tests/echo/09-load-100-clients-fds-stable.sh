@@ -7,10 +7,12 @@
 
 # --timeout 30: far above the 5 s that wait_for_fd_count allows, so only the server's own close of
 # each connection (not a timeout sweeping up a leaked one) can bring the fd count back.
-test_expect_success 'the server is up; its fd count is taken' '
+test_expect_success 'the server is up; its settled fd count is taken, none of them inherited from the harness' '
 	start_echo_server --timeout 30 &&
-	fds_before=$(server_fd_count) &&
-	test "$fds_before" -gt 0
+	fds_before=$(settled_fd_count) &&
+	test "$fds_before" -gt 0 &&
+	find "/proc/$ECHO_PID/fd" -mindepth 1 -maxdepth 1 -printf "%l\n" >targets &&
+	test_must_fail grep "\.tap$" targets
 '
 
 test_expect_success 'echo-load-test --clients 100 --messages 10: exit 0, 1000/1000 ok, 0 failed' '

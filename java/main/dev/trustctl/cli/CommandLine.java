@@ -18,6 +18,8 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  * usage errors, refuses an option given twice, and prints help in the same shape for every command.
  */
 public final class CommandLine {
+    /** trustctl's own option, read before the command name. */
+    static final String VERBOSE = "--verbose";
     private final org.apache.commons.cli.CommandLine parsed;
 
     private CommandLine(org.apache.commons.cli.CommandLine parsed) {
@@ -34,7 +36,7 @@ public final class CommandLine {
         try {
             parsed = DefaultParser.builder().get().parse(options, args.toArray(String[]::new));
         } catch (UnrecognizedOptionException e) {
-            throw new UsageException("unknown option: " + Shown.of(e.getOption()));
+            throw new UsageException("unknown option: " + Shown.of(e.getOption()) + hint(options, e.getOption()));
         } catch (MissingArgumentException e) {
             throw new UsageException("option --" + e.getOption().getLongOpt() + " needs a value");
         } catch (MissingOptionException e) {
@@ -46,6 +48,29 @@ public final class CommandLine {
         }
         refuseRepeats(parsed);
         return new CommandLine(parsed);
+    }
+
+    /**
+     * What a mistyped option most likely meant: {@code --verbose} is trustctl's own and goes before the command;
+     * otherwise the command's option at most 2 edits away (1 for a short name), if there is one.
+     */
+    static String hint(Options options, String typed) {
+        if (typed.equals(VERBOSE)) {
+            return ". Did you mean 'trustctl --verbose COMMAND ...'? (--verbose goes before the command)";
+        }
+        if (!typed.startsWith("--") || typed.length() > Shown.MAX_CHARS) {
+            return "";
+        }
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Option o : options.getOptions()) {
+            int d = o.getLongOpt() == null ? Integer.MAX_VALUE : EditDistance.between(typed.substring(2), o.getLongOpt());
+            if (d < bestDistance) {
+                best = o.getLongOpt();
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= (best.length() <= 4 ? 1 : 2) ? ". Did you mean '--" + best + "'?" : "";
     }
 
     /** {@code --port 1 --port 0}: which one was meant is a guess, and the second escaped every check. */

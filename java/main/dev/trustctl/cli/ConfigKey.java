@@ -65,8 +65,18 @@ public enum ConfigKey {
         return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
     }
 
+    /** The known key a typo most likely meant: at most 2 edits away. */
+    static Optional<String> nearest(String typed) {
+        if (typed.length() > Shown.MAX_CHARS) {
+            return Optional.empty();
+        }
+        return Arrays.stream(values()).map(ConfigKey::key)
+                .filter(k -> EditDistance.between(typed, k) <= 2)
+                .min(java.util.Comparator.comparingInt(k -> EditDistance.between(typed, k)));
+    }
+
     public static ConfigKey require(String key) throws UsageException {
         return find(key).orElseThrow(() -> new UsageException("unknown config key: " + Shown.of(key)
-                + " (known: " + String.join(", ", Arrays.stream(values()).map(ConfigKey::key).toList()) + ")"));
+                + nearest(key).map(k -> ". Did you mean '" + k + "'?").orElse("") + " (known: " + String.join(", ", Arrays.stream(values()).map(ConfigKey::key).toList()) + ")"));
     }
 }

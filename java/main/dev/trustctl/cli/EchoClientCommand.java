@@ -7,6 +7,7 @@ import dev.trustctl.home.TrustHome;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.HostPort;
 import dev.trustctl.wire.Watchdog;
+import dev.trustctl.wire.WireTrace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,11 +61,14 @@ final class EchoClientCommand implements Command {
                                 + " not checked against the server's 65536 limit").get())
                 .addOption(Option.builder().longOpt("timeout").hasArg().argName("SECONDS")
                         .desc("bound on connecting and on each send and echo. Default: "
-                                + DEFAULT_TIMEOUT.toSeconds()).get());
+                                + DEFAULT_TIMEOUT.toSeconds()).get())
+                .addOption(Option.builder().longOpt("trace").desc("show the bytes on the wire on stderr: each"
+                        + " frame's header and payload (hex and ASCII) and the size of every read and write call."
+                        + " Default: off").get());
         CommandLine line = CommandLine.parse(options, args);
         if (line.has("help")) {
-            CommandLine.printHelp(term.out(), "echo-client [--timeout SECONDS] HOST PORT MESSAGE...\n"
-                    + "       echo-client [--timeout SECONDS] HOST PORT --payload-size N",
+            CommandLine.printHelp(term.out(), "echo-client [--timeout SECONDS] [--trace] HOST PORT MESSAGE...\n"
+                    + "       echo-client [--timeout SECONDS] [--trace] HOST PORT --payload-size N",
                     "Sends each MESSAGE as a length-prefixed frame and prints its echo. Exit codes: 0 ok,"
                     + " 2 usage, 3 cannot connect, 4 closed or reset by the server, 5 timeout, 6 echo differs.",
                     options);
@@ -78,7 +82,8 @@ final class EchoClientCommand implements Command {
         int port = Values.port("PORT", words.get(1));
         Duration timeout = line.has("timeout") ? Values.seconds("--timeout", line.value("timeout")) : DEFAULT_TIMEOUT;
         List<byte[]> payloads = payloads(line, words.subList(2, words.size()));
-        return exchange(host, port, timeout, payloads, line.has("payload-size"), term);
+        WireTrace trace = line.has("trace") ? new WireTrace(term.err()) : null;
+        return exchange(host, port, timeout, payloads, line.has("payload-size"), trace, term);
     }
 
     private static List<byte[]> payloads(CommandLine line, List<String> messages) throws UsageException {
@@ -105,7 +110,7 @@ final class EchoClientCommand implements Command {
     }
 
     private static int exchange(String host, int port, Duration timeout, List<byte[]> payloads, boolean generated,
-                                Terminal term) {
+                                WireTrace trace, Terminal term) {
         String where = HostPort.of(host, port);
         int sent = 0;
         try (Watchdog watchdog = new Watchdog(timeout, "client-watchdog")) {
@@ -119,6 +124,9 @@ final class EchoClientCommand implements Command {
                 return ExitCode.CONNECT_FAILED;
             }
             try (client) {
+                if (trace != null) {
+                    client.trace(trace);
+                }
                 for (byte[] payload : payloads) {
                     sent++;
                     byte[] echo = client.echo(payload);
@@ -154,11 +162,15 @@ final class EchoClientCommand implements Command {
             term.err().printf("Error: %s replied with an invalid frame: %s%n", where, e.getMessage());
             return ExitCode.MISMATCH;
         }
-        String hint = size > FrameCodec.MAX_PAYLOAD
-                ? " (server rejected the " + size + "-byte frame: the limit is " + FrameCodec.MAX_PAYLOAD + ")"
-                : "";
-        term.err().printf("Error: %s closed the connection before echoing message %d: %s%s%n", where, frame,
-                describe(row, e), hint);
+        if (size > FrameCodec.MAX_PAYLOAD) {
+            // The client cannot know why the server closed; the size makes a rejection the likely reason.
+            term.err().printf("Error: %s closed the connection without echoing message %d (%s); the %d-byte"
+                    + " frame is over the %d-byte limit, so the server most likely rejected it%n", where, frame,
+                    row.errno(), size, FrameCodec.MAX_PAYLOAD);
+        } else {
+            term.err().printf("Error: %s closed the connection before echoing message %d: %s%n", where, frame,
+                    describe(row, e));
+        }
         return ExitCode.PEER_CLOSED;
     }
 

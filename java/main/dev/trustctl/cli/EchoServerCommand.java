@@ -143,17 +143,23 @@ final class EchoServerCommand implements Command {
             LoggerFactory.getLogger("echo").atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
                     .addKeyValue("bind", settings.bind()).addKeyValue("action", "exit").log();
             throw new IOException("cannot listen on " + HostPort.of(settings.bind(), settings.port()) + ": "
-                    + row.errno() + " (" + e.getMessage() + ")");
+                    + row.errno() + " (" + e.getMessage() + ")", e);
         }
         Signals.onStop(server::stop);
+        if (Signals.ignored(Signals.SIGINT)) {
+            // bash starts a background job with SIGINT ignored and the JVM keeps it so: said, or kill -INT (and
+            // Ctrl-C after fg) seems to do nothing. Before the listening line: whoever waits for that has this.
+            term.err().printf("echo-server ignores SIGINT here (this shell started it with SIGINT ignored, as bash"
+                    + " does for a background job): stop it with kill %d (SIGTERM)%n", ProcessHandle.current().pid());
+        }
         term.err().printf("echo-server listening on %s (io %s, timeout %s s, max %d clients); log: %s%n",
                 HostPort.of(settings.bind(), server.port()), engineText(settings), Values.secondsText(settings.timeout()),
                 settings.maxClients(), home.logFile());
         long started = System.nanoTime();
         server.serve();
         // One line to end on after Ctrl-C; every counter is in the server_stop event.
-        term.err().println("echo-server stopped after " + (System.nanoTime() - started) / 1_000_000_000 + " s: "
-                + server.summary() + "; log: " + home.logFile());
+        term.err().println("echo-server stopped after " + String.format(java.util.Locale.ROOT, "%.1f",
+                (System.nanoTime() - started) / 1e9) + " s: " + server.summary() + "; log: " + home.logFile());
         return ExitCode.OK;
     }
 }

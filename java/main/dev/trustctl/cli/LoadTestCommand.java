@@ -4,6 +4,9 @@ import dev.trustctl.home.TrustHome;
 import dev.trustctl.load.LoadReport;
 import dev.trustctl.load.LoadSettings;
 import dev.trustctl.load.LoadTest;
+import dev.trustctl.load.Progress;
+import dev.trustctl.wire.WireTrace;
+import java.nio.file.Path;
 import dev.trustctl.wire.FrameCodec;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +21,10 @@ import org.apache.commons.cli.Options;
 final class LoadTestCommand implements Command {
     private static final String USAGE = "echo-load-test [--host HOST] --port PORT [--clients C] [--messages M]"
             + " [--concurrency K]\n                      [--payload-size S] [--hold] [--deadline SECONDS] [--timeout SECONDS]"
-            + " [--json] [--help]\n       echo-load-test HOST PORT [the same options]";
+            + " [--json] [--trace] [--help]\n       echo-load-test HOST PORT [the same options]";
+
+    /** Where Linux says what this process's stderr is. */
+    private static final Path STDERR = Path.of("/proc/self/fd/2");
 
     @Override
     public boolean logsEvents() {
@@ -54,7 +60,9 @@ final class LoadTestCommand implements Command {
                         + LoadSettings.DEFAULT_DEADLINE.toSeconds()))
                 .addOption(flag("timeout", "SECONDS", "bound on each connect, send and echo. Default: "
                         + LoadSettings.DEFAULT_TIMEOUT.toSeconds()))
-                .addOption(Option.builder().longOpt("json").desc("print the summary as one JSON line").get());
+                .addOption(Option.builder().longOpt("json").desc("print the summary as one JSON line").get())
+                .addOption(Option.builder().longOpt("trace").desc("show the bytes on the wire on stderr, as"
+                        + " echo-client --trace does; with --clients 1 only. Default: off").get());
     }
 
     private static Option flag(String name, String arg, String desc) {
@@ -81,9 +89,16 @@ final class LoadTestCommand implements Command {
                 line.has("hold"),
                 seconds(line, "deadline", LoadSettings.DEFAULT_DEADLINE),
                 seconds(line, "timeout", LoadSettings.DEFAULT_TIMEOUT));
+        if (line.has("trace") && settings.clients() != 1) {
+            throw new UsageException("--trace needs --clients 1 (got " + settings.clients()
+                    + "): the bytes of many connections would interleave");
+        }
+        // Drawn only on a terminal (never into captured output), and not over a trace's own lines.
+        Progress progress = line.has("trace") ? null : Progress.onTerminal(term.err(), STDERR);
+        WireTrace trace = line.has("trace") ? new WireTrace(term.err()) : null;
         LoadReport report;
         try {
-            report = new LoadTest(settings, System.console() != null && !line.has("json") ? term.err() : null).run();
+            report = new LoadTest(settings, progress, trace).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             term.err().println("Error: interrupted");

@@ -137,7 +137,7 @@ public final class TrustCtl {
             }
         } catch (IOException e) {
             if (needsHome) {
-                throw new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e));
+                throw new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e), e);
             }
         }
     }

@@ -101,6 +101,8 @@ public final class ConnectionEvents implements ProtocolEvents {
         if (e instanceof DeadlineExceededException d) {
             stats.timeouts.increment();
             event.addKeyValue("phase", d.phase().label()).addKeyValue("timeout_ms", d.timeoutMillis());
+        } else if (e instanceof FrameTooLargeException) {
+            stats.framesRejected.increment();
         } else {
             stats.errors.increment();
         }

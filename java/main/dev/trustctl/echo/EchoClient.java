@@ -3,6 +3,7 @@ package dev.trustctl.echo;
 import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.Watchdog;
+import dev.trustctl.wire.WireTrace;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.time.Duration;
  */
 public final class EchoClient implements Closeable {
     private final Connection conn;
+    private WireTrace trace; // null unless --trace
+    private int sent;        // frames sent, to number them in the trace
 
     private EchoClient(Connection conn) {
         this.conn = conn;
@@ -42,9 +45,17 @@ public final class EchoClient implements Closeable {
         return new EchoClient(conn);
     }
 
+    /** Shows every frame and every read and write call of this client on {@code trace} from now on. */
+    public void trace(WireTrace trace) {
+        this.trace = trace;
+        conn.trace(trace);
+    }
+
     /** Sends {@code payload} as one frame and returns the payload of the frame that comes back. */
     public byte[] echo(byte[] payload) throws IOException {
-        conn.writeFully(FrameCodec.encode(payload));
+        ByteBuffer frame = FrameCodec.encode(payload);
+        traceSending(frame);
+        conn.writeFully(frame);
         ByteBuffer reply = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + FrameCodec.MAX_PAYLOAD);
         readReply(reply);
         byte[] echoed = new byte[reply.limit() - FrameCodec.HEADER_BYTES];
@@ -58,6 +69,7 @@ public final class EchoClient implements Closeable {
      */
     public boolean roundTrip(ByteBuffer frame, ByteBuffer reply) throws IOException {
         frame.rewind();
+        traceSending(frame);
         conn.writeFully(frame);
         return readReply(reply) && reply.flip().equals(frame.rewind());
     }
@@ -71,6 +83,9 @@ public final class EchoClient implements Closeable {
         if (!conn.readFully(reply)) {
             throw new EOFException("the server closed the connection before the echo arrived");
         }
+        if (trace != null) {
+            trace.receivedHeader(reply, sent);
+        }
         int length = FrameCodec.payloadLength(reply, 0, FrameCodec.MAX_PAYLOAD);
         if (FrameCodec.HEADER_BYTES + length > reply.capacity()) {
             return false;
@@ -79,8 +94,18 @@ public final class EchoClient implements Closeable {
         if (length > 0 && !conn.readFully(reply)) {
             throw new EOFException("the server closed the connection in the middle of the echo");
         }
+        if (trace != null) {
+            trace.receivedPayload(reply);
+        }
         conn.rest();
         return true;
+    }
+
+    private void traceSending(ByteBuffer frame) {
+        sent++;
+        if (trace != null) {
+            trace.sending(frame, sent);
+        }
     }
 
     @Override

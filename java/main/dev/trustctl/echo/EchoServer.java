@@ -155,6 +155,7 @@ public final class EchoServer {
         LOG.atInfo().setMessage("server_stop").addKeyValue("run_id", runId)
                 .addKeyValue("connections", stats.accepted.sum())
                 .addKeyValue("rejected", stats.rejected.sum()).addKeyValue("frames", stats.frames.sum())
+                .addKeyValue("frames_rejected", stats.framesRejected.sum())
                 .addKeyValue("bytes_in", stats.bytesIn.sum()).addKeyValue("bytes_out", stats.bytesOut.sum())
                 .addKeyValue("timeouts", stats.timeouts.sum()).addKeyValue("errors", stats.errors.sum())
                 .addKeyValue("accept_errors", stats.acceptErrors.sum()).addKeyValue("closed_idle", idleClosed)
@@ -164,10 +165,15 @@ public final class EchoServer {
                 .addKeyValue("log_writer_failures", Log.writerFailures()).log();
     }
 
-    /** The counters a person wants after a stop: connections, frames, timeouts and errors. */
+    /** The counters a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
     public String summary() {
-        return stats.accepted.sum() + " connections, " + stats.frames.sum() + " frames, " + stats.timeouts.sum()
-                + " timeouts, " + stats.errors.sum() + " errors";
+        return count(stats.accepted.sum(), "connection") + ", " + count(stats.frames.sum(), "frame") + ", "
+                + count(stats.framesRejected.sum(), "frame") + " rejected, " + count(stats.timeouts.sum(), "timeout")
+                + ", " + count(stats.errors.sum(), "error");
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Waits until every client slot is back, that is every connection closed and logged. */

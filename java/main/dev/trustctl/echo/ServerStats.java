@@ -11,5 +11,7 @@ final class ServerStats {
     final LongAdder bytesOut = new LongAdder();
     final LongAdder timeouts = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Frames refused by design (over the size limit): what a client asked for, not something going wrong. */
+    final LongAdder framesRejected = new LongAdder();
     final LongAdder acceptErrors = new LongAdder();
 }

@@ -1,6 +1,9 @@
 package dev.trustctl.echo;
 
+import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * SIGTERM, SIGINT and SIGHUP (the terminal of a server started with {@code &} closing) for a server: the first
@@ -9,7 +12,34 @@ import java.lang.reflect.Proxy;
  * shutdown hook gives the graceful stop alone.
  */
 public final class Signals {
+    public static final int SIGINT = 2;
+    public static final int SIGPIPE = 13;
+    private static final Path STATUS = Path.of("/proc/self/status");
+
     private Signals() {
+    }
+
+    /** Whether this process ignores {@code signal} (SIG_IGN), from the {@code SigIgn} mask Linux shows. */
+    public static boolean ignored(int signal) {
+        try {
+            return inMask(STATUS, "SigIgn", signal);
+        } catch (IOException | RuntimeException unknown) {
+            return false; // not Linux, or no /proc: say nothing rather than guess
+        }
+    }
+
+    /**
+     * Whether bit {@code signal - 1} is set in the hex mask {@code field} (SigIgn, SigCgt, SigBlk) of a
+     * {@code /proc/PID/status} file.
+     */
+    public static boolean inMask(Path status, String field, int signal) throws IOException {
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith(field + ":")) {
+                long mask = Long.parseUnsignedLong(line.substring(field.length() + 1).trim(), 16);
+                return (mask >>> (signal - 1) & 1) == 1;
+            }
+        }
+        throw new IOException("no " + field + " in " + status);
     }
 
     /**

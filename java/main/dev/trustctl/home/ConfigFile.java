@@ -84,9 +84,9 @@ public final class ConfigFile {
         } catch (HomeException e) {
             throw e;
         } catch (AccessDeniedException e) {
-            throw new HomeException("cannot read config " + file + ": permission denied");
+            throw new HomeException("cannot read config " + file + ": permission denied", e);
         } catch (IOException e) {
-            throw new HomeException("cannot read config " + file + ": " + e.getMessage());
+            throw new HomeException("cannot read config " + file + ": " + e.getMessage(), e);
         }
         if (bytes.position() > MAX_BYTES) {
             throw new HomeException("config " + file + " is larger than " + MAX_BYTES + " bytes");
@@ -124,7 +124,7 @@ public final class ConfigFile {
             } catch (IOException ignored) {
                 // the write already failed; that is the error worth reporting
             }
-            throw new HomeException("cannot write config " + file + ": " + e.getMessage());
+            throw new HomeException("cannot write config " + file + ": " + e.getMessage(), e);
         }
     }
 }

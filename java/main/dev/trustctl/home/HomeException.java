@@ -13,6 +13,11 @@ public final class HomeException extends IOException {
         super(message);
     }
 
+    /** Keeps the failure underneath, so {@code --verbose} shows it as the trace's {@code Caused by:}. */
+    public HomeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     /** Why an I/O call failed, without the path a {@link FileSystemException} repeats in its message. */
     public static String reason(IOException e) {
         if (e instanceof FileSystemException fs && fs.getReason() != null) {

@@ -49,7 +49,7 @@ public final class StrictModes {
         } catch (HomeException e) {
             throw e;
         } catch (IOException e) {
-            throw new HomeException("cannot check " + name + " " + dir + ": " + HomeException.reason(e));
+            throw new HomeException("cannot check " + name + " " + dir + ": " + HomeException.reason(e), e);
         }
     }
 

@@ -65,9 +65,9 @@ public final class TrustHome {
         } catch (FileAlreadyExistsException e) {
             throw new HomeException("TRUST_HOME is not a directory: " + dir);
         } catch (AccessDeniedException e) {
-            throw new HomeException("cannot create TRUST_HOME " + dir + ": permission denied");
+            throw new HomeException("cannot create TRUST_HOME " + dir + ": permission denied", e);
         } catch (IOException e) {
-            throw new HomeException("cannot create TRUST_HOME " + dir + ": " + HomeException.reason(e));
+            throw new HomeException("cannot create TRUST_HOME " + dir + ": " + HomeException.reason(e), e);
         }
         if (!Files.isWritable(dir)) {
             throw new HomeException("TRUST_HOME is not writable: " + dir);

@@ -25,6 +25,14 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         return failures.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /**
+     * Round trips neither ok nor failed: the rest of each session a failure or the deadline ended, and every
+     * session that never started. A failed session counts one failure, so ok + failed + notRun = expected.
+     */
+    public long notRun() {
+        return Math.max(0, settings.expected() - ok - failed());
+    }
+
     public boolean passed() {
         return ok == settings.expected() && failed() == 0;
     }
@@ -59,11 +67,16 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         String nl = System.lineSeparator();
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "echo-load-test: %s x %s of %s,"
                         + " concurrency %s, against %s%n"
-                        + "round trips: %d/%d ok, %d failed (%s)%n"
+                        + "round trips: %d/%d ok, %d failed (%s)%s%n"
                         + "elapsed: %.3f s, %.0f round trips/s, %.1f connections/s%n",
                 count(settings.clients(), "client"), count(settings.messages(), "message"),
                 count(settings.payloadSize(), "byte"), concurrencyText(), HostPort.of(settings.host(), settings.port()), ok,
-                settings.expected(), failed(), kinds, elapsedSeconds, roundTripsPerSecond(), connectionsPerSecond()));
+                settings.expected(), failed(), kinds, notRun() > 0 ? ", " + notRun() + " not run" : "", elapsedSeconds, roundTripsPerSecond(), connectionsPerSecond()));
+        if (notRun() > 0) {
+            text.append(String.format(Locale.ROOT, "not run: the rest of the sessions a failure or the deadline"
+                    + " ended, and those never started (%d ok + %d failed + %d not run = %d)%n", ok, failed(), notRun(),
+                    settings.expected()));
+        }
         if (sortedNanos.length > 0) {
             text.append(String.format(Locale.ROOT, "latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us%n",
                     latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(100)));
@@ -104,6 +117,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         fields.put("expected", settings.expected());
         fields.put("ok", ok);
         fields.put("failed", failed());
+        fields.put("not_run", notRun());
         Map<Failure, Long> all = new EnumMap<>(Failure.class);
         for (Failure f : Failure.values()) {
             all.put(f, failures.getOrDefault(f, 0L));

@@ -21,6 +21,11 @@ public record LoadSettings(String host, int port, int clients, int messages, int
         return hold ? clients : Math.min(concurrency, clients);
     }
 
+    /** The deadline as a person wrote it: {@code 60}, {@code 2.5}. */
+    public String deadlineText() {
+        return java.math.BigDecimal.valueOf(deadline.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
+    }
+
     public long expected() {
         return (long) clients * messages;
     }

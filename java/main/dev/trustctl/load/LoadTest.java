@@ -6,8 +6,8 @@ import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.HostPort;
 import dev.trustctl.wire.Watchdog;
+import dev.trustctl.wire.WireTrace;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,7 +35,8 @@ public final class LoadTest {
     private static final Logger LOG = LoggerFactory.getLogger("echo-load-test");
 
     private final LoadSettings settings;
-    private final PrintStream progress;
+    private final Progress progress;
+    private final WireTrace trace;
     private final ByteBuffer frameTemplate;
     private final Set<EchoClient> open = ConcurrentHashMap.newKeySet();
     private final Map<Failure, AtomicLong> failures = new EnumMap<>(Failure.class);
@@ -48,11 +49,16 @@ public final class LoadTest {
             new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicInteger failuresSeen = new AtomicInteger();
     private volatile boolean expired;
+    private final java.util.concurrent.atomic.AtomicBoolean deadlineSaid = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** {@code progress} gets a progress line every half second once a run passes two seconds; null for none. */
-    public LoadTest(LoadSettings settings, PrintStream progress) {
+    /**
+     * {@code progress} is redrawn every half second once a run passes two seconds; {@code trace} shows every
+     * client's bytes (one client only: its lines would interleave). Either may be null: none.
+     */
+    public LoadTest(LoadSettings settings, Progress progress, WireTrace trace) {
         this.settings = settings;
         this.progress = progress;
+        this.trace = trace;
         byte[] payload = new byte[settings.payloadSize()];
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (i * 31 + 7);
@@ -74,8 +80,9 @@ public final class LoadTest {
         long started = System.nanoTime();
         timer.schedule(this::expire, settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
         if (progress != null) {
-            timer.scheduleAtFixedRate(() -> progress.printf("\r%d/%d round trips", ok.get(), settings.expected()),
-                    2000, 500, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(() -> progress.draw(ok.get(), failedSoFar(),
+                    (System.nanoTime() - started) / 1e9, settings),
+                    Progress.QUIET_START.toMillis(), Progress.EVERY.toMillis(), TimeUnit.MILLISECONDS);
         }
         double connectSeconds = 0;
         try (Watchdog watchdog = new Watchdog(settings.timeout(), "load-watchdog")) {
@@ -87,7 +94,7 @@ public final class LoadTest {
         } finally {
             timer.shutdownNow();
             if (progress != null) {
-                progress.print("\r\033[K");
+                progress.clear();
             }
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
@@ -103,6 +110,10 @@ public final class LoadTest {
         });
         return new LoadReport(settings, ok.get(), counted, elapsed, sessionsDone.get(), connectSeconds,
                 Latencies.sortedUnion(latencies), firstError.get(), closedAtAccept.get());
+    }
+
+    private long failedSoFar() {
+        return failures.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     private void runSessions(Watchdog watchdog) throws InterruptedException {
@@ -163,14 +174,23 @@ public final class LoadTest {
     private EchoClient connect(Watchdog watchdog) {
         if (expired) {
             failures.get(Failure.DEADLINE).incrementAndGet();
+            noteDeadline("connect");
             return null;
         }
         try {
             EchoClient c = EchoClient.connect(settings.host(), settings.port(), settings.timeout(), watchdog);
+            if (trace != null) {
+                c.trace(trace);
+            }
             open.add(c);
             return c;
         } catch (IOException e) {
-            failures.get(expired ? Failure.DEADLINE : Failure.CONNECT).incrementAndGet();
+            if (expired) {
+                failures.get(Failure.DEADLINE).incrementAndGet();
+                noteDeadline("connect");
+                return null;
+            }
+            failures.get(Failure.CONNECT).incrementAndGet();
             noteFirst("connect to " + HostPort.of(settings.host(), settings.port()), ErrorMap.classifyConnect(e),
                     e.getMessage());
             return null;
@@ -217,6 +237,7 @@ public final class LoadTest {
     /** One checked round trip; null when it came back whole, else the failure (counted, the client closed). */
     private Failure roundTrip(EchoClient client, ByteBuffer frame, ByteBuffer reply, Latencies samples) {
         if (expired) {
+            noteDeadline("round trip");
             return fail(client, Failure.DEADLINE);
         }
         long t0 = System.nanoTime();
@@ -226,8 +247,12 @@ public final class LoadTest {
                 return fail(client, Failure.MISMATCH);
             }
         } catch (IOException e) {
+            if (expired) { // the deadline closed this connection under the round trip: that, not EOF, is why
+                noteDeadline("round trip");
+                return fail(client, Failure.DEADLINE);
+            }
             noteFirst("round trip", ErrorMap.classify(e), e.getMessage());
-            return fail(client, expired ? Failure.DEADLINE : Failure.of(e));
+            return fail(client, Failure.of(e));
         }
         samples.add(System.nanoTime() - t0);
         ok.incrementAndGet();
@@ -250,6 +275,16 @@ public final class LoadTest {
                     .addKeyValue("peer", HostPort.of(settings.host(), settings.port()))
                     .addKeyValue("action", Action.CLOSE_CONNECTION.label()).addKeyValue("reason", row.reason())
                     .addKeyValue("error", String.valueOf(message)).log();
+        }
+    }
+
+    /** The deadline ended a connect or a round trip: said once, as the first failure if nothing failed before. */
+    private void noteDeadline(String what) {
+        if (deadlineSaid.compareAndSet(false, true)) {
+            firstError.compareAndSet(null, what + ": cut off by the --deadline of " + settings.deadlineText() + " s");
+            LOG.atWarn().setMessage("load_deadline").addKeyValue("peer", settings.host() + ":" + settings.port())
+                    .addKeyValue("deadline_ms", settings.deadline().toMillis()).addKeyValue("ok", ok.get())
+                    .addKeyValue("expected", settings.expected()).log();
         }
     }
 

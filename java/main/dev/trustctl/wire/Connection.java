@@ -28,6 +28,7 @@ public final class Connection implements Closeable {
     private volatile Phase expiredIn; // set once, by the watchdog
     private volatile boolean closedLocally;
     private boolean closing;          // the owner is shutting down: an idle wait ends soon; guarded by this
+    private WireTrace trace;          // null unless --trace: then every read and write call is shown
 
     public Connection(ByteChannel channel, Duration timeout, Watchdog watchdog) {
         this.channel = channel;
@@ -63,11 +64,21 @@ public final class Connection implements Closeable {
 
     /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. No phase changes. */
     public int readSome(ByteBuffer dst) throws IOException {
+        int n;
+        int asked = dst.remaining();
         try {
-            return channel.read(dst);
+            n = channel.read(dst);
         } catch (IOException e) {
-            throw translate(e);
+            IOException failure = translate(e);
+            if (trace != null) {
+                trace.failed("read", asked, failure);
+            }
+            throw failure;
         }
+        if (trace != null) {
+            trace.read(asked, n);
+        }
+        return n;
     }
 
     /** send_exact: writes every remaining byte of {@code src} within one timeout, then goes back to waiting idle. */
@@ -79,13 +90,27 @@ public final class Connection implements Closeable {
 
     /** Writes every remaining byte of {@code src}, blocking, within the current phase's deadline. */
     public void writeAll(ByteBuffer src) throws IOException {
+        int offered = src.remaining();
         try {
             while (src.hasRemaining()) {
-                channel.write(src);
+                offered = src.remaining();
+                int put = channel.write(src);
+                if (trace != null) {
+                    trace.wrote(offered, put);
+                }
             }
         } catch (IOException e) {
-            throw translate(e);
+            IOException failure = translate(e);
+            if (trace != null) {
+                trace.failed("write", offered, failure);
+            }
+            throw failure;
         }
+    }
+
+    /** Shows every later read and write call on {@code trace}; for the owning thread, before any I/O. */
+    public void trace(WireTrace trace) {
+        this.trace = trace;
     }
 
     /**

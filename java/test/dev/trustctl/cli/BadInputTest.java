@@ -160,7 +160,9 @@ class BadInputTest {
         "--port 9900 --concurrency -2     | --concurrency must be an integer from 1 to 10000, got '-2'",
         "--clients 5                      | missing option: --port",
         "--port 9900 extra                | unexpected argument: extra",
-        "--port 9900 --fast               | unknown option: --fast"})
+        "--port 9900 --fast               | unknown option: --fast",
+        "--port 9900 --trace              | --trace needs --clients 1 (got 100): the bytes of many connections would interleave",
+        "--port 9900 --trace --clients 2  | --trace needs --clients 1 (got 2): the bytes of many connections would interleave"})
     void loadTestNonsenseFlagsAreUsageErrors(String args, String message) {
         CliResult r = run(home, ("echo-load-test " + args).split(" "));
         assertThat(r.err()).isEqualTo("Error: " + message + "\ntry 'trustctl echo-load-test --help'\n");

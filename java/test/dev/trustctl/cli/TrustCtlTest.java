@@ -153,8 +153,35 @@ class TrustCtlTest {
     @Test
     void anUnknownCommandOptionIsNamedWithTheCommandsHint() {
         assertUsageError(run("status", "--frobnicate"), "unknown option: --frobnicate", "try 'trustctl status --help'");
-        assertUsageError(run("echo-server", "--prot", "9900"), "unknown option: --prot",
+        assertUsageError(run("echo-server", "--prot", "9900"), "unknown option: --prot. Did you mean '--port'?",
                 "try 'trustctl echo-server --help'");
+    }
+
+    @Test
+    void verboseAfterTheCommandSaysItGoesBefore() {
+        assertUsageError(run("echo-server", "--verbose"), "unknown option: --verbose. Did you mean"
+                + " 'trustctl --verbose COMMAND ...'? (--verbose goes before the command)",
+                "try 'trustctl echo-server --help'");
+    }
+
+    @Test
+    void aMistypedConfigKeyGetsTheNearestOne() {
+        CliResult r = run("config", "set", "server.prot", "9901");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).startsWith("Error: unknown config key: server.prot. Did you mean 'server.port'? (known: ");
+        assertThat(run("config", "get", "colour").err()).doesNotContain("Did you mean");
+    }
+
+    @Test
+    void verboseShowsTheCauseOfAFailure() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CliResult r = run("--verbose", "echo-server", "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(r.code()).isEqualTo(ExitCode.FAILURE);
+            assertThat(r.err()).startsWith("Error: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": EADDRINUSE").contains("\nCaused by: java.net.BindException: Address already in use");
+            assertThat(run("echo-server", "--port", String.valueOf(taken.getLocalPort())).err())
+                    .doesNotContain("Caused by");
+        }
     }
 
     @ParameterizedTest

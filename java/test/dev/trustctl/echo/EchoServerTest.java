@@ -6,6 +6,7 @@ import static dev.trustctl.echo.ServerFixture.frame;
 import static dev.trustctl.echo.ServerFixture.header;
 import static dev.trustctl.echo.ServerFixture.payload;
 import static dev.trustctl.echo.ServerFixture.readExactly;
+import static dev.trustctl.echo.ServerFixture.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustctl.wire.Watchdog;
@@ -49,6 +50,23 @@ class EchoServerTest {
     @AfterEach
     void stopServer() throws Exception {
         fixture.close();
+    }
+
+    @Test
+    void theStopSummaryIsSingularForOneAndCountsARejectedFrameApartFromErrors() throws Exception {
+        try (Socket s = fixture.connect()) {
+            echo(s, "one".getBytes(StandardCharsets.US_ASCII));
+        }
+        waitUntil("the first connection closed", Duration.ofSeconds(10),
+                () -> fixture.server.summary().startsWith("1 connection, 1 frame, "));
+        try (Socket s = fixture.connect()) {
+            s.getOutputStream().write(header(70_000));
+            assertClosedWithNothingSent(s);
+        }
+        waitUntil("the rejection counted", Duration.ofSeconds(10),
+                () -> fixture.server.summary().contains("1 frame rejected"));
+        assertThat(fixture.server.summary())
+                .isEqualTo("2 connections, 1 frame, 1 frame rejected, 0 timeouts, 0 errors");
     }
 
     @Test

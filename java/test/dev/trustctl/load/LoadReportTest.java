@@ -135,6 +135,22 @@ class LoadReportTest {
         assertThat(report(100, Map.of()).text()).doesNotContain("--max-clients");
     }
 
+    @Test
+    void roundTripsCutOffByTheDeadlineAreCountedSoTheNumbersAddUp() {
+        LoadSettings big = new LoadSettings("127.0.0.1", 9900, 200, 1000, 4, 32, false, Duration.ofSeconds(60),
+                Duration.ofSeconds(5));
+        LoadReport cut = new LoadReport(big, 120_100, Map.of(Failure.DEADLINE, 850L), 60, 120, 0, new long[] {1000},
+                "round trip: cut off by the --deadline of 60 s", 0);
+        assertThat(cut.notRun()).isEqualTo(79_050);
+        assertThat(cut.ok() + cut.failed() + cut.notRun()).isEqualTo(big.expected());
+        assertThat(cut.text().lines().toList().get(1)).isEqualTo("round trips: 120100/200000 ok, 850 failed (connect 0,"
+                + " reset 0, timeout 0, closed 0, mismatch 0, deadline 850, other 0), 79050 not run");
+        assertThat(cut.text()).contains("(120100 ok + 850 failed + 79050 not run = 200000)\n")
+                .contains("first failure: round trip: cut off by the --deadline of 60 s\n");
+        assertThat(StrictJson.object(cut.json()).get("not_run")).isEqualTo(new BigDecimal("79050"));
+        assertThat(report(100, Map.of()).text()).doesNotContain("not run");
+    }
+
     private static LoadReport report(long ok, Map<Failure, Long> failures) {
         long[] nanos = LongStream.rangeClosed(1, ok).map(i -> i * 1000).toArray();
         return new LoadReport(SETTINGS, ok, failures, 0.5, 10, 0.1, nanos);
