@@ -4,10 +4,12 @@ import dev.trustctl.echo.EchoServer;
 import dev.trustctl.echo.FdLimit;
 import dev.trustctl.echo.Io;
 import dev.trustctl.echo.ServerSettings;
+import dev.trustctl.echo.ServerTrace;
 import dev.trustctl.echo.Signals;
 import dev.trustctl.echo.threads.VirtualThreads;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.home.TrustHome;
+import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.wire.HostPort;
 import java.io.IOException;
 import java.util.List;
@@ -57,7 +59,11 @@ final class EchoServerCommand implements Command {
                 .addOption(Option.builder().longOpt("loops").hasArg().argName("N")
                         .desc("event-loop threads for --io loop, 1.." + ServerSettings.MAX_LOOPS
                                 + ". Default: server.loops, else auto: one per processor ("
-                                + ServerSettings.defaultLoops() + " here)").get());
+                                + ServerSettings.defaultLoops() + " here)").get())
+                .addOption(Option.builder().longOpt("trace").desc("show every read and write of each connection"
+                        + " (its id, the bytes moved, where the frame stands: header 2/4, payload 1000/65536) and"
+                        + " each open, timeout, rejection and close on stderr; never payload bytes. Bounded like"
+                        + " the log. Default: off").get());
     }
 
     /** The config value that leaves a setting to the server. */
@@ -127,7 +133,7 @@ final class EchoServerCommand implements Command {
         CommandLine line = CommandLine.parse(options, args);
         if (line.has("help")) {
             CommandLine.printHelp(term.out(), "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS]"
-                    + " [--max-clients N] [--io loop|threads|virtual] [--loops N]", "Echoes every length-prefixed frame (4-byte"
+                    + " [--max-clients N] [--io loop|threads|virtual] [--loops N] [--trace]", "Echoes every length-prefixed frame (4-byte"
                     + " big-endian length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.",
                     options);
             return ExitCode.OK;
@@ -135,7 +141,8 @@ final class EchoServerCommand implements Command {
         ServerSettings settings = settings(line, Config.load(home));
         EchoServer server;
         try {
-            server = EchoServer.bind(settings);
+            server = EchoServer.bind(settings, EchoHandler.INSTANCE,
+                    line.has("trace") ? new ServerTrace(term.err()) : null);
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);
             // The logger is looked up here, not in a static field: trustctl builds every command at start-up,

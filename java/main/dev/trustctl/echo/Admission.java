@@ -35,12 +35,14 @@ public final class Admission {
     private final ServerStats stats;
     private final String runId;
     private final AtomicLong connIds = new AtomicLong();
+    private final ServerTrace trace; // null unless --trace
 
-    Admission(int maxClients, Semaphore slots, ServerStats stats, String runId) {
+    Admission(int maxClients, Semaphore slots, ServerStats stats, String runId, ServerTrace trace) {
         this.maxClients = maxClients;
         this.slots = slots;
         this.stats = stats;
         this.runId = runId;
+        this.trace = trace;
     }
 
     /**
@@ -54,14 +56,18 @@ public final class Admission {
             LOG.atWarn().setMessage("conn_rejected").addKeyValue("run_id", runId).addKeyValue("peer", peer)
                     .addKeyValue("max_clients", maxClients).log();
             Closing.quietly(client);
+            if (trace != null) {
+                trace.rejected(peer, maxClients);
+            }
             return null;
         }
         stats.accepted.increment();
         try {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             client.setOption(StandardSocketOptions.SO_SNDBUF, ServerSettings.SOCKET_SEND_BUFFER);
-            return new Admitted(client, new ConnectionEvents(connIds.incrementAndGet(), peer, runId, stats),
-                    slots::release);
+            long id = connIds.incrementAndGet();
+            ProtocolEvents events = new ConnectionEvents(id, peer, runId, stats);
+            return new Admitted(client, trace == null ? events : trace.around(events, id), slots::release);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             refuse(client, peer, e);
             return null;

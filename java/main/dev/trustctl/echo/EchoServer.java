@@ -42,11 +42,12 @@ public final class EchoServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
-    private EchoServer(ServerSettings settings, ServerSocketChannel listener, Handler handler) throws IOException {
+    private EchoServer(ServerSettings settings, ServerSocketChannel listener, Handler handler, ServerTrace trace)
+            throws IOException {
         this.settings = settings;
         this.listener = listener;
         this.slots = new Semaphore(settings.maxClients());
-        this.admission = new Admission(settings.maxClients(), slots, stats, runId);
+        this.admission = new Admission(settings.maxClients(), slots, stats, runId, trace);
         Duration drain = settings.closeDrain();
         this.engine = switch (settings.io()) {
             case LOOP -> new LoopEngine(settings.timeout(), drain, settings.loops(), handler);
@@ -63,6 +64,11 @@ public final class EchoServer {
 
     /** Binds the listening socket of a server whose messages {@code handler} answers. */
     public static EchoServer bind(ServerSettings settings, Handler handler) throws IOException {
+        return bind(settings, handler, null);
+    }
+
+    /** The same, each connection's reads, writes and events said on {@code trace} too (null: no trace). */
+    public static EchoServer bind(ServerSettings settings, Handler handler, ServerTrace trace) throws IOException {
         FdLimit.warnIfLow(settings); // before listening: once the port listens, start-up holds no file open
         InetSocketAddress address = new InetSocketAddress(settings.bind(), settings.port());
         if (address.isUnresolved()) {
@@ -82,7 +88,7 @@ public final class EchoServer {
         }
         EchoServer server;
         try {
-            server = new EchoServer(settings, listener, handler);
+            server = new EchoServer(settings, listener, handler, trace);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;

@@ -22,4 +22,13 @@ public interface ProtocolEvents {
 
     /** The last event of a connection, once its socket is closed. */
     void closed(String reason);
+
+    /** Whether every read and write should be reported through {@link #traced} (asked once, at the start). */
+    default boolean traces() {
+        return false;
+    }
+
+    /** A read or write call moved {@code bytes}; {@code where} says where the protocol now stands. */
+    default void traced(String call, int bytes, String where) {
+    }
 }

@@ -50,6 +50,7 @@ public final class ServerProtocol {
     private final PhaseTimer timer;
     private final BooleanSupplier stopping;
     private final long timeoutMillis;
+    private final boolean traced;
 
     private Mode mode = Mode.UNDECIDED;
     private Phase phase = Phase.IDLE;
@@ -74,6 +75,7 @@ public final class ServerProtocol {
         this.timer = timer;
         this.stopping = stopping;
         this.timeoutMillis = timeoutMillis;
+        this.traced = events.traces();
     }
 
     /** The connection is accepted: logged, and its idle deadline starts. */
@@ -86,12 +88,47 @@ public final class ServerProtocol {
     public Step received(ByteBuffer in, int n) {
         events.received(n);
         if (closeReason != null) {
+            if (traced) {
+                events.traced("read", n, "dropped while closing");
+            }
             return Step.CLOSE; // draining before a graceful close: counted, never answered
         }
         if (phase == Phase.IDLE) {
             start(Phase.FRAME);
         }
+        if (traced) {
+            events.traced("read", n, progress(in));
+        }
         return next(in);
+    }
+
+    /** A write call moved {@code n} bytes of the reply offered (for {@code --trace}; the reply's end is {@link #sent}). */
+    public void wrote(int n) {
+        if (traced) {
+            events.traced("write", n, "reply " + (inPlace > 0 ? count + " message(s) in place" : "of the handler's own"));
+        }
+    }
+
+    /**
+     * Where the first unanswered message stands in {@code in}, as a person reads it: {@code idle},
+     * {@code header 2/4}, {@code payload 1000/65536}, {@code raw}, or {@code N whole message(s) waiting}.
+     */
+    public String progress(ByteBuffer in) {
+        int available = in.remaining();
+        if (mode == Mode.RAW) {
+            return "raw";
+        }
+        if (available == 0) {
+            return "idle";
+        }
+        if (available < HEADER) {
+            return "header " + available + "/" + HEADER;
+        }
+        long length = Integer.toUnsignedLong(in.getInt(in.position()));
+        if (available - HEADER >= length) {
+            return "a whole message of " + length + " bytes";
+        }
+        return "payload " + (available - HEADER) + "/" + length;
     }
 
     /**

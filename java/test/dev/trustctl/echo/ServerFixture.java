@@ -60,8 +60,14 @@ final class ServerFixture implements AutoCloseable {
     /** A server whose messages {@code handler} answers instead of the echo. */
     static ServerFixture start(Io io, Duration timeout, int maxClients, int loops, Handler handler)
             throws IOException {
+        return start(io, timeout, maxClients, loops, handler, null);
+    }
+
+    /** The same, traced on {@code trace} (null: not traced). */
+    static ServerFixture start(Io io, Duration timeout, int maxClients, int loops, Handler handler,
+            ServerTrace trace) throws IOException {
         return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients, io, loops),
-                handler));
+                handler, trace));
     }
 
     InetSocketAddress address() {

@@ -212,14 +212,14 @@ final class LoopConnection implements PhaseTimer {
     /** Writes what is owed, as much as the socket takes now; true once all of it is gone. */
     private boolean writeOwed(ByteBuffer in) throws IOException {
         if (owedReply != null) {
-            channel.write(owedReply);
+            protocol.wrote(channel.write(owedReply));
             return !owedReply.hasRemaining();
         }
         int end = in.position() + owedInPlace;
         int received = in.limit();
         in.limit(end);
         try {
-            channel.write(in);
+            protocol.wrote(channel.write(in));
         } finally {
             in.limit(received);
         }

@@ -74,16 +74,20 @@ final class BlockingSession implements Runnable {
     private void write() throws IOException {
         ByteBuffer reply = protocol.separateReply();
         if (reply != null) {
+            int size = reply.remaining();
             conn.writeAll(reply);
+            protocol.wrote(size);
             return;
         }
         int received = buf.limit();
-        buf.limit(buf.position() + protocol.inPlaceBytes());
+        int size = protocol.inPlaceBytes();
+        buf.limit(buf.position() + size);
         try {
             conn.writeAll(buf);
         } finally {
             buf.limit(received);
         }
+        protocol.wrote(size); // one send_exact: every write call of it together
     }
 
     /**
