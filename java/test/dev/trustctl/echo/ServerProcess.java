@@ -69,10 +69,19 @@ final class ServerProcess implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The log's lines so far, each parsed strictly. Only whole lines: a server that is still running may be in the
+     * middle of writing the last one, and a reader can see half of that write.
+     */
     List<Map<String, Object>> log() {
         try {
             Path file = home.resolve("logs/trustctl.log");
-            return Files.exists(file) ? Files.readAllLines(file).stream().map(StrictJson::object).toList() : List.of();
+            if (!Files.exists(file)) {
+                return List.of();
+            }
+            String text = Files.readString(file);
+            String whole = text.substring(0, text.lastIndexOf('\n') + 1);
+            return whole.lines().map(StrictJson::object).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
