@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * How bytes move between the server and its clients: the one part of the server that differs between
- * {@link Io#LOOP} and {@link Io#THREADS}. An engine only accepts, reads, writes, waits and keeps time; what the
+ * {@link Io#LOOP}, {@link Io#THREADS} and {@link Io#VIRTUAL}. An engine only accepts, reads, writes, waits and keeps time; what the
  * bytes mean is decided by one {@link dev.trustctl.proto.ServerProtocol} per connection, the same in every engine,
  * and admitting a client (limit, options, its log events) by the shared {@link Admission}.
  */
