@@ -167,7 +167,7 @@ class EngineHazardsTest {
      * stream, never a reset that would throw away what the client had not read yet.
      */
     @Test
-    void aStopNeverCutsOffARepliesTheServerCountedAsSent() throws Exception {
+    void aStopNeverCutsOffTheRepliesTheServerCountedAsSent() throws Exception {
         fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
         SocketChannel c = tinyReceiver();
         byte[] request = frame(payload(65536, 5));
