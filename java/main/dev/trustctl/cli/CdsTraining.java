@@ -2,6 +2,7 @@ package dev.trustctl.cli;
 
 import dev.trustctl.echo.EchoServer;
 import dev.trustctl.echo.ServerSettings;
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package dev.trustctl.cli;
 
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
 import java.io.IOException;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.trustctl.cli;
 
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
+import java.io.IOException;
 import java.util.List;
 import org.apache.commons.cli.Options;
 
@@ -19,7 +21,7 @@ final class ConfigCommand implements Command {
     }
 
     @Override
-    public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, java.io.IOException {
+    public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
         Options options = CommandLine.optionsWithHelp();
         CommandLine line = CommandLine.parse(options, args);
         List<String> words = line.positional();

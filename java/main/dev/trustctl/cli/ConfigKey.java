@@ -2,6 +2,7 @@ package dev.trustctl.cli;
 
 import dev.trustctl.echo.ServerSettings;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Optional;
 
 /** The keys {@code trustctl config} knows, each with its default and the check its value must pass. */
@@ -72,7 +73,7 @@ public enum ConfigKey {
         }
         return Arrays.stream(values()).map(ConfigKey::key)
                 .filter(k -> EditDistance.between(typed, k) <= 2)
-                .min(java.util.Comparator.comparingInt(k -> EditDistance.between(typed, k)));
+                .min(Comparator.comparingInt(k -> EditDistance.between(typed, k)));
     }
 
     public static ConfigKey require(String key) throws UsageException {

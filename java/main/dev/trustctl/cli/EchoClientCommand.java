@@ -3,6 +3,7 @@ package dev.trustctl.cli;
 import dev.trustctl.echo.EchoClient;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.HostPort;
@@ -121,7 +122,7 @@ final class EchoClientCommand implements Command {
                 ErrorMap.Row row = ErrorMap.classifyConnect(e);
                 logFailure(row, where, e, 0);
                 term.err().println("Error: cannot connect to " + where + ": " + describe(row, e));
-                return ExitCode.CONNECT_FAILED;
+                return row.exitCode();
             }
             try (client) {
                 if (trace != null) {
@@ -138,7 +139,7 @@ final class EchoClientCommand implements Command {
                                 .addKeyValue("got_bytes", echo.length).log();
                         term.err().printf("Error: echo %d differs: sent %d bytes, got %d bytes back%n", sent,
                                 payload.length, echo.length);
-                        return ExitCode.MISMATCH;
+                        return row.exitCode();
                     }
                     term.out().println(generated ? "echoed " + echo.length + " bytes"
                             : new String(echo, StandardCharsets.UTF_8));
@@ -153,35 +154,34 @@ final class EchoClientCommand implements Command {
     private static int failed(IOException e, int frame, int size, String where, Terminal term) {
         ErrorMap.Row row = ErrorMap.classify(e);
         logFailure(row, where, e, frame);
-        if (row == ErrorMap.TIMED_OUT || row == ErrorMap.WOULD_BLOCK) {
-            term.err().printf("Error: no echo of message %d from %s within the timeout (%s)%n", frame, where,
+        switch (row.exitCode()) {
+            case ExitCode.TIMEOUT -> term.err().printf("Error: no echo of message %d from %s within the timeout (%s)%n",
+                    frame, where, e.getMessage());
+            case ExitCode.MISMATCH -> term.err().printf("Error: %s replied with an invalid frame: %s%n", where,
                     e.getMessage());
-            return ExitCode.TIMEOUT;
+            default -> {
+                if (size > FrameCodec.MAX_PAYLOAD_BYTES) {
+                    // The client cannot know why the server closed; the size makes a rejection the likely reason.
+                    term.err().printf("Error: %s closed the connection without echoing message %d (%s); the %d-byte"
+                            + " frame is over the %d-byte limit, so the server most likely rejected it%n", where,
+                            frame, row.errno(), size, FrameCodec.MAX_PAYLOAD_BYTES);
+                } else {
+                    term.err().printf("Error: %s closed the connection before echoing message %d: %s%n", where,
+                            frame, describe(row, e));
+                }
+            }
         }
-        if (row == ErrorMap.TOO_LARGE) {
-            term.err().printf("Error: %s replied with an invalid frame: %s%n", where, e.getMessage());
-            return ExitCode.MISMATCH;
-        }
-        if (size > FrameCodec.MAX_PAYLOAD) {
-            // The client cannot know why the server closed; the size makes a rejection the likely reason.
-            term.err().printf("Error: %s closed the connection without echoing message %d (%s); the %d-byte"
-                    + " frame is over the %d-byte limit, so the server most likely rejected it%n", where, frame,
-                    row.errno(), size, FrameCodec.MAX_PAYLOAD);
-        } else {
-            term.err().printf("Error: %s closed the connection before echoing message %d: %s%n", where, frame,
-                    describe(row, e));
-        }
-        return ExitCode.PEER_CLOSED;
+        return row.exitCode();
     }
 
     /** One log line per failure: the row's event with errno, peer and action (the client gives up: exit). */
     private static void logFailure(ErrorMap.Row row, String where, IOException e, int frame) {
-        LoggingEventBuilder event = log().atError().setMessage(row.event()).addKeyValue("errno", row.errno()).addKeyValue("peer", where)
-                .addKeyValue("action", Action.EXIT.label()).addKeyValue("reason", row.reason());
+        LoggingEventBuilder event = log().atError().setMessage(row.event()).addKeyValue("errno", row.errno())
+                .addKeyValue("peer", where).addKeyValue("action", Action.EXIT.label()).addKeyValue("reason", row.reason());
         if (frame > 0) {
             event.addKeyValue("frame", frame);
         }
-        event.addKeyValue("error", String.valueOf(e.getMessage())).log();
+        ErrorMap.withFields(event, e).log();
     }
 
     private static String describe(ErrorMap.Row row, IOException e) {

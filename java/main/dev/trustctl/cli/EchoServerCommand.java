@@ -7,12 +7,15 @@ import dev.trustctl.echo.ServerSettings;
 import dev.trustctl.echo.ServerTrace;
 import dev.trustctl.echo.Signals;
 import dev.trustctl.echo.threads.VirtualThreads;
+import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.wire.HostPort;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.slf4j.LoggerFactory;
@@ -148,7 +151,7 @@ final class EchoServerCommand implements Command {
             // The logger is looked up here, not in a static field: trustctl builds every command at start-up,
             // and a short CLI call must not set up logback.
             LoggerFactory.getLogger("echo").atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
-                    .addKeyValue("bind", settings.bind()).addKeyValue("action", "exit").log();
+                    .addKeyValue("bind", settings.bind()).addKeyValue("action", Action.EXIT.label()).log();
             throw new IOException("cannot listen on " + HostPort.of(settings.bind(), settings.port()) + ": "
                     + row.errno() + " (" + e.getMessage() + ")", e);
         }
@@ -165,7 +168,7 @@ final class EchoServerCommand implements Command {
         long started = System.nanoTime();
         server.serve();
         // One line to end on after Ctrl-C; every counter is in the server_stop event.
-        term.err().println("echo-server stopped after " + String.format(java.util.Locale.ROOT, "%.1f",
+        term.err().println("echo-server stopped after " + String.format(Locale.ROOT, "%.1f",
                 (System.nanoTime() - started) / 1e9) + " s: " + server.summary() + "; log: " + home.logFile());
         return ExitCode.OK;
     }

@@ -1,13 +1,14 @@
 package dev.trustctl.cli;
 
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.load.LoadReport;
 import dev.trustctl.load.LoadSettings;
 import dev.trustctl.load.LoadTest;
 import dev.trustctl.load.Progress;
+import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.WireTrace;
 import java.nio.file.Path;
-import dev.trustctl.wire.FrameCodec;
 import java.time.Duration;
 import java.util.List;
 import org.apache.commons.cli.Option;
@@ -53,7 +54,7 @@ final class LoadTestCommand implements Command {
                 .addOption(flag("clients", "C", "sessions in all. Default: " + LoadSettings.DEFAULT_CLIENTS))
                 .addOption(flag("messages", "M", "frames per session. Default: " + LoadSettings.DEFAULT_MESSAGES))
                 .addOption(flag("concurrency", "K", "sessions at once; 1 = one after another. Default: 1"))
-                .addOption(flag("payload-size", "S", "bytes per frame, 0.." + FrameCodec.MAX_PAYLOAD
+                .addOption(flag("payload-size", "S", "bytes per frame, 0.." + FrameCodec.MAX_PAYLOAD_BYTES
                         + ". Default: " + LoadSettings.DEFAULT_PAYLOAD))
                 .addOption(Option.builder().longOpt("hold").desc("open all C connections first, then send").get())
                 .addOption(flag("deadline", "SECONDS", "hard bound on the whole run. Default: "
@@ -85,7 +86,7 @@ final class LoadTestCommand implements Command {
                 count(line, "clients", LoadSettings.DEFAULT_CLIENTS, 1, 1_000_000),
                 count(line, "messages", LoadSettings.DEFAULT_MESSAGES, 1, 100_000_000),
                 count(line, "concurrency", 1, 1, 10_000),
-                count(line, "payload-size", LoadSettings.DEFAULT_PAYLOAD, 0, FrameCodec.MAX_PAYLOAD),
+                count(line, "payload-size", LoadSettings.DEFAULT_PAYLOAD, 0, FrameCodec.MAX_PAYLOAD_BYTES),
                 line.has("hold"),
                 seconds(line, "deadline", LoadSettings.DEFAULT_DEADLINE),
                 seconds(line, "timeout", LoadSettings.DEFAULT_TIMEOUT));

@@ -1,5 +1,6 @@
 package dev.trustctl.cli;
 
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.log.Json;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package dev.trustctl.cli;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 
 /**
@@ -43,7 +44,7 @@ public final class Values {
         try {
             BigDecimal seconds = new BigDecimal(raw.strip());
             if (seconds.compareTo(MIN_SECONDS) >= 0 && seconds.compareTo(MAX_SECONDS) <= 0) {
-                long millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+                long millis = seconds.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
                 return Duration.ofMillis(millis);
             }
         } catch (NumberFormatException | ArithmeticException e) {

@@ -1,5 +1,6 @@
 package dev.trustctl.cli;
 
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
 import java.util.List;
 import org.apache.commons.cli.Options;

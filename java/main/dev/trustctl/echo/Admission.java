@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * What happens to a freshly accepted client whoever called accept(): the blocking accept thread of the threads
@@ -82,9 +83,10 @@ public final class Admission {
     private void refuse(SocketChannel client, String peer, Throwable e) {
         slots.release();
         Closing.quietly(client);
-        LOG.atWarn().setMessage("conn_error").addKeyValue("run_id", runId).addKeyValue("peer", peer)
-                .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", "close_connection")
-                .addKeyValue("error", String.valueOf(e.getMessage())).log();
+        LoggingEventBuilder line = LOG.atWarn().setMessage("conn_error").addKeyValue("run_id", runId)
+                .addKeyValue("peer", peer).addKeyValue("errno", ErrorMap.classify(e).errno())
+                .addKeyValue("action", Action.CLOSE_CONNECTION.label());
+        ErrorMap.withFields(line, e).log();
         if (e instanceof OutOfMemoryError oom) {
             throw oom;
         }
@@ -93,11 +95,11 @@ public final class Admission {
     /** Counts and logs a failed accept (EMFILE and the like); returns how long to pause before the next one. */
     public long acceptFailed(Throwable e, long previousBackoffMillis) {
         stats.acceptErrors.increment();
-        ErrorMap.Row row = ErrorMap.classify(e);
         long next = previousBackoffMillis == 0 ? FIRST_BACKOFF_MS : Math.min(previousBackoffMillis * 2, MAX_BACKOFF_MS);
-        LOG.atWarn().setMessage("accept_error").addKeyValue("run_id", runId).addKeyValue("errno", row.errno())
-                .addKeyValue("action", Action.BACK_OFF.label()).addKeyValue("backoff_ms", next)
-                .addKeyValue("error", String.valueOf(e.getMessage())).log();
+        LoggingEventBuilder line = LOG.atWarn().setMessage("accept_error").addKeyValue("run_id", runId)
+                .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", Action.BACK_OFF.label())
+                .addKeyValue("backoff_ms", next);
+        ErrorMap.withFields(line, e).log();
         return next;
     }
 

@@ -3,10 +3,7 @@ package dev.trustctl.echo;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.LogThrottle;
 import dev.trustctl.proto.ProtocolEvents;
-import dev.trustctl.wire.DeadlineExceededException;
 import dev.trustctl.wire.FrameCodec;
-import dev.trustctl.wire.FrameTooLargeException;
-import dev.trustctl.wire.TruncatedFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -91,34 +88,15 @@ public final class ConnectionEvents implements ProtocolEvents {
         (reply == request ? line : line.addKeyValue("reply_bytes", reply - FrameCodec.HEADER_BYTES)).log();
     }
 
-    /** Logs an error through the {@link ErrorMap} and returns the reason the close will give. */
+    /** Logs a failure as its {@link ErrorMap} row says and returns the reason the close will give. */
     @Override
     public String failed(Throwable e) {
         ErrorMap.Row row = ErrorMap.classify(e);
-        LoggingEventBuilder event = tagged(e instanceof RuntimeException || e instanceof Error
-                ? LOG.atError().setMessage("conn_error") : LOG.atWarn().setMessage(row.event()), requestId)
+        LoggingEventBuilder event = tagged(LOG.atLevel(row.level()).setMessage(row.event()), requestId)
                 .addKeyValue("peer", peer).addKeyValue("errno", row.errno()).addKeyValue("action", row.action().label());
-        if (e instanceof DeadlineExceededException d) {
-            stats.timeouts.increment();
-            event.addKeyValue("phase", d.phase().label()).addKeyValue("timeout_ms", d.timeoutMillis());
-        } else if (e instanceof FrameTooLargeException) {
-            stats.framesRejected.increment();
-        } else {
-            stats.errors.increment();
-        }
-        if (e instanceof FrameTooLargeException f) {
-            event.addKeyValue("length", f.length()).addKeyValue("max", f.max());
-        } else if (e instanceof TruncatedFrameException t) {
-            event.addKeyValue("got", t.got()).addKeyValue("expected", t.expected());
-        } else if (!(e instanceof DeadlineExceededException)) {
-            event.addKeyValue("error", e instanceof RuntimeException || e instanceof Error
-                    ? e.toString() : String.valueOf(e.getMessage()));
-        }
-        event.log();
-        if (e instanceof OutOfMemoryError) {
-            return "no_memory";
-        }
-        return e instanceof RuntimeException || e instanceof Error ? "internal_error" : row.reason();
+        ErrorMap.withFields(event, e).log();
+        stats.failed(row);
+        return row.reason();
     }
 
     /** The last line of a connection: logged once, whoever calls it first. */

@@ -16,7 +16,7 @@ import java.time.Duration;
 
 /**
  * A client of the echo protocol: sends a payload as one frame and returns the echoed payload. Connecting and
- * every send and receive are bounded by the timeout. Replies are read up to {@link FrameCodec#MAX_PAYLOAD}.
+ * every send and receive are bounded by the timeout. Replies are read up to {@link FrameCodec#MAX_PAYLOAD_BYTES}.
  */
 public final class EchoClient implements Closeable {
     private final Connection conn;
@@ -56,7 +56,7 @@ public final class EchoClient implements Closeable {
         ByteBuffer frame = FrameCodec.encode(payload);
         traceSending(frame);
         conn.writeFully(frame);
-        ByteBuffer reply = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + FrameCodec.MAX_PAYLOAD);
+        ByteBuffer reply = ByteBuffer.allocate(FrameCodec.MAX_FRAME_WITH_HEADER_BYTES);
         readReply(reply);
         byte[] echoed = new byte[reply.limit() - FrameCodec.HEADER_BYTES];
         reply.get(FrameCodec.HEADER_BYTES, echoed);
@@ -86,7 +86,7 @@ public final class EchoClient implements Closeable {
         if (trace != null) {
             trace.receivedHeader(reply, sent);
         }
-        int length = FrameCodec.payloadLength(reply, 0, FrameCodec.MAX_PAYLOAD);
+        int length = FrameCodec.payloadLength(reply, 0, FrameCodec.MAX_PAYLOAD_BYTES);
         if (FrameCodec.HEADER_BYTES + length > reply.capacity()) {
             return false;
         }

@@ -1,10 +1,10 @@
 package dev.trustctl.echo;
 
-import dev.trustctl.errors.Action;
-import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.echo.loop.LoopEngine;
 import dev.trustctl.echo.threads.ThreadEngine;
 import dev.trustctl.echo.threads.VirtualThreads;
+import dev.trustctl.errors.Action;
+import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.Log;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.Handler;
@@ -18,10 +18,11 @@ import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The framed server: socket, bind (SO_REUSEADDR), listen, then the {@link Engine} chosen by {@code --io} serves
@@ -129,9 +130,9 @@ public final class EchoServer {
         try {
             engine.start(listener, admission);
         } catch (IOException | RuntimeException e) {
-            LOG.atError().setMessage("accept_error").addKeyValue("run_id", runId)
-                    .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", Action.EXIT.label())
-                    .addKeyValue("error", String.valueOf(e.getMessage())).log();
+            LoggingEventBuilder line = LOG.atError().setMessage("accept_error").addKeyValue("run_id", runId)
+                    .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", Action.EXIT.label());
+            ErrorMap.withFields(line, e).log();
             stop();
             drain();
             throw new IOException("cannot accept clients on port " + settings.port() + ": " + e.getMessage(), e);

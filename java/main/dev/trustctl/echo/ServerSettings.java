@@ -1,6 +1,6 @@
 package dev.trustctl.echo;
 
-import dev.trustctl.proto.ServerProtocol;
+import dev.trustctl.wire.FrameCodec;
 import java.time.Duration;
 
 /**
@@ -32,9 +32,9 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
      * Set on the listening socket before listen(), so accepted sockets inherit it and the window scale in the
      * SYN-ACK fits the buffer.
      */
-    public static final int SOCKET_RECEIVE_BUFFER = ServerProtocol.MAX_MESSAGE;
+    public static final int SOCKET_RECEIVE_BUFFER = FrameCodec.MAX_FRAME_WITH_HEADER_BYTES;
     /** SO_SNDBUF of every accepted client (doubled by the kernel, as above): room for one whole echo of 65 540. */
-    public static final int SOCKET_SEND_BUFFER = ServerProtocol.MAX_MESSAGE;
+    public static final int SOCKET_SEND_BUFFER = FrameCodec.MAX_FRAME_WITH_HEADER_BYTES;
 
     /**
      * How long a graceful close (after a stop, or a rejected frame) waits for the peer to close too, dropping

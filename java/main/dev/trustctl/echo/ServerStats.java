@@ -1,5 +1,6 @@
 package dev.trustctl.echo;
 
+import dev.trustctl.errors.ErrorMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters over a server's life, logged with {@code server_stop}; cheap to bump from many threads. */
@@ -14,4 +15,13 @@ final class ServerStats {
     /** Frames refused by design (over the size limit): what a client asked for, not something going wrong. */
     final LongAdder framesRejected = new LongAdder();
     final LongAdder acceptErrors = new LongAdder();
+
+    /** A connection failed: counted by its row's event (a frame over the limit is a refusal, not a fault). */
+    void failed(ErrorMap.Row row) {
+        switch (row.event()) {
+            case "conn_timeout" -> timeouts.increment();
+            case "frame_rejected" -> framesRejected.increment();
+            default -> errors.increment();
+        }
+    }
 }

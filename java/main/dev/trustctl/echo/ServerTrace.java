@@ -3,8 +3,6 @@ package dev.trustctl.echo;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.LogSettings;
 import dev.trustctl.proto.ProtocolEvents;
-import dev.trustctl.wire.DeadlineExceededException;
-import dev.trustctl.wire.FrameTooLargeException;
 import java.io.PrintStream;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -95,13 +93,7 @@ public final class ServerTrace {
         @Override
         public String failed(Throwable error) {
             String reason = events.failed(error);
-            if (error instanceof DeadlineExceededException d) {
-                line(prefix + "timeout in phase " + d.phase().label() + " after " + d.timeoutMillis() + " ms");
-            } else if (error instanceof FrameTooLargeException f) {
-                line(prefix + "rejected: header announces " + f.length() + " bytes, the limit is " + f.max());
-            } else {
-                line(prefix + "error " + ErrorMap.classify(error).errno() + " (" + reason + ")");
-            }
+            line(prefix + ErrorMap.inWords(error));
             return reason;
         }
 

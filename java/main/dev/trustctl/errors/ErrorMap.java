@@ -1,8 +1,11 @@
 package dev.trustctl.errors;
 
-import dev.trustctl.wire.DeadlineExceededException;
-import dev.trustctl.wire.FrameTooLargeException;
-import dev.trustctl.wire.TruncatedFrameException;
+import static dev.trustctl.errors.Action.BACK_OFF;
+import static dev.trustctl.errors.Action.CLOSE_CONNECTION;
+import static dev.trustctl.errors.Action.EXIT;
+import static org.slf4j.event.Level.ERROR;
+import static org.slf4j.event.Level.WARN;
+
 import java.io.EOFException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -12,52 +15,68 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * The one table from what Java raises to the errno it stands for, the log event and the action. Java hides
- * errno behind exception types and the kernel's strerror text, so rows match on the type first, then on the
- * text; the first matching row wins and anything unknown is {@code EIO}, closing only its connection.
+ * The one table from a failure to everything anyone does about it: the errno it stands for, the server's log
+ * event, action, level and close reason, the echo client's exit code and the load tester's failure kind. Callers
+ * read their answer from the row; none decides by exception type. trustctl's own failures name their row
+ * ({@link KnownFailure}); Java hides errno behind exception types and the kernel's strerror text, so the JDK's
+ * are matched on the type first, then on the text. The first matching rule wins; anything unknown is
+ * {@code EIO}, closing only its connection, and a bug (a RuntimeException or an Error) is an internal error.
  */
 public final class ErrorMap {
-    /** One row: errno name, log event, action, and the reason a closed connection gives in {@code conn_close}. */
-    public record Row(String errno, String event, Action action, String reason) {
+    /** One row of the table. {@code level} is the server's for a connection's line; clients log failures as errors. */
+    public record Row(String errno, String event, Action action, String reason, Level level, int exitCode,
+                      LoadFailure loadFailure) {
+        /** The same failure met while connecting: always {@code connect_failed}, and the client gives up. */
+        Row whileConnecting() {
+            return new Row(errno, CONNECT_FAILED, EXIT, reason, ERROR, ExitCode.CONNECT_FAILED, LoadFailure.CONNECT);
+        }
     }
 
     private record Rule(Predicate<Throwable> matches, Row row) {
     }
 
-    public static final Row TIMED_OUT = new Row("ETIMEDOUT", "conn_timeout", Action.CLOSE_CONNECTION, "timeout");
-    public static final Row WOULD_BLOCK = new Row("EAGAIN", "conn_timeout", Action.CLOSE_CONNECTION, "timeout");
-    public static final Row TOO_LARGE = new Row("EMSGSIZE", "frame_rejected", Action.CLOSE_CONNECTION, "frame_rejected");
-    public static final Row TRUNCATED = new Row("EOF", "frame_truncated", Action.CLOSE_CONNECTION, "truncated_frame");
-    public static final Row PEER_CLOSED = new Row("EOF", "peer_closed", Action.CLOSE_CONNECTION, "peer_closed");
-    public static final Row RESET = new Row("ECONNRESET", "conn_error", Action.CLOSE_CONNECTION, "reset");
-    public static final Row BROKEN_PIPE = new Row("EPIPE", "conn_error", Action.CLOSE_CONNECTION, "broken_pipe");
-    public static final Row NO_FDS = new Row("EMFILE", "accept_error", Action.BACK_OFF, "fd_limit");
-    public static final Row NO_SYSTEM_FDS = new Row("ENFILE", "accept_error", Action.BACK_OFF, "fd_limit");
-    public static final Row NO_BUFFERS = new Row("ENOBUFS", "accept_error", Action.BACK_OFF, "no_buffers");
-    public static final Row ADDRESS_IN_USE = new Row("EADDRINUSE", "bind_failed", Action.EXIT, "address_in_use");
-    public static final Row ACCESS = new Row("EACCES", "bind_failed", Action.EXIT, "permission_denied");
-    public static final Row NOT_AVAILABLE = new Row("EADDRNOTAVAIL", "bind_failed", Action.EXIT, "address_not_available");
-    public static final Row REFUSED = new Row("ECONNREFUSED", "connect_failed", Action.EXIT, "refused");
-    public static final Row UNKNOWN_HOST = new Row("EAI_NONAME", "connect_failed", Action.EXIT, "unknown_host");
-    public static final Row UNREACHABLE = new Row("ENETUNREACH", "connect_failed", Action.EXIT, "unreachable");
-    public static final Row NO_ROUTE = new Row("EHOSTUNREACH", "connect_failed", Action.EXIT, "unreachable");
+    private static final String CONNECT_FAILED = "connect_failed";
+    private static final String TIMEOUT_EVENT = "conn_timeout";
+
+    //                                                errno            event                  action            reason                   level  client exit               load tester
+    public static final Row TIMED_OUT       = new Row("ETIMEDOUT",     TIMEOUT_EVENT,         CLOSE_CONNECTION, "timeout",               WARN,  ExitCode.TIMEOUT,         LoadFailure.TIMEOUT);
+    public static final Row WOULD_BLOCK     = new Row("EAGAIN",        TIMEOUT_EVENT,         CLOSE_CONNECTION, "timeout",               WARN,  ExitCode.TIMEOUT,         LoadFailure.TIMEOUT);
+    public static final Row TOO_LARGE       = new Row("EMSGSIZE",      "frame_rejected",      CLOSE_CONNECTION, "frame_rejected",        WARN,  ExitCode.MISMATCH,        LoadFailure.MISMATCH);
+    public static final Row TRUNCATED       = new Row("EOF",           "frame_truncated",     CLOSE_CONNECTION, "truncated_frame",       WARN,  ExitCode.PEER_CLOSED,     LoadFailure.CLOSED);
+    public static final Row PEER_CLOSED     = new Row("EOF",           "peer_closed",         CLOSE_CONNECTION, "peer_closed",           WARN,  ExitCode.PEER_CLOSED,     LoadFailure.CLOSED);
+    public static final Row RESET           = new Row("ECONNRESET",    "conn_error",          CLOSE_CONNECTION, "reset",                 WARN,  ExitCode.PEER_CLOSED,     LoadFailure.RESET);
+    public static final Row BROKEN_PIPE     = new Row("EPIPE",         "conn_error",          CLOSE_CONNECTION, "broken_pipe",           WARN,  ExitCode.PEER_CLOSED,     LoadFailure.RESET);
+    public static final Row CLOSED          = new Row("EBADF",         "conn_closed_locally", CLOSE_CONNECTION, "closed",                WARN,  ExitCode.PEER_CLOSED,     LoadFailure.OTHER);
+    public static final Row NO_FDS          = new Row("EMFILE",        "accept_error",        BACK_OFF,         "fd_limit",              WARN,  ExitCode.FAILURE,         LoadFailure.OTHER);
+    public static final Row NO_SYSTEM_FDS   = new Row("ENFILE",        "accept_error",        BACK_OFF,         "fd_limit",              WARN,  ExitCode.FAILURE,         LoadFailure.OTHER);
+    public static final Row NO_BUFFERS      = new Row("ENOBUFS",       "accept_error",        BACK_OFF,         "no_buffers",            WARN,  ExitCode.FAILURE,         LoadFailure.OTHER);
+    /** No thread or buffer for a client: that client is closed, and the acceptor backs off. */
+    public static final Row NO_MEMORY       = new Row("ENOMEM",        "conn_error",          BACK_OFF,         "no_memory",             ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);
+    /** A bug (a RuntimeException or an Error): the one connection it happened on is closed. */
+    public static final Row INTERNAL        = new Row("EIO",           "conn_error",          CLOSE_CONNECTION, "internal_error",        ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);
+    public static final Row ADDRESS_IN_USE  = new Row("EADDRINUSE",    "bind_failed",         EXIT,             "address_in_use",        ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);
+    public static final Row ACCESS          = new Row("EACCES",        "bind_failed",         EXIT,             "permission_denied",     ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);
+    public static final Row NOT_AVAILABLE   = new Row("EADDRNOTAVAIL", "bind_failed",         EXIT,             "address_not_available", ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);
+    public static final Row REFUSED         = new Row("ECONNREFUSED",  CONNECT_FAILED,        EXIT,             "refused",               ERROR, ExitCode.CONNECT_FAILED,  LoadFailure.CONNECT);
+    public static final Row UNKNOWN_HOST    = new Row("EAI_NONAME",    CONNECT_FAILED,        EXIT,             "unknown_host",          ERROR, ExitCode.CONNECT_FAILED,  LoadFailure.CONNECT);
+    public static final Row UNREACHABLE     = new Row("ENETUNREACH",   CONNECT_FAILED,        EXIT,             "unreachable",           ERROR, ExitCode.CONNECT_FAILED,  LoadFailure.CONNECT);
+    public static final Row NO_ROUTE        = new Row("EHOSTUNREACH",  CONNECT_FAILED,        EXIT,             "unreachable",           ERROR, ExitCode.CONNECT_FAILED,  LoadFailure.CONNECT);
     /** No answer to the SYN within the client's timeout (or the kernel's): a connect, so never EAGAIN. */
-    public static final Row CONNECT_TIMED_OUT = new Row("ETIMEDOUT", "connect_failed", Action.EXIT, "timeout");
-    public static final Row CLOSED = new Row("EBADF", "conn_closed_locally", Action.CLOSE_CONNECTION, "closed");
-    public static final Row NO_MEMORY = new Row("ENOMEM", "resource_exhausted", Action.BACK_OFF, "no_memory");
+    public static final Row CONNECT_TIMED_OUT = new Row("ETIMEDOUT",   CONNECT_FAILED,        EXIT,             "timeout",               ERROR, ExitCode.CONNECT_FAILED,  LoadFailure.CONNECT);
     /** A client's check, not a Java exception: the echo came back different from what was sent. */
-    public static final Row ECHO_MISMATCH = new Row("EBADMSG", "echo_mismatch", Action.EXIT, "mismatch");
-    public static final Row OTHER = new Row("EIO", "conn_error", Action.CLOSE_CONNECTION, "error");
+    public static final Row ECHO_MISMATCH   = new Row("EBADMSG",       "echo_mismatch",       EXIT,             "mismatch",              ERROR, ExitCode.MISMATCH,        LoadFailure.MISMATCH);
+    public static final Row OTHER           = new Row("EIO",           "conn_error",          CLOSE_CONNECTION, "error",                 WARN,  ExitCode.PEER_CLOSED,     LoadFailure.OTHER);
 
     private static final List<Rule> RULES = List.of(
-            new Rule(e -> e instanceof DeadlineExceededException, TIMED_OUT),
             new Rule(e -> e instanceof OutOfMemoryError, NO_MEMORY),
+            new Rule(e -> e instanceof RuntimeException || e instanceof Error, INTERNAL),
             new Rule(e -> e instanceof SocketTimeoutException, WOULD_BLOCK),
-            new Rule(e -> e instanceof FrameTooLargeException, TOO_LARGE),
-            new Rule(e -> e instanceof TruncatedFrameException, TRUNCATED),
             new Rule(e -> e instanceof EOFException, PEER_CLOSED),
             new Rule(e -> e instanceof ClosedChannelException, CLOSED),
             new Rule(e -> e instanceof UnknownHostException, UNKNOWN_HOST),
@@ -81,6 +100,9 @@ public final class ErrorMap {
     }
 
     public static Row classify(Throwable error) {
+        if (error instanceof KnownFailure known) {
+            return known.row();
+        }
         for (Rule rule : RULES) {
             if (rule.matches().test(error)) {
                 return rule.row();
@@ -90,16 +112,46 @@ public final class ErrorMap {
     }
 
     /**
-     * The row for an error raised while connecting: always {@code connect_failed} with action exit. A connect
-     * that timed out is {@code ETIMEDOUT} whichever way Java says it (a {@link SocketTimeoutException} from
+     * The row for a failure met while connecting: always {@code connect_failed}, action exit. A connect that timed
+     * out is {@code ETIMEDOUT} whichever way Java says it (a {@link SocketTimeoutException} from
      * {@code connect(address, timeout)}, the watchdog's deadline, or the kernel's own ETIMEDOUT).
      */
     public static Row classifyConnect(Throwable error) {
         Row row = classify(error);
-        if (error instanceof SocketTimeoutException || row == TIMED_OUT || row == WOULD_BLOCK) {
+        if (row.event().equals(TIMEOUT_EVENT)) {
             return CONNECT_TIMED_OUT;
         }
-        return row.event().equals("connect_failed") ? row : new Row(row.errno(), "connect_failed", Action.EXIT, row.reason());
+        return row.event().equals(CONNECT_FAILED) ? row : row.whileConnecting();
+    }
+
+    /**
+     * The fields that describe {@code error} on its log line: a known failure's own (a phase and its timeout, a
+     * length and the limit), else {@code error}: the JDK's words, or a bug's whole {@code toString()}.
+     */
+    public static List<Map.Entry<String, Object>> fields(Throwable error) {
+        if (error instanceof KnownFailure known) {
+            return known.fields();
+        }
+        Row row = classify(error);
+        return List.of(Map.entry("error", row == INTERNAL || row == NO_MEMORY ? error.toString()
+                : String.valueOf(error.getMessage())));
+    }
+
+    /** {@code line} with the {@link #fields} of {@code error} added. */
+    public static LoggingEventBuilder withFields(LoggingEventBuilder line, Throwable error) {
+        for (Map.Entry<String, Object> field : fields(error)) {
+            line.addKeyValue(field.getKey(), field.getValue());
+        }
+        return line;
+    }
+
+    /** The failure in a few words for {@code --trace}: a known failure's own, else its errno and close reason. */
+    public static String inWords(Throwable error) {
+        if (error instanceof KnownFailure known) {
+            return known.inWords();
+        }
+        Row row = classify(error);
+        return "error " + row.errno() + " (" + row.reason() + ")";
     }
 
     private static Predicate<Throwable> says(String text) {

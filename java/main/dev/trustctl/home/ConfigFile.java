@@ -3,6 +3,7 @@ package dev.trustctl.home;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -108,7 +109,7 @@ public final class ConfigFile {
             // A leftover of a writer that crashed with this same pid (pid 1 in a container, say) is stale.
             Files.deleteIfExists(tmp);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 Writer out = java.nio.channels.Channels.newWriter(channel, StandardCharsets.UTF_8)) {
+                 Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8)) {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
                 out.write(HEADER);
                 for (Map.Entry<String, String> e : new TreeMap<>(entries).entrySet()) {

@@ -1,8 +1,10 @@
 package dev.trustctl.load;
 
+import dev.trustctl.errors.LoadFailure;
 import dev.trustctl.log.Json;
 import dev.trustctl.wire.HostPort;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,12 +13,12 @@ import java.util.Map;
  * {@code closedAtAccept} counts sessions the server reset or closed before their first echo, as a server at its
  * {@code --max-clients} does.
  */
-public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> failures, double elapsedSeconds,
+public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> failures, double elapsedSeconds,
                          long sessionsDone, double connectSeconds, long[] sortedNanos, String firstError,
                          long closedAtAccept) {
 
     /** A report without a recorded error, as a run with no failure gives. */
-    public LoadReport(LoadSettings settings, long ok, Map<Failure, Long> failures, double elapsedSeconds,
+    public LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> failures, double elapsedSeconds,
                       long sessionsDone, double connectSeconds, long[] sortedNanos) {
         this(settings, ok, failures, elapsedSeconds, sessionsDone, connectSeconds, sortedNanos, null, 0);
     }
@@ -60,7 +62,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
      */
     public String text() {
         StringBuilder kinds = new StringBuilder();
-        for (Failure f : Failure.values()) {
+        for (LoadFailure f : LoadFailure.values()) {
             kinds.append(kinds.length() == 0 ? "" : ", ").append(f.label()).append(' ')
                     .append(failures.getOrDefault(f, 0L));
         }
@@ -108,7 +110,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
 
     /** The same as one JSON object, for scripts. */
     public String json() {
-        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("clients", settings.clients());
         fields.put("messages", settings.messages());
         fields.put("payload_size", settings.payloadSize());
@@ -118,8 +120,8 @@ public record LoadReport(LoadSettings settings, long ok, Map<Failure, Long> fail
         fields.put("ok", ok);
         fields.put("failed", failed());
         fields.put("not_run", notRun());
-        Map<Failure, Long> all = new EnumMap<>(Failure.class);
-        for (Failure f : Failure.values()) {
+        Map<LoadFailure, Long> all = new EnumMap<>(LoadFailure.class);
+        for (LoadFailure f : LoadFailure.values()) {
             all.put(f, failures.getOrDefault(f, 0L));
         }
         all.forEach((f, n) -> fields.put("failed_" + f.label(), n));

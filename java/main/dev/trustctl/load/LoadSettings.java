@@ -1,5 +1,6 @@
 package dev.trustctl.load;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -23,7 +24,7 @@ public record LoadSettings(String host, int port, int clients, int messages, int
 
     /** The deadline as a person wrote it: {@code 60}, {@code 2.5}. */
     public String deadlineText() {
-        return java.math.BigDecimal.valueOf(deadline.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(deadline.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
     public long expected() {

@@ -3,6 +3,7 @@ package dev.trustctl.load;
 import dev.trustctl.echo.EchoClient;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.errors.LoadFailure;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.HostPort;
 import dev.trustctl.wire.Watchdog;
@@ -18,10 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Drives an echo server as {@link LoadSettings} says and checks every echoed byte. The run always ends: at the
@@ -39,17 +44,16 @@ public final class LoadTest {
     private final WireTrace trace;
     private final ByteBuffer frameTemplate;
     private final Set<EchoClient> open = ConcurrentHashMap.newKeySet();
-    private final Map<Failure, AtomicLong> failures = new EnumMap<>(Failure.class);
+    private final Map<LoadFailure, AtomicLong> failures = new EnumMap<>(LoadFailure.class);
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong sessionsDone = new AtomicLong();
     /** Sessions the server reset or closed before their first echo: what a full server (--max-clients) does. */
     private final AtomicLong closedAtAccept = new AtomicLong();
     private final List<Latencies> latencies = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicReference<String> firstError =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
     private final AtomicInteger failuresSeen = new AtomicInteger();
     private volatile boolean expired;
-    private final java.util.concurrent.atomic.AtomicBoolean deadlineSaid = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean deadlineSaid = new AtomicBoolean();
 
     /**
      * {@code progress} is redrawn every half second once a run passes two seconds; {@code trace} shows every
@@ -66,7 +70,7 @@ public final class LoadTest {
         // Direct, so a write hands the kernel these bytes without NIO copying them into a temporary buffer first.
         ByteBuffer frame = FrameCodec.encode(payload);
         this.frameTemplate = ByteBuffer.allocateDirect(frame.remaining()).put(frame).flip();
-        for (Failure f : Failure.values()) {
+        for (LoadFailure f : LoadFailure.values()) {
             failures.put(f, new AtomicLong());
         }
     }
@@ -102,7 +106,7 @@ public final class LoadTest {
             LOG.atWarn().setMessage("failures_not_logged").addKeyValue("count", failuresSeen.get() - FAILURES_LOGGED)
                     .log();
         }
-        Map<Failure, Long> counted = new EnumMap<>(Failure.class);
+        Map<LoadFailure, Long> counted = new EnumMap<>(LoadFailure.class);
         failures.forEach((f, n) -> {
             if (n.get() > 0) {
                 counted.put(f, n.get());
@@ -173,7 +177,7 @@ public final class LoadTest {
 
     private EchoClient connect(Watchdog watchdog) {
         if (expired) {
-            failures.get(Failure.DEADLINE).incrementAndGet();
+            failures.get(LoadFailure.DEADLINE).incrementAndGet();
             noteDeadline("connect");
             return null;
         }
@@ -186,13 +190,13 @@ public final class LoadTest {
             return c;
         } catch (IOException e) {
             if (expired) {
-                failures.get(Failure.DEADLINE).incrementAndGet();
+                failures.get(LoadFailure.DEADLINE).incrementAndGet();
                 noteDeadline("connect");
                 return null;
             }
-            failures.get(Failure.CONNECT).incrementAndGet();
-            noteFirst("connect to " + HostPort.of(settings.host(), settings.port()), ErrorMap.classifyConnect(e),
-                    e.getMessage());
+            ErrorMap.Row row = ErrorMap.classifyConnect(e);
+            failures.get(row.loadFailure()).incrementAndGet();
+            noteFirst("connect to " + HostPort.of(settings.host(), settings.port()), row, e);
             return null;
         }
     }
@@ -202,7 +206,7 @@ public final class LoadTest {
         ByteBuffer reply = ByteBuffer.allocateDirect(frame.capacity());
         try {
             for (int m = 0; m < settings.messages(); m++) {
-                Failure failed = roundTrip(client, frame, reply, samples);
+                LoadFailure failed = roundTrip(client, frame, reply, samples);
                 if (failed != null) {
                     noteEarly(m, failed);
                     return;
@@ -222,7 +226,7 @@ public final class LoadTest {
         for (int m = 0; m < settings.messages(); m++) {
             int message = m;
             live.removeIf(c -> {
-                Failure failed = roundTrip(c, frame, reply, samples);
+                LoadFailure failed = roundTrip(c, frame, reply, samples);
                 noteEarly(message, failed);
                 return failed != null;
             });
@@ -235,24 +239,25 @@ public final class LoadTest {
     }
 
     /** One checked round trip; null when it came back whole, else the failure (counted, the client closed). */
-    private Failure roundTrip(EchoClient client, ByteBuffer frame, ByteBuffer reply, Latencies samples) {
+    private LoadFailure roundTrip(EchoClient client, ByteBuffer frame, ByteBuffer reply, Latencies samples) {
         if (expired) {
             noteDeadline("round trip");
-            return fail(client, Failure.DEADLINE);
+            return fail(client, LoadFailure.DEADLINE);
         }
         long t0 = System.nanoTime();
         try {
             if (!client.roundTrip(frame, reply)) {
-                noteFirst("round trip", ErrorMap.ECHO_MISMATCH, "the echo differs from what was sent");
-                return fail(client, Failure.MISMATCH);
+                noteMismatch("round trip");
+                return fail(client, LoadFailure.MISMATCH);
             }
         } catch (IOException e) {
             if (expired) { // the deadline closed this connection under the round trip: that, not EOF, is why
                 noteDeadline("round trip");
-                return fail(client, Failure.DEADLINE);
+                return fail(client, LoadFailure.DEADLINE);
             }
-            noteFirst("round trip", ErrorMap.classify(e), e.getMessage());
-            return fail(client, Failure.of(e));
+            ErrorMap.Row row = ErrorMap.classify(e);
+            noteFirst("round trip", row, e);
+            return fail(client, row.loadFailure());
         }
         samples.add(System.nanoTime() - t0);
         ok.incrementAndGet();
@@ -260,21 +265,30 @@ public final class LoadTest {
     }
 
     /** A reset or close on a session's first frame is how a server past its --max-clients turns one away. */
-    private void noteEarly(int message, Failure failed) {
-        if (message == 0 && (failed == Failure.RESET || failed == Failure.CLOSED)) {
+    private void noteEarly(int message, LoadFailure failed) {
+        if (message == 0 && (failed == LoadFailure.RESET || failed == LoadFailure.CLOSED)) {
             closedAtAccept.incrementAndGet();
         }
     }
 
+    private void noteFirst(String what, ErrorMap.Row row, IOException e) {
+        note(what + ": " + row.errno() + " (" + e.getMessage() + ")", row, line -> ErrorMap.withFields(line, e));
+    }
+
+    private void noteMismatch(String what) {
+        String said = "the echo differs from what was sent";
+        note(what + ": " + said, ErrorMap.ECHO_MISMATCH, line -> line.addKeyValue("error", said));
+    }
+
     /** Remembers the first failure for the report and logs it (the first {@value #FAILURES_LOGGED} of a run). */
-    private void noteFirst(String what, ErrorMap.Row row, String message) {
-        firstError.compareAndSet(null, row == ErrorMap.ECHO_MISMATCH ? what + ": " + message
-                : what + ": " + row.errno() + " (" + message + ")");
+    private void note(String said, ErrorMap.Row row, Consumer<LoggingEventBuilder> fields) {
+        firstError.compareAndSet(null, said);
         if (failuresSeen.getAndIncrement() < FAILURES_LOGGED) {
-            LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno())
+            LoggingEventBuilder line = LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno())
                     .addKeyValue("peer", HostPort.of(settings.host(), settings.port()))
-                    .addKeyValue("action", Action.CLOSE_CONNECTION.label()).addKeyValue("reason", row.reason())
-                    .addKeyValue("error", String.valueOf(message)).log();
+                    .addKeyValue("action", Action.CLOSE_CONNECTION.label()).addKeyValue("reason", row.reason());
+            fields.accept(line);
+            line.log();
         }
     }
 
@@ -288,7 +302,7 @@ public final class LoadTest {
         }
     }
 
-    private Failure fail(EchoClient client, Failure kind) {
+    private LoadFailure fail(EchoClient client, LoadFailure kind) {
         failures.get(kind).incrementAndGet();
         open.remove(client);
         client.close();

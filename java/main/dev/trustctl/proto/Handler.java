@@ -1,5 +1,6 @@
 package dev.trustctl.proto;
 
+import dev.trustctl.wire.FrameCodec;
 import java.nio.ByteBuffer;
 
 /**
@@ -14,7 +15,7 @@ public interface Handler {
      * The reply to one whole message, the bytes {@code [position, limit)} of {@code message}: for a framed
      * connection one frame, header included; for a raw one, the bytes that have arrived. Returns {@code message}
      * itself to send those very bytes back (no copy), or a new buffer holding one whole reply frame of at most
-     * {@link ServerProtocol#MAX_MESSAGE} bytes from its position to its limit. Must leave {@code message}'s
+     * {@link FrameCodec#MAX_FRAME_WITH_HEADER_BYTES} bytes from its position to its limit. Must leave {@code message}'s
      * position and limit as they are, and must not keep it: its bytes belong to the engine.
      */
     ByteBuffer reply(ByteBuffer message, boolean raw);

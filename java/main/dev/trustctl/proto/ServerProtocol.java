@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * The bytes stay in the engine's buffer {@code in}: {@code [position, limit)} is what arrived and is not yet
  * answered, and it is the same buffer at every call (its bytes may move, in order). While a reply is owed the
  * engine stops reading, so a connection holds at most one request's bytes and one reply, each at most
- * {@link #MAX_MESSAGE} bytes. Replies the handler makes in place (the echo's) are gathered: consecutive whole
+ * {@link FrameCodec#MAX_FRAME_WITH_HEADER_BYTES} bytes. Replies the handler makes in place (the echo's) are gathered: consecutive whole
  * messages of one read go out in one write. Owned by one thread at a time.
  */
 public final class ServerProtocol {
@@ -37,8 +37,6 @@ public final class ServerProtocol {
         CLOSE
     }
 
-    /** The most bytes one message (or one reply) can take: a header and the largest payload. */
-    public static final int MAX_MESSAGE = FrameCodec.HEADER_BYTES + FrameCodec.MAX_PAYLOAD;
     /** Replies gathered into one write at most: enough to turn a read of tiny frames into a few writes. */
     static final int GATHER_MESSAGES = 256;
     private static final int HEADER = FrameCodec.HEADER_BYTES;
@@ -354,7 +352,7 @@ public final class ServerProtocol {
         if (available < HEADER) {
             return 0;
         }
-        int size = HEADER + FrameCodec.payloadLength(in, offset, FrameCodec.MAX_PAYLOAD);
+        int size = HEADER + FrameCodec.payloadLength(in, offset, FrameCodec.MAX_PAYLOAD_BYTES);
         return available >= size ? size : 0;
     }
 
@@ -372,9 +370,9 @@ public final class ServerProtocol {
         if (reply == null) {
             throw new IllegalStateException("the handler gave no reply");
         }
-        if (reply != in && reply.remaining() > MAX_MESSAGE) {
+        if (reply != in && reply.remaining() > FrameCodec.MAX_FRAME_WITH_HEADER_BYTES) {
             throw new IllegalStateException("the handler's reply of " + reply.remaining()
-                    + " bytes is over the frame limit of " + MAX_MESSAGE);
+                    + " bytes is over the frame limit of " + FrameCodec.MAX_FRAME_WITH_HEADER_BYTES);
         }
         return reply;
     }

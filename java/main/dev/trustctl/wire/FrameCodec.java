@@ -15,7 +15,10 @@ import java.nio.ByteBuffer;
  */
 public final class FrameCodec {
     public static final int HEADER_BYTES = 4;
-    public static final int MAX_PAYLOAD = 65536;
+    /** The limit a header may announce: 65 536 bytes of payload, the 4 header bytes not counted. */
+    public static final int MAX_PAYLOAD_BYTES = 65536;
+    /** The most bytes one whole frame takes on the wire, its header included: 65 540. Buffers are sized by it. */
+    public static final int MAX_FRAME_WITH_HEADER_BYTES = HEADER_BYTES + MAX_PAYLOAD_BYTES;
 
     private FrameCodec() {
     }

@@ -2,6 +2,7 @@ package dev.trustctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustctl.errors.ExitCode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -2,9 +2,10 @@ package dev.trustctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustctl.errors.ExitCode;
 import dev.trustctl.testing.StrictJson;
-import java.math.BigDecimal;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

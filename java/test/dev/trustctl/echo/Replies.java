@@ -50,7 +50,7 @@ enum Replies {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            byte[] reply = new byte[Math.min(FrameCodec.MAX_PAYLOAD, digest.length + payload.length)];
+            byte[] reply = new byte[Math.min(FrameCodec.MAX_PAYLOAD_BYTES, digest.length + payload.length)];
             System.arraycopy(digest, 0, reply, 0, digest.length);
             for (int i = digest.length; i < reply.length; i++) {
                 reply[i] = payload[payload.length - 1 - (i - digest.length)];

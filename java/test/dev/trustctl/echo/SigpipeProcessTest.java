@@ -15,10 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,7 +69,7 @@ class SigpipeProcessTest {
         }
     }
 
-    private long count(java.util.function.Predicate<Map<String, Object>> which) {
+    private long count(Predicate<Map<String, Object>> which) {
         return server.log().stream().filter(which).count();
     }
 
@@ -106,7 +107,7 @@ class SigpipeProcessTest {
     @Test
     void aWriteAfterThePeerClosedAndResetIsEpipeAndTheServerGoesOn() throws Exception {
         long before = start();
-        byte[] largest = frame(new byte[FrameCodec.MAX_PAYLOAD]);
+        byte[] largest = frame(new byte[FrameCodec.MAX_PAYLOAD_BYTES]);
         byte[] two = ByteBuffer.allocate(largest.length + 8).put(largest)
                 .put(frame("C!C!".getBytes(StandardCharsets.US_ASCII))).array();
         int attempts = 0;

@@ -5,7 +5,7 @@ import static dev.trustctl.echo.ServerFixture.payload;
 import static dev.trustctl.echo.ServerFixture.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustctl.proto.ServerProtocol;
+import dev.trustctl.wire.FrameCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -83,7 +83,7 @@ class SocketBufferTest {
         SocketChannel client = fixture.track(SocketChannel.open(fixture.address()));
         client.configureBlocking(false);
         int clientPort = ((InetSocketAddress) client.getLocalAddress()).getPort();
-        ByteBuffer frames = ByteBuffer.wrap(frame(payload(ServerProtocol.MAX_MESSAGE - 4, 1)));
+        ByteBuffer frames = ByteBuffer.wrap(frame(payload(FrameCodec.MAX_FRAME_WITH_HEADER_BYTES - 4, 1)));
         Held[] last = {null};
         // Full when the client can send no more and the server's end stopped changing: it holds all it will.
         waitUntil("every buffer between the client and the server is full", Duration.ofSeconds(30), () -> {
@@ -109,6 +109,6 @@ class SocketBufferTest {
                 .isEqualTo(KERNEL_FACTOR * ServerSettings.SOCKET_SEND_BUFFER);
         // The send queue may pass its limit by the one segment that was being queued when it filled.
         assertThat(held.total()).as("bytes the server's kernel holds for this client: %s", held)
-                .isLessThanOrEqualTo(held.receiveLimit() + held.sendLimit() + ServerProtocol.MAX_MESSAGE);
+                .isLessThanOrEqualTo(held.receiveLimit() + held.sendLimit() + FrameCodec.MAX_FRAME_WITH_HEADER_BYTES);
     }
 }

@@ -2,6 +2,7 @@ package dev.trustctl.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.trustctl.wire.DeadlineExceededException;
 import dev.trustctl.wire.FrameTooLargeException;
@@ -14,6 +15,7 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -24,12 +26,14 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.event.Level;
 
 /**
  * Every row of the error table, from the exception Java really raises (its type and the kernel's strerror
@@ -44,7 +48,7 @@ class ErrorMapTest {
                 row(new DeadlineExceededException(Phase.FRAME, 500), "ETIMEDOUT", "conn_timeout", CLOSE, "timeout"),
                 row(new DeadlineExceededException(Phase.WRITE, 500), "ETIMEDOUT", "conn_timeout", CLOSE, "timeout"),
                 row(new SocketTimeoutException("Read timed out"), "EAGAIN", "conn_timeout", CLOSE, "timeout"),
-                row(new OutOfMemoryError("unable to create native thread"), "ENOMEM", "resource_exhausted",
+                row(new OutOfMemoryError("unable to create native thread"), "ENOMEM", "conn_error",
                         Action.BACK_OFF, "no_memory"),
                 row(new SocketTimeoutException("Connect timed out"), "EAGAIN", "conn_timeout", CLOSE, "timeout"),
                 row(new FrameTooLargeException(65537, 65536), "EMSGSIZE", "frame_rejected", CLOSE, "frame_rejected"),
@@ -75,7 +79,7 @@ class ErrorMapTest {
                 row(new ConnectException(), "ECONNREFUSED", "connect_failed", Action.EXIT, "refused"),
                 row(new SocketException("Network is unreachable"), "ENETUNREACH", "connect_failed", Action.EXIT,
                         "unreachable"),
-                row(new java.net.NoRouteToHostException("No route to host"), "EHOSTUNREACH", "connect_failed",
+                row(new NoRouteToHostException("No route to host"), "EHOSTUNREACH", "connect_failed",
                         Action.EXIT, "unreachable"),
                 // The kernel's ETIMEDOUT (SYNs unanswered past a long --timeout; retransmissions or keepalive
                 // giving up on a vanished peer): the JDK raises ConnectException or a plain IOException.
@@ -84,35 +88,106 @@ class ErrorMapTest {
                 row(new IOException("something nobody planned for"), "EIO", "conn_error", CLOSE, "error"),
                 row(new IOException(), "EIO", "conn_error", CLOSE, "error"),
                 row(new SocketException("Socket closed"), "EIO", "conn_error", CLOSE, "error"),
-                row(new IllegalStateException("not I/O at all"), "EIO", "conn_error", CLOSE, "error"));
+                row(new IllegalStateException("not I/O at all"), "EIO", "conn_error", CLOSE, "internal_error"),
+                row(new StackOverflowError(), "EIO", "conn_error", CLOSE, "internal_error"));
     }
 
     private static Arguments row(Throwable error, String errno, String event, Action action, String reason) {
-        return Arguments.of(error, new ErrorMap.Row(errno, event, action, reason));
+        return Arguments.of(error, List.of(errno, event, action, reason));
+    }
+
+    /** What the server logs and does: errno, event, action, close reason. */
+    private static List<Object> served(ErrorMap.Row row) {
+        return List.of(row.errno(), row.event(), row.action(), row.reason());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("rows")
-    void eachErrorMapsToItsRow(Throwable error, ErrorMap.Row expected) {
-        assertThat(ErrorMap.classify(error)).isEqualTo(expected);
+    void eachErrorMapsToItsRow(Throwable error, List<Object> expected) {
+        assertThat(served(ErrorMap.classify(error))).isEqualTo(expected);
+    }
+
+    @Test
+    void aBugIsAnErrorLineAndAPeersFailureAWarning() {
+        assertThat(ErrorMap.classify(new IllegalStateException("bug")).level()).isEqualTo(Level.ERROR);
+        assertThat(ErrorMap.classify(new OutOfMemoryError()).level()).isEqualTo(Level.ERROR);
+        assertThat(ErrorMap.classify(new SocketException("Connection reset")).level()).isEqualTo(Level.WARN);
+        assertThat(ErrorMap.classify(new FrameTooLargeException(65537, 65536)).level()).isEqualTo(Level.WARN);
+    }
+
+    @Test
+    void theClientsExitCodeIsReadFromTheRow() {
+        assertThat(ErrorMap.classify(new DeadlineExceededException(Phase.IDLE, 5)).exitCode()).isEqualTo(ExitCode.TIMEOUT);
+        assertThat(ErrorMap.classify(new SocketTimeoutException("Read timed out")).exitCode()).isEqualTo(ExitCode.TIMEOUT);
+        assertThat(ErrorMap.classify(new FrameTooLargeException(70000, 65536)).exitCode()).isEqualTo(ExitCode.MISMATCH);
+        assertThat(ErrorMap.ECHO_MISMATCH.exitCode()).isEqualTo(ExitCode.MISMATCH);
+        assertThat(ErrorMap.classify(new EOFException()).exitCode()).isEqualTo(ExitCode.PEER_CLOSED);
+        assertThat(ErrorMap.classify(new SocketException("Connection reset")).exitCode()).isEqualTo(ExitCode.PEER_CLOSED);
+        assertThat(ErrorMap.classify(new IOException("?")).exitCode()).isEqualTo(ExitCode.PEER_CLOSED);
+        assertThat(ErrorMap.classifyConnect(new SocketException("Connection reset")).exitCode())
+                .isEqualTo(ExitCode.CONNECT_FAILED);
+        assertThat(ErrorMap.classifyConnect(new SocketTimeoutException("Connect timed out")).exitCode())
+                .isEqualTo(ExitCode.CONNECT_FAILED);
+    }
+
+    @Test
+    void theLoadTesterCountsEachFailureByItsRow() {
+        assertThat(ErrorMap.classify(new SocketException("Connection reset")).loadFailure()).isEqualTo(LoadFailure.RESET);
+        assertThat(ErrorMap.classify(new IOException("Broken pipe")).loadFailure()).isEqualTo(LoadFailure.RESET);
+        assertThat(ErrorMap.classify(new DeadlineExceededException(Phase.IDLE, 5)).loadFailure())
+                .isEqualTo(LoadFailure.TIMEOUT);
+        assertThat(ErrorMap.classify(new TruncatedFrameException(1, 4)).loadFailure()).isEqualTo(LoadFailure.CLOSED);
+        assertThat(ErrorMap.classify(new EOFException()).loadFailure()).isEqualTo(LoadFailure.CLOSED);
+        assertThat(ErrorMap.classify(new FrameTooLargeException(70000, 65536)).loadFailure())
+                .isEqualTo(LoadFailure.MISMATCH);
+        assertThat(ErrorMap.classify(new ClosedChannelException()).loadFailure()).isEqualTo(LoadFailure.OTHER);
+        assertThat(ErrorMap.classifyConnect(new ConnectException("Connection refused")).loadFailure())
+                .isEqualTo(LoadFailure.CONNECT);
+        assertThat(LoadFailure.TIMEOUT.label()).isEqualTo("timeout");
+    }
+
+    @Test
+    void aKnownFailureCarriesItsOwnFieldsAndAnyOtherItsWords() {
+        assertThat(ErrorMap.fields(new DeadlineExceededException(Phase.FRAME, 500)))
+                .containsExactly(entry("phase", "frame"), entry("timeout_ms", 500L));
+        assertThat(ErrorMap.fields(new FrameTooLargeException(70000, 65536)))
+                .containsExactly(entry("length", 70000L), entry("max", 65536));
+        assertThat(ErrorMap.fields(new TruncatedFrameException(2, 4)))
+                .containsExactly(entry("got", 2), entry("expected", 4));
+        assertThat(ErrorMap.fields(new SocketException("Connection reset")))
+                .containsExactly(entry("error", "Connection reset"));
+        assertThat(ErrorMap.fields(new IOException())).containsExactly(entry("error", "null"));
+        assertThat(ErrorMap.fields(new IllegalStateException("bug")))
+                .containsExactly(entry("error", "java.lang.IllegalStateException: bug"));
+    }
+
+    @Test
+    void aFailureInWordsForTheTrace() {
+        assertThat(ErrorMap.inWords(new DeadlineExceededException(Phase.FRAME, 300)))
+                .isEqualTo("timeout in phase frame after 300 ms");
+        assertThat(ErrorMap.inWords(new FrameTooLargeException(70000, 65536)))
+                .isEqualTo("rejected: header announces 70000 bytes, the limit is 65536");
+        assertThat(ErrorMap.inWords(new TruncatedFrameException(2, 4)))
+                .isEqualTo("truncated: the peer closed after 2 of 4 bytes");
+        assertThat(ErrorMap.inWords(new SocketException("Connection reset"))).isEqualTo("error ECONNRESET (reset)");
     }
 
     @Test
     void aConnectThatTimedOutIsEtimedoutConnectFailedHoweverJavaSaysIt() {
         for (Throwable e : new Throwable[] {new SocketTimeoutException("Connect timed out"),
                 new DeadlineExceededException(Phase.WRITE, 300), new ConnectException("Connection timed out")}) {
-            assertThat(ErrorMap.classifyConnect(e)).as(e.toString())
-                    .isEqualTo(new ErrorMap.Row("ETIMEDOUT", "connect_failed", Action.EXIT, "timeout"));
+            assertThat(ErrorMap.classifyConnect(e)).as(e.toString()).isSameAs(ErrorMap.CONNECT_TIMED_OUT);
         }
+        assertThat(served(ErrorMap.CONNECT_TIMED_OUT)).containsExactly("ETIMEDOUT", "connect_failed", Action.EXIT, "timeout");
     }
 
     @Test
     void anyConnectFailureIsConnectFailedWithActionExit() {
         assertThat(ErrorMap.classifyConnect(new ConnectException("Connection refused"))).isSameAs(ErrorMap.REFUSED);
-        assertThat(ErrorMap.classifyConnect(new SocketException("Connection reset")))
-                .isEqualTo(new ErrorMap.Row("ECONNRESET", "connect_failed", Action.EXIT, "reset"));
+        assertThat(served(ErrorMap.classifyConnect(new SocketException("Connection reset"))))
+                .containsExactly("ECONNRESET", "connect_failed", Action.EXIT, "reset");
         // The type alone names EHOSTUNREACH, whatever language the kernel's text is in.
-        assertThat(ErrorMap.classifyConnect(new java.net.NoRouteToHostException("Keine Route zum Zielrechner")))
+        assertThat(ErrorMap.classifyConnect(new NoRouteToHostException("Keine Route zum Zielrechner")))
                 .isSameAs(ErrorMap.NO_ROUTE);
     }
 

@@ -115,7 +115,7 @@ class ModelTest {
         for (long seed = 0; seed < 2000; seed++) {
             Script s = Grammar.draw(seed);
             assertThat(Grammar.draw(seed)).isEqualTo(s);
-            assertThat(s.sizes()).allMatch(n -> n >= 0 && n <= FrameCodec.MAX_PAYLOAD);
+            assertThat(s.sizes()).allMatch(n -> n >= 0 && n <= FrameCodec.MAX_PAYLOAD_BYTES);
             if (s.reader() == Reader.SLOW) {
                 assertThat(s.messages().length).isLessThanOrEqualTo(256 * 1024);
             }

@@ -2,6 +2,7 @@ package dev.trustctl.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustctl.errors.LoadFailure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -49,7 +50,7 @@ class LoadDeadlineTest {
                     Duration.ofMillis(300), Duration.ofSeconds(30));
             LoadReport report = new LoadTest(settings, null, null).run();
             assertThat(report.ok()).isZero();
-            assertThat(report.failures()).containsOnlyKeys(Failure.DEADLINE);
+            assertThat(report.failures()).containsOnlyKeys(LoadFailure.DEADLINE);
             assertThat(report.ok() + report.failed() + report.notRun()).isEqualTo(6);
             assertThat(report.notRun()).isEqualTo(3);
             assertThat(report.firstError()).isEqualTo("round trip: cut off by the --deadline of 0.3 s");

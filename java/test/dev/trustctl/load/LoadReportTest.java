@@ -2,15 +2,9 @@ package dev.trustctl.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustctl.errors.LoadFailure;
 import dev.trustctl.testing.StrictJson;
-import dev.trustctl.wire.DeadlineExceededException;
-import dev.trustctl.wire.FrameTooLargeException;
-import dev.trustctl.wire.Phase;
-import dev.trustctl.wire.TruncatedFrameException;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,28 +43,16 @@ class LoadReportTest {
     }
 
     @Test
-    void failuresAreCountedByKind() {
-        assertThat(Failure.of(new SocketException("Connection reset"))).isEqualTo(Failure.RESET);
-        assertThat(Failure.of(new IOException("Broken pipe"))).isEqualTo(Failure.RESET);
-        assertThat(Failure.of(new DeadlineExceededException(Phase.IDLE, 5))).isEqualTo(Failure.TIMEOUT);
-        assertThat(Failure.of(new TruncatedFrameException(1, 4))).isEqualTo(Failure.CLOSED);
-        assertThat(Failure.of(new java.io.EOFException())).isEqualTo(Failure.CLOSED);
-        assertThat(Failure.of(new FrameTooLargeException(70000, 65536))).isEqualTo(Failure.MISMATCH);
-        assertThat(Failure.of(new ClosedChannelException())).isEqualTo(Failure.OTHER);
-        assertThat(Failure.TIMEOUT.label()).isEqualTo("timeout");
-    }
-
-    @Test
     void aRunPassesOnlyWithEveryRoundTripAndNoFailure() {
         assertThat(report(100, Map.of()).passed()).isTrue();
         assertThat(report(99, Map.of()).passed()).isFalse();
-        assertThat(report(100, Map.of(Failure.RESET, 1L)).passed()).isFalse();
-        assertThat(report(99, Map.of(Failure.RESET, 1L, Failure.TIMEOUT, 2L)).failed()).isEqualTo(3);
+        assertThat(report(100, Map.of(LoadFailure.RESET, 1L)).passed()).isFalse();
+        assertThat(report(99, Map.of(LoadFailure.RESET, 1L, LoadFailure.TIMEOUT, 2L)).failed()).isEqualTo(3);
     }
 
     @Test
     void theJsonFormIsOneFlatObjectWithEveryFailureKind() {
-        String json = report(98, Map.of(Failure.RESET, 2L)).json();
+        String json = report(98, Map.of(LoadFailure.RESET, 2L)).json();
         assertThat(json).doesNotContain("\n");
         Map<String, Object> fields = StrictJson.object(json);
         assertThat(fields).containsEntry("hold", false)
@@ -118,16 +100,16 @@ class LoadReportTest {
 
     @Test
     void aRunWithNoRoundTripPrintsNoLatencyOfZeros() {
-        LoadReport none = new LoadReport(SETTINGS, 0, Map.of(Failure.CONNECT, 10L), 0.1, 0, 0, new long[0],
+        LoadReport none = new LoadReport(SETTINGS, 0, Map.of(LoadFailure.CONNECT, 10L), 0.1, 0, 0, new long[0],
                 "connect to 127.0.0.1:9900: ECONNREFUSED (Connection refused)", 0);
         assertThat(none.text()).doesNotContain("latency").contains("first failure: connect to");
         assertThat(StrictJson.object(none.json())).containsEntry("p50_us", null).containsEntry("max_us", null);
-        assertThat(report(1, Map.of(Failure.RESET, 9L)).text()).contains("latency: p50 1.0 us");
+        assertThat(report(1, Map.of(LoadFailure.RESET, 9L)).text()).contains("latency: p50 1.0 us");
     }
 
     @Test
     void sessionsClosedAtAcceptNameTheServersMaxClients() {
-        LoadReport full = new LoadReport(SETTINGS, 20, Map.of(Failure.RESET, 8L), 0.1, 2, 0,
+        LoadReport full = new LoadReport(SETTINGS, 20, Map.of(LoadFailure.RESET, 8L), 0.1, 2, 0,
                 LongStream.rangeClosed(1, 20).toArray(), "round trip: ECONNRESET (Connection reset)", 8);
         assertThat(full.text()).contains("server full? 8 connections closed right after accept, before any echo:"
                 + " raise the server's --max-clients or lower --concurrency\n");
@@ -139,7 +121,7 @@ class LoadReportTest {
     void roundTripsCutOffByTheDeadlineAreCountedSoTheNumbersAddUp() {
         LoadSettings big = new LoadSettings("127.0.0.1", 9900, 200, 1000, 4, 32, false, Duration.ofSeconds(60),
                 Duration.ofSeconds(5));
-        LoadReport cut = new LoadReport(big, 120_100, Map.of(Failure.DEADLINE, 850L), 60, 120, 0, new long[] {1000},
+        LoadReport cut = new LoadReport(big, 120_100, Map.of(LoadFailure.DEADLINE, 850L), 60, 120, 0, new long[] {1000},
                 "round trip: cut off by the --deadline of 60 s", 0);
         assertThat(cut.notRun()).isEqualTo(79_050);
         assertThat(cut.ok() + cut.failed() + cut.notRun()).isEqualTo(big.expected());
@@ -151,7 +133,7 @@ class LoadReportTest {
         assertThat(report(100, Map.of()).text()).doesNotContain("not run");
     }
 
-    private static LoadReport report(long ok, Map<Failure, Long> failures) {
+    private static LoadReport report(long ok, Map<LoadFailure, Long> failures) {
         long[] nanos = LongStream.rangeClosed(1, ok).map(i -> i * 1000).toArray();
         return new LoadReport(SETTINGS, ok, failures, 0.5, 10, 0.1, nanos);
     }

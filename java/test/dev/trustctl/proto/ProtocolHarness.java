@@ -1,6 +1,7 @@
 package dev.trustctl.proto;
 
 import dev.trustctl.proto.ServerProtocol.Step;
+import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.FrameTooLargeException;
 import dev.trustctl.wire.TruncatedFrameException;
 import java.nio.ByteBuffer;
@@ -31,7 +32,7 @@ final class ProtocolHarness implements Handler, ProtocolEvents {
 
     private final ServerProtocol protocol;
     /** Never larger than one whole message: a core that needs more leaves this harness stuck. */
-    private final ByteBuffer held = ByteBuffer.allocate(ServerProtocol.MAX_MESSAGE).flip();
+    private final ByteBuffer held = ByteBuffer.allocate(FrameCodec.MAX_FRAME_WITH_HEADER_BYTES).flip();
     private final List<byte[]> messages = new ArrayList<>();
     private long rejectedLength = -1;
     private int heldAtRejection;

@@ -28,7 +28,7 @@ class ServerProtocolPropertiesTest {
         Arbitrary<Integer> size = Arbitraries.frequencyOf(
                 Tuple.of(3, Arbitraries.integers().between(0, 300)),
                 Tuple.of(1, Arbitraries.of(0, 1, 4095, 4096, 65535, 65536)),
-                Tuple.of(1, Arbitraries.integers().between(0, FrameCodec.MAX_PAYLOAD)));
+                Tuple.of(1, Arbitraries.integers().between(0, FrameCodec.MAX_PAYLOAD_BYTES)));
         return size.map(ServerProtocolPropertiesTest::payload).list().ofMaxSize(8);
     }
 
@@ -89,7 +89,7 @@ class ServerProtocolPropertiesTest {
         if (before.isEmpty() && FrameCodec.startsText(header[0])) {
             header[0] = 0; // that first byte would make the stream raw, not an oversize frame
             length &= 0xffffffL;
-            if (length <= FrameCodec.MAX_PAYLOAD) {
+            if (length <= FrameCodec.MAX_PAYLOAD_BYTES) {
                 return;
             }
         }
@@ -110,8 +110,8 @@ class ServerProtocolPropertiesTest {
 
     @Provide
     Arbitrary<Long> oversize() {
-        return Arbitraries.longs().between(FrameCodec.MAX_PAYLOAD + 1L, 0xffffffffL)
-                .edgeCases(c -> c.add(FrameCodec.MAX_PAYLOAD + 1L));
+        return Arbitraries.longs().between(FrameCodec.MAX_PAYLOAD_BYTES + 1L, 0xffffffffL)
+                .edgeCases(c -> c.add(FrameCodec.MAX_PAYLOAD_BYTES + 1L));
     }
 
     /** The mode is fixed by the first byte: whatever follows, and however much of it, it is the same. */

@@ -30,7 +30,7 @@ class ServerProtocolTest {
     private final ServerProtocol echo = protocol(EchoHandler.INSTANCE);
 
     /** The engine's buffer: what arrived so far, as [position, limit). */
-    private final ByteBuffer in = ByteBuffer.allocate(4 * ServerProtocol.MAX_MESSAGE).flip();
+    private final ByteBuffer in = ByteBuffer.allocate(4 * FrameCodec.MAX_FRAME_WITH_HEADER_BYTES).flip();
 
     private Step arrive(ServerProtocol p, byte... bytes) {
         int position = in.position();
@@ -242,7 +242,7 @@ class ServerProtocolTest {
         assertThat(failing.closeReason()).isEqualTo("IllegalArgumentException");
 
         in.position(in.limit());
-        ServerProtocol huge = protocol((message, raw) -> ByteBuffer.allocate(ServerProtocol.MAX_MESSAGE + 1));
+        ServerProtocol huge = protocol((message, raw) -> ByteBuffer.allocate(FrameCodec.MAX_FRAME_WITH_HEADER_BYTES + 1));
         assertThat(arrive(huge, frame(0, 0))).isEqualTo(Step.CLOSE);
         assertThat(huge.closeReason()).isEqualTo("IllegalStateException");
     }

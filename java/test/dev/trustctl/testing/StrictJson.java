@@ -1,5 +1,6 @@
 package dev.trustctl.testing;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,7 +166,7 @@ public final class StrictJson {
         }
     }
 
-    private java.math.BigDecimal number() {
+    private BigDecimal number() {
         int start = at;
         if (peek('-')) {
             at++;
@@ -200,7 +201,7 @@ public final class StrictJson {
                 at++;
             }
         }
-        return new java.math.BigDecimal(text.substring(start, at));
+        return new BigDecimal(text.substring(start, at));
     }
 
     private Object literal(String word, Object value) {

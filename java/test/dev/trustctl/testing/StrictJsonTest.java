@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The JSON checker the other tests lean on must itself reject what jq would reject. */
 class StrictJsonTest {
@@ -19,7 +20,7 @@ class StrictJsonTest {
                 .containsEntry("t", true)
                 .containsEntry("f", false)
                 .containsEntry("z", null)
-                .containsEntry("a", List.of(new BigDecimal("1"), java.util.Map.of()));
+                .containsEntry("a", List.of(new BigDecimal("1"), Map.of()));
     }
 
     @ParameterizedTest

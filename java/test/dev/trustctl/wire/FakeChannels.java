@@ -2,6 +2,7 @@ package dev.trustctl.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ByteChannel;
@@ -85,7 +86,7 @@ final class FakeChannels {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException();
+                throw new InterruptedIOException();
             }
         }
 
@@ -95,7 +96,7 @@ final class FakeChannels {
                 closed.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException();
+                throw new InterruptedIOException();
             }
             throw new AsynchronousCloseException();
         }

@@ -18,14 +18,14 @@ class FrameCodecTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 255, 256, 4096, 65535, 65536})
     void lengthsUpToTheLimitAreAccepted(int length) throws FrameTooLargeException {
-        assertThat(FrameCodec.payloadLength(header(length), 0, FrameCodec.MAX_PAYLOAD)).isEqualTo(length);
+        assertThat(FrameCodec.payloadLength(header(length), 0, FrameCodec.MAX_PAYLOAD_BYTES)).isEqualTo(length);
     }
 
     @ParameterizedTest
     @ValueSource(longs = {65537L, 0x00FFFFFFL, 0x7FFFFFFFL, 0x80000000L, 0xFFFFFFFFL})
     void lengthsAboveTheLimitAreRejectedWithLengthAndMax(long length) {
         FrameTooLargeException e = catchThrowableOfType(FrameTooLargeException.class,
-                () -> FrameCodec.payloadLength(header((int) length), 0, FrameCodec.MAX_PAYLOAD));
+                () -> FrameCodec.payloadLength(header((int) length), 0, FrameCodec.MAX_PAYLOAD_BYTES));
         assertThat(e).isNotNull();
         assertThat(e.length()).isEqualTo(length);
         assertThat(e.max()).isEqualTo(65536);
@@ -34,7 +34,7 @@ class FrameCodecTest {
 
     @Test
     void theLimitCountsThePayloadOnly() {
-        assertThat(FrameCodec.MAX_PAYLOAD).isEqualTo(65536);
+        assertThat(FrameCodec.MAX_PAYLOAD_BYTES).isEqualTo(65536);
         assertThat(FrameCodec.HEADER_BYTES).isEqualTo(4);
     }
 
@@ -42,7 +42,7 @@ class FrameCodecTest {
     void theHeaderIsBigEndianAndReadAtTheOffsetGivenWithoutMovingThePosition() throws FrameTooLargeException {
         ByteBuffer buf = ByteBuffer.wrap(new byte[] {9, 9, 0x00, 0x00, 0x01, 0x02, 9});
         buf.position(1);
-        assertThat(FrameCodec.payloadLength(buf, 2, FrameCodec.MAX_PAYLOAD)).isEqualTo(0x0102);
+        assertThat(FrameCodec.payloadLength(buf, 2, FrameCodec.MAX_PAYLOAD_BYTES)).isEqualTo(0x0102);
         assertThat(buf.position()).isEqualTo(1);
     }
 
@@ -84,7 +84,7 @@ class FrameCodecTest {
         ByteBuffer frame = FrameCodec.encode(new byte[65536]);
         assertThat(frame.remaining()).isEqualTo(4 + 65536);
         assertThat(new byte[] {frame.get(0), frame.get(1), frame.get(2), frame.get(3)}).containsExactly(0, 1, 0, 0);
-        assertThat(FrameCodec.payloadLength(frame, 0, FrameCodec.MAX_PAYLOAD)).isEqualTo(65536);
+        assertThat(FrameCodec.payloadLength(frame, 0, FrameCodec.MAX_PAYLOAD_BYTES)).isEqualTo(65536);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.trustctl.echo.loop;
 
-import dev.trustctl.proto.ServerProtocol;
+import dev.trustctl.wire.FrameCodec;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ final class BufferPool {
     static final int SMALL = 4096;
     /** The largest heap step: a connection that keeps more holds a direct buffer for the largest message. */
     static final int LARGEST_HEAP = 32 * 1024;
-    static final int LARGE = ServerProtocol.MAX_MESSAGE;
+    static final int LARGE = FrameCodec.MAX_FRAME_WITH_HEADER_BYTES;
     private static final int KEEP = 64;
     private static final int STEPS = 5; // 4, 8, 16, 32 KiB, LARGE
 

@@ -1,8 +1,9 @@
 package dev.trustctl.echo.threads;
 
-import dev.trustctl.proto.ServerProtocol;
 import dev.trustctl.proto.ServerProtocol.Step;
+import dev.trustctl.proto.ServerProtocol;
 import dev.trustctl.wire.Connection;
+import dev.trustctl.wire.FrameCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -97,7 +98,7 @@ final class BlockingSession implements Runnable {
     private int readMore() throws IOException {
         if (buf.limit() == buf.capacity()) {
             if (buf.position() == 0) {
-                int bigger = Math.min(2 * buf.capacity(), ServerProtocol.MAX_MESSAGE);
+                int bigger = Math.min(2 * buf.capacity(), FrameCodec.MAX_FRAME_WITH_HEADER_BYTES);
                 buf = ByteBuffer.allocateDirect(bigger).put(buf).flip();
             } else {
                 buf.compact().flip();

@@ -29,10 +29,10 @@ final class SessionClasses {
     static void initialize() {
         List<IOException> failures = List.of(new DeadlineExceededException(Phase.IDLE, 1),
                 new TruncatedFrameException(1, 2),
-                new FrameTooLargeException(FrameCodec.MAX_PAYLOAD + 1L, FrameCodec.MAX_PAYLOAD),
+                new FrameTooLargeException(FrameCodec.MAX_PAYLOAD_BYTES + 1L, FrameCodec.MAX_PAYLOAD_BYTES),
                 new EOFException(), new ClosedChannelException(), new AsynchronousCloseException());
         for (IOException e : failures) {
-            ErrorMap.classify(e);
+            ErrorMap.fields(e); // classifies it too
         }
         for (String node : LOCK_NODES) {
             try {

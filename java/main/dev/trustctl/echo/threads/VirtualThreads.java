@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +104,7 @@ public final class VirtualThreads {
             MethodHandle name = lookup.findVirtual(builder, "name",
                     MethodType.methodType(builder, String.class, long.class));
             MethodHandle factory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
-            MethodHandle executor = lookup.findStatic(java.util.concurrent.Executors.class, "newThreadPerTaskExecutor",
+            MethodHandle executor = lookup.findStatic(Executors.class, "newThreadPerTaskExecutor",
                     MethodType.methodType(ExecutorService.class, ThreadFactory.class));
             // name(ofVirtual(), prefix, start): fold the builder in, then chain factory() and the executor.
             MethodHandle named = MethodHandles.foldArguments(name, ofVirtual);

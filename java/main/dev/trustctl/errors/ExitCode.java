@@ -1,4 +1,4 @@
-package dev.trustctl.cli;
+package dev.trustctl.errors;
 
 /** Every exit status trustctl and its launchers return; the README's exit-code table lists the same. */
 public final class ExitCode {
