@@ -147,7 +147,7 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
                 lines += gate.summaries(e.getTimeStamp(), true, text); // what was held back, before the last word
             }
             try {
-                text.append(FlatJsonEncoder.line(e));
+                text.append(JsonLine.format(e));
                 lines++;
             } catch (RuntimeException unencodable) {
                 Log.countLost(1); // one bad field costs its own line only

@@ -15,7 +15,7 @@ final class DirectAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     protected void append(ILoggingEvent event) {
         String line;
         try {
-            line = FlatJsonEncoder.line(event);
+            line = JsonLine.format(event);
         } catch (RuntimeException e) {
             Log.countLost(1);
             return;

@@ -1,6 +1,5 @@
 package dev.trustctl.log;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,15 +140,8 @@ final class FloodGate {
     }
 
     private static Object connId(ILoggingEvent event) {
-        List<KeyValuePair> fields = event.getKeyValuePairs();
-        if (fields != null) {
-            for (KeyValuePair kv : fields) {
-                if ("conn_id".equals(kv.key)) {
-                    return kv.value;
-                }
-            }
-        }
-        return null;
+        KeyValuePair conn = JsonLine.find(event.getKeyValuePairs(), "conn_id");
+        return conn == null ? null : conn.value;
     }
 
     /** True when some suppression has not been said yet. */
@@ -168,7 +160,7 @@ final class FloodGate {
         List<String> said = new ArrayList<>();
         buckets.forEach((name, b) -> {
             if (b.suppressed > 0 && (all || now - b.suppressedSince >= SUMMARY_EVERY_MILLIS)) {
-                out.append(FlatJsonEncoder.ownLine(Level.WARN, SUPPRESSED, List.of(
+                out.append(JsonLine.now("WARN", SUPPRESSED, List.of(
                         new KeyValuePair("suppressed_event", name), new KeyValuePair("suppressed", b.suppressed),
                         new KeyValuePair("window_ms", Math.max(0, now - b.suppressedSince)),
                         new KeyValuePair("burst", settings.burst()),

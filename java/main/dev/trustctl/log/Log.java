@@ -5,12 +5,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import dev.trustctl.home.StrictModes;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
@@ -115,7 +111,7 @@ public final class Log {
      * {@code logDir} that is a symbolic link, not this user's, or writable by group or others.
      */
     public static void start(Path logDir, boolean queued, LogSettings settings) throws IOException {
-        LogFile file = new LogFile(prepare(logDir), settings, System.err);
+        LogFile file = new LogFile(PrivateFile.logIn(logDir), settings, System.err);
         started = true;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -135,18 +131,6 @@ public final class Log {
         appender.setName(queued ? "batch" : "direct");
         appender.start();
         root.addAppender(appender);
-    }
-
-    /**
-     * The log file's path, once its folder exists and passes {@link StrictModes} (this user's own, not writable by
-     * group or others, not a link). Both the server's log and {@link DirectLog} come through here.
-     */
-    static Path prepare(Path logDir) throws IOException {
-        if (!Files.exists(logDir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(logDir, PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_DIR));
-        }
-        StrictModes.check(logDir, "logs directory", false);
-        return logDir.resolve(FILE_NAME);
     }
 
     /** Waits (at most {@code timeoutMillis}) until every line logged so far is written; true when it was. */

@@ -1,29 +1,22 @@
 package dev.trustctl.log;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.trustctl.home.StrictModes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -34,8 +27,6 @@ import org.slf4j.event.KeyValuePair;
  * The file is opened with O_NOFOLLOW and created 0600; a symbolic link is never written through.
  */
 final class LogFile implements Closeable {
-    private static final OpenOption[] APPEND = {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS};
     /** File locks belong to the whole JVM: its threads and instances take turns here before taking one. */
     private static final Object IN_PROCESS = new Object();
 
@@ -64,42 +55,8 @@ final class LogFile implements Closeable {
         }
     }
 
-    /**
-     * Opens {@code file} to append, without following a link, creating it 0600; only a regular file will do. What
-     * is there is looked at (lstat) before it is opened: opening a FIFO with no reader blocks for ever, and a
-     * device may block or act on the write. Java has no O_NONBLOCK to open with, so the type is checked after the
-     * open as well, for a file swapped in between (only the owner of the 0700 logs directory could).
-     */
-    static FileChannel openPrivate(Path file) throws IOException {
-        try {
-            BasicFileAttributes found = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (found.isSymbolicLink()) {
-                throw new FileSystemException(file.toString(), null,
-                        "is a symbolic link: trustctl never writes through one; remove it");
-            }
-            if (!found.isRegularFile()) {
-                throw notRegular(file);
-            }
-        } catch (NoSuchFileException missing) {
-            // created by the open below
-        }
-        FileChannel c = FileChannel.open(file, Set.of(APPEND),
-                PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_FILE));
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            c.close();
-            throw notRegular(file);
-        }
-        return c;
-    }
-
-    /** {@code trustctl.log is a FIFO (named pipe), not a regular file; remove it}: the name and what it is. */
-    private static FileSystemException notRegular(Path file) {
-        return new FileSystemException(file.toString(), null, file.getFileName() + " is " + FileKind.of(file)
-                + ", not a regular file: trustctl never opens one; remove it");
-    }
-
     private void open() throws IOException {
-        channel = openPrivate(path);
+        channel = PrivateFile.open(path);
         fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 
@@ -139,16 +96,13 @@ final class LogFile implements Closeable {
             text.append(header());
         }
         if (lostUnsaid > 0) {
-            text.append(FlatJsonEncoder.ownLine(Level.WARN, "log_lines_lost",
+            text.append(JsonLine.now("WARN", "log_lines_lost",
                     List.of(new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", Log.linesLost()))));
         }
         text.append(lines);
         long start = channel.size();
-        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         try {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
+            PrivateFile.write(channel, text.toString());
         } catch (IOException e) {
             if (locked) {
                 cutBack(start); // without the lock, the bytes after start may be another process's
@@ -213,7 +167,7 @@ final class LogFile implements Closeable {
         if (serverStart.getKeyValuePairs() != null) {
             fields.addAll(serverStart.getKeyValuePairs());
         }
-        return FlatJsonEncoder.ownLine(Level.INFO, "log_continued", fields);
+        return JsonLine.now("INFO", "log_continued", fields);
     }
 
     private void lost(int count, Exception e) {

@@ -25,7 +25,7 @@ final class LogLock implements Closeable {
     private boolean stuck;
 
     LogLock(Path logDir) throws IOException {
-        this.channel = LogFile.openPrivate(logDir.resolve(NAME));
+        this.channel = PrivateFile.open(logDir.resolve(NAME));
     }
 
     /** The lock, or null when another process kept it for {@value #WAIT_MILLIS} ms (fcntl has no timed wait). */
