@@ -5,9 +5,9 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 
 /** Writes each event in the caller's thread, one append per line: for short CLI calls, which log a few lines. */
 final class DirectAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
-    private final LogFile file;
+    private final WholeLineFile file;
 
-    DirectAppender(LogFile file) {
+    DirectAppender(WholeLineFile file) {
         this.file = file;
     }
 

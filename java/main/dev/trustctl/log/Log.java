@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up),
  * private to the user (0700/0600), never written through a symbolic link, rolled under a lock by whichever
- * process finds it past the limit ({@link LogFile}), flood-limited per event name ({@link FloodGate}); sizes and
- * limits in {@link LogSettings}. A long-running server logs through a {@link BatchingAppender}, so the
+ * process finds it past the limit ({@link WholeLineFile}), flood-limited per event name ({@link FloodLimit}); sizes and
+ * limits in {@link LogSettings}. A long-running server logs through a {@link LineQueue}, so the
  * per-frame path never waits on the disk. Lines that could not be written, or were held back, are counted.
  */
 public final class Log {
@@ -30,7 +30,7 @@ public final class Log {
     /** Set on threads that must never wait for the log writer (event loops); no lambda: CLI calls load Log. */
     private static final ThreadLocal<Boolean> NEVER_WAITS = new ThreadLocal<>();
     private static volatile String requestId = newId();
-    private static volatile BatchingAppender batching;
+    private static volatile LineQueue batching;
     private static volatile boolean started;
 
     private Log() {
@@ -111,7 +111,7 @@ public final class Log {
      * {@code logDir} that is a symbolic link, not this user's, or writable by group or others.
      */
     public static void start(Path logDir, boolean queued, LogSettings settings) throws IOException {
-        LogFile file = new LogFile(PrivateFile.logIn(logDir), settings, System.err);
+        WholeLineFile file = new WholeLineFile(PrivateFile.logIn(logDir), settings, System.err);
         started = true;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -120,7 +120,7 @@ public final class Log {
         Appender<ILoggingEvent> appender;
         LogThrottle.deactivate(); // a queued, limited log's gate takes it over
         if (queued) {
-            BatchingAppender b = new BatchingAppender(file, settings, QUEUE_SIZE, System.err);
+            LineQueue b = new LineQueue(file, settings, QUEUE_SIZE, System.err);
             batching = b;
             appender = b;
         } else {
@@ -135,7 +135,7 @@ public final class Log {
 
     /** Waits (at most {@code timeoutMillis}) until every line logged so far is written; true when it was. */
     public static boolean flush(long timeoutMillis) {
-        BatchingAppender b = batching;
+        LineQueue b = batching;
         return b == null || b.flush(timeoutMillis);
     }
 

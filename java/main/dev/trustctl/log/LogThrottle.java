@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The flood limit's answer, made available where lines are made: while {@link FloodGate} holds back the later
+ * The flood limit's answer, made available where lines are made: while {@link FloodLimit} holds back the later
  * lines of an event, the thread about to log one (an event loop echoing its 100 000th frame) can skip making it
  * at all, rather than build an event the writer would only count and drop. A connection's first lines are
  * skipped only while the gate holds back every line of that name (its bucket is empty). What is skipped is counted with what the gate holds back, in {@code log_suppressed} and

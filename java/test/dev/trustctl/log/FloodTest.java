@@ -36,7 +36,7 @@ class FloodTest {
         for (String suffix : new String[] {".3", ".2", ".1", ""}) {
             Path f = logs.resolve(Log.FILE_NAME + suffix);
             if (Files.exists(f)) {
-                lines.addAll(LogFileTest.lines(f));
+                lines.addAll(WholeLineFileTest.lines(f));
             }
         }
         return lines;
@@ -94,7 +94,7 @@ class FloodTest {
         frame(1, 401); // the file rolled to last is still empty: the header comes with its first line
         assertThat(Log.flush(10_000)).isTrue();
         for (String suffix : new String[] {"", ".1", ".2", ".3"}) {
-            Map<String, Object> first = LogFileTest.lines(logs.resolve(Log.FILE_NAME + suffix)).get(0);
+            Map<String, Object> first = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME + suffix)).get(0);
             assertThat(first).as(suffix).containsEntry("event", "log_continued")
                     .containsEntry("port", java.math.BigDecimal.valueOf(9900))
                     .containsEntry("pid", java.math.BigDecimal.valueOf(7));

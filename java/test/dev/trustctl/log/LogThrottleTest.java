@@ -60,7 +60,7 @@ class LogThrottleTest {
         assertThat(Log.flush(5000)).isTrue();
         assertThat(skipped).as("lines never made").isPositive();
 
-        List<Map<String, Object>> lines = LogFileTest.lines(logs.resolve(Log.FILE_NAME));
+        List<Map<String, Object>> lines = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME));
         long written = lines.stream().filter(l -> "frame_echo".equals(l.get("event"))).count();
         long said = lines.stream().filter(l -> "log_suppressed".equals(l.get("event"))
                 && "frame_echo".equals(l.get("suppressed_event")))
@@ -91,7 +91,7 @@ class LogThrottleTest {
         LOG.atInfo().setMessage("server_stop").log();
         assertThat(Log.flush(5000)).isTrue();
         assertThat(skipped).as("first lines skipped once nothing would pass").isPositive();
-        List<Map<String, Object>> lines = LogFileTest.lines(logs.resolve(Log.FILE_NAME));
+        List<Map<String, Object>> lines = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME));
         long written = lines.stream().filter(l -> "conn_open".equals(l.get("event"))).count();
         long said = lines.stream().filter(l -> "log_suppressed".equals(l.get("event")))
                 .mapToLong(l -> ((BigDecimal) l.get("suppressed")).longValue()).sum();

@@ -19,7 +19,7 @@ import org.slf4j.event.KeyValuePair;
  * Lifecycle events ({@code server_start}, {@code server_stop}, {@code command_done}) always pass.
  * Used by the log's single writer thread only, so nothing here is synchronised.
  */
-final class FloodGate {
+final class FloodLimit {
     static final Set<String> ALWAYS = Set.of("server_start", "server_stop", "command_done");
     static final String SUPPRESSED = "log_suppressed";
     private static final long SUMMARY_EVERY_MILLIS = 1000;
@@ -45,7 +45,7 @@ final class FloodGate {
     };
     private int pending;
 
-    FloodGate(LogSettings settings) {
+    FloodLimit(LogSettings settings) {
         this.settings = settings;
         if (settings.limited()) {
             LogThrottle.activate(this, settings.firstPerConnection());

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 
 /** The flood limit on its own, with made-up clocks: what passes, what is held back, and how that is said. */
-class FloodGateTest {
+class FloodLimitTest {
     private static final LogSettings SETTINGS = new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 100, 10, 5);
 
     private static LoggingEvent event(String name, long millis, Integer connId) {
@@ -28,7 +28,7 @@ class FloodGateTest {
 
     @Test
     void oneFloodingConnectionGetsHalfTheBurstThenTheRateAndOthersStillGetTheirFirstLines() {
-        FloodGate gate = new FloodGate(SETTINGS);
+        FloodLimit gate = new FloodLimit(SETTINGS);
         int passed = 0;
         for (int i = 0; i < 10_000; i++) {
             passed += gate.admit(event("frame_echo", 1000, 1)) ? 1 : 0;
@@ -52,7 +52,7 @@ class FloodGateTest {
 
     @Test
     void lifecycleEventsAlwaysPassAndOtherNamesHaveTheirOwnBucket() {
-        FloodGate gate = new FloodGate(SETTINGS);
+        FloodLimit gate = new FloodLimit(SETTINGS);
         for (int i = 0; i < 1000; i++) {
             gate.admit(event("frame_echo", 0, 1));
         }
@@ -63,7 +63,7 @@ class FloodGateTest {
 
     @Test
     void whatIsHeldBackIsSaidOncePerNameAndSecondWithItsCount() {
-        FloodGate gate = new FloodGate(SETTINGS);
+        FloodLimit gate = new FloodLimit(SETTINGS);
         long before = Log.linesSuppressed();
         for (int i = 0; i < 1000; i++) {
             gate.admit(event("frame_echo", 5000, 1));
@@ -81,7 +81,7 @@ class FloodGateTest {
 
     @Test
     void aBurstOfZeroTurnsTheLimitOff() {
-        FloodGate gate = new FloodGate(new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 0, 0, 0));
+        FloodLimit gate = new FloodLimit(new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 0, 0, 0));
         for (int i = 0; i < 100_000; i++) {
             assertThat(gate.admit(event("frame_echo", 0, 1))).isTrue();
         }

@@ -20,20 +20,20 @@ import java.util.Objects;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * {@code logs/trustctl.log} as every trustctl process shares it. Each append holds the {@link LogLock} (and,
+ * {@code logs/trustctl.log} as every trustctl process shares it. Each append holds the {@link RollLock} (and,
  * within the JVM, one monitor), so it alone decides: it reopens the file
  * if another process rolled it (the path no longer names the file it holds), appends its lines in one
  * O_APPEND write, cuts a write that failed half-way back to the last whole line, and rolls past the size limit.
  * The file is opened with O_NOFOLLOW and created 0600; a symbolic link is never written through.
  */
-final class LogFile implements Closeable {
+final class WholeLineFile implements Closeable {
     /** File locks belong to the whole JVM: its threads and instances take turns here before taking one. */
     private static final Object IN_PROCESS = new Object();
 
     private final Path path;
     private final LogSettings settings;
     private final PrintStream stderr;
-    private final LogLock lock;
+    private final RollLock lock;
     private FileChannel channel;
     private Object fileKey;
     private ILoggingEvent serverStart;
@@ -42,11 +42,11 @@ final class LogFile implements Closeable {
     private long lostUnsaid;
     private boolean failing;
 
-    LogFile(Path path, LogSettings settings, PrintStream stderr) throws IOException {
+    WholeLineFile(Path path, LogSettings settings, PrintStream stderr) throws IOException {
         this.path = path;
         this.settings = settings;
         this.stderr = stderr;
-        this.lock = new LogLock(path.getParent());
+        this.lock = new RollLock(path.getParent());
         try {
             open();
         } catch (IOException e) {
@@ -83,7 +83,7 @@ final class LogFile implements Closeable {
                 lost(count, e);
                 return false;
             } finally {
-                LogLock.release(held);
+                RollLock.release(held);
             }
         }
     }

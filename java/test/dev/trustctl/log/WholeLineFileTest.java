@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The log file as processes share it: never written through a symbolic link, rolled under a lock by whichever
  * process finds it too big, and a server's next line lands in the new file whoever rolled; rolled files 0600.
  */
-class LogFileTest {
+class WholeLineFileTest {
     private static final Logger LOG = LoggerFactory.getLogger("log-file-test");
     private static final LogSettings SMALL = new LogSettings(8 * 1024, 3, 0, 0, 0);
 
@@ -154,17 +154,17 @@ class LogFileTest {
     void aProcessThatKeepsTheLockDelaysOneWriteButNeverStopsTheLog() throws Exception {
         Log.start(logs(), false, SMALL);
         Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                Child.classPath(), LockHolderChild.class.getName(), logs().resolve(LogLock.NAME).toString()).start();
+                Child.classPath(), LockHolderChild.class.getName(), logs().resolve(RollLock.NAME).toString()).start();
         try {
             assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
                     StandardCharsets.UTF_8)).readLine()).isEqualTo("locked true");
             long started = System.nanoTime();
             LOG.atInfo().setMessage("while_locked").log();
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(millis).isBetween(LogLock.WAIT_MILLIS, LogLock.WAIT_MILLIS + 5000);
+            assertThat(millis).isBetween(RollLock.WAIT_MILLIS, RollLock.WAIT_MILLIS + 5000);
             started = System.nanoTime();
             LOG.atInfo().setMessage("still_locked").log();
-            assertThat((System.nanoTime() - started) / 1_000_000).as("no second wait").isLessThan(LogLock.WAIT_MILLIS);
+            assertThat((System.nanoTime() - started) / 1_000_000).as("no second wait").isLessThan(RollLock.WAIT_MILLIS);
             assertThat(events(file(""))).containsExactly("while_locked", "still_locked");
         } finally {
             holder.getOutputStream().close();
@@ -204,7 +204,7 @@ class LogFileTest {
         /** Where trustctl, its jars and these tests were loaded from (the console launcher's -cp is not ours). */
         static String classPath() {
             StringBuilder path = new StringBuilder();
-            for (Class<?> c : new Class<?>[] {dev.trustctl.Main.class, LogFileTest.class, org.slf4j.Logger.class,
+            for (Class<?> c : new Class<?>[] {dev.trustctl.Main.class, WholeLineFileTest.class, org.slf4j.Logger.class,
                     ch.qos.logback.classic.Logger.class, ch.qos.logback.core.Appender.class,
                     org.apache.commons.cli.Options.class}) {
                 try {

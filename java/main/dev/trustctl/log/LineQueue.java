@@ -16,10 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * file sees one write per batch, not one per event: the writer looks every {@value #INTERVAL_MILLIS} ms.
  * After a quiet spell it dozes, so an idle server does not wake 500 times a second; the first event then
  * wakes it. The queue is bounded and blocks when full, except for a thread that must never wait (an event
- * loop): its line is then dropped and counted. The {@link FloodGate} decides what is written.
+ * loop): its line is then dropped and counted. The {@link FloodLimit} decides what is written.
  * A pass that fails in any way is counted ({@link Log#writerFailures()}) and the writer goes on.
  */
-final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+final class LineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
     static final int INTERVAL_MILLIS = 2;
     /** Empty looks (of 2 ms each) before the writer dozes: a tenth of a second without an event. */
     private static final int LOOKS_BEFORE_DOZING = 50;
@@ -28,8 +28,8 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private static final long PAUSE_AFTER_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int BATCH = 1024;
 
-    private final LogFile file;
-    private final FloodGate gate;
+    private final WholeLineFile file;
+    private final FloodLimit gate;
     private final PrintStream stderr;
     private final BlockingQueue<ILoggingEvent> queue;
     private final Thread writer;
@@ -40,9 +40,9 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private volatile boolean writing;
     private boolean failureSaid;
 
-    BatchingAppender(LogFile file, LogSettings settings, int capacity, PrintStream stderr) {
+    LineQueue(WholeLineFile file, LogSettings settings, int capacity, PrintStream stderr) {
         this.file = file;
-        this.gate = new FloodGate(settings);
+        this.gate = new FloodLimit(settings);
         this.stderr = stderr;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = new Thread(this::drainLoop, "log-writer");
