@@ -9,6 +9,7 @@ import dev.trustctl.echo.Signals;
 import dev.trustctl.echo.threads.VirtualThreads;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.home.TrustHome;
+import dev.trustctl.log.Log;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.wire.HostPort;
 import java.io.IOException;
@@ -142,7 +143,7 @@ final class EchoServerCommand implements Command {
         EchoServer server;
         try {
             server = EchoServer.bind(settings, EchoHandler.INSTANCE,
-                    line.has("trace") ? new ServerTrace(term.err()) : null);
+                    line.has("trace") ? new ServerTrace(term.err()) : null, Log.floodVerdict());
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);
             // The logger is looked up here, not in a static field: trustctl builds every command at start-up,

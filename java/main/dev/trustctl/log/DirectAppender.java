@@ -6,9 +6,11 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 /** Writes each event in the caller's thread, one append per line: for short CLI calls, which log a few lines. */
 final class DirectAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private final WholeLineFile file;
+    private final LogCounters counters;
 
-    DirectAppender(WholeLineFile file) {
+    DirectAppender(WholeLineFile file, LogCounters counters) {
         this.file = file;
+        this.counters = counters;
     }
 
     @Override
@@ -17,7 +19,7 @@ final class DirectAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         try {
             line = JsonLine.format(event);
         } catch (RuntimeException e) {
-            Log.countLost(1);
+            counters.lost.increment();
             return;
         }
         file.append(line, 1);

@@ -27,11 +27,15 @@ import org.slf4j.event.KeyValuePair;
  * The file is opened with O_NOFOLLOW and created 0600; a symbolic link is never written through.
  */
 final class WholeLineFile implements Closeable {
-    /** File locks belong to the whole JVM: its threads and instances take turns here before taking one. */
+    /**
+     * File locks belong to the whole JVM: its threads and instances take turns here before taking one. A monitor,
+     * not state: JVM-wide because the lock it guards is.
+     */
     private static final Object IN_PROCESS = new Object();
 
     private final Path path;
     private final LogSettings settings;
+    private final LogCounters counters;
     private final PrintStream stderr;
     private final RollLock lock;
     private FileChannel channel;
@@ -42,9 +46,10 @@ final class WholeLineFile implements Closeable {
     private long lostUnsaid;
     private boolean failing;
 
-    WholeLineFile(Path path, LogSettings settings, PrintStream stderr) throws IOException {
+    WholeLineFile(Path path, LogSettings settings, LogCounters counters, PrintStream stderr) throws IOException {
         this.path = path;
         this.settings = settings;
+        this.counters = counters;
         this.stderr = stderr;
         this.lock = new RollLock(path.getParent());
         try {
@@ -97,7 +102,7 @@ final class WholeLineFile implements Closeable {
         }
         if (lostUnsaid > 0) {
             text.append(JsonLine.now("WARN", "log_lines_lost",
-                    List.of(new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", Log.linesLost()))));
+                    List.of(new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", counters.lost.sum()))));
         }
         text.append(lines);
         long start = channel.size();
@@ -171,7 +176,7 @@ final class WholeLineFile implements Closeable {
     }
 
     private void lost(int count, Exception e) {
-        Log.countLost(count);
+        counters.lost.add(count);
         lostUnsaid += count;
         if (!failing) {
             failing = true;
