@@ -60,7 +60,7 @@ final class LineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent event) {
-        // No prepareForDeferredProcessing(): it copies the MDC and resolves the thread name, and the encoder
+        // No prepareForDeferredProcessing(): it copies the MDC and resolves the thread name, and JsonLine
         // uses neither. Time, level, message and key-values are fixed when the event is made.
         if (!queue.offer(event)) {
             if (mayWaitOnThisThread()) {

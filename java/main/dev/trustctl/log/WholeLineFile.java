@@ -62,7 +62,22 @@ final class WholeLineFile implements Closeable {
 
     private void open() throws IOException {
         channel = PrivateFile.open(path);
-        fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        fileKey = fileKeyAtPath();
+    }
+
+    /** A file other than the one held is now at the path (another process rolled it, or this one did). */
+    private void reopen() throws IOException {
+        channel.close();
+        open();
+        switched = true; // the next append starts the new file with the header
+    }
+
+    private Object fileKeyAtPath() throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (NoSuchFileException gone) {
+            return null;
+        }
     }
 
     /** Remembers the server's start: each file it rolls to (or finds rolled) starts with a copy of it. */
@@ -73,20 +88,18 @@ final class WholeLineFile implements Closeable {
     }
 
     /**
-     * Appends {@code lines} (whole lines, {@code count} of them) and says whether they were written. It never
-     * throws: lines that cannot be written are counted in {@link Log#linesLost()} and said once on stderr.
+     * Appends {@code lines} (whole lines, {@code count} of them). It never throws: lines that cannot be written
+     * are counted in {@link Log#linesLost()} and said once on stderr.
      */
-    boolean append(String lines, int count) {
+    void append(String lines, int count) {
         synchronized (IN_PROCESS) {
             FileLock held = null;
             try {
                 held = lock.acquire();
                 write(lines, held != null);
                 failing = false; // the log itself now says what was lost (log_lines_lost)
-                return true;
             } catch (IOException | RuntimeException e) {
                 lost(count, e);
-                return false;
             } finally {
                 RollLock.release(held);
             }
@@ -133,16 +146,8 @@ final class WholeLineFile implements Closeable {
     }
 
     private void reopenIfRolled() throws IOException {
-        Object current;
-        try {
-            current = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (NoSuchFileException gone) {
-            current = null;
-        }
-        if (!Objects.equals(current, fileKey)) {
-            channel.close();
-            open();
-            switched = true;
+        if (!Objects.equals(fileKeyAtPath(), fileKey)) {
+            reopen();
         }
     }
 
@@ -156,9 +161,7 @@ final class WholeLineFile implements Closeable {
                 StrictModes.tighten(to, StrictModes.PRIVATE_FILE);
             }
         }
-        channel.close();
-        open();
-        switched = true; // the next append starts the new file with the header
+        reopen();
     }
 
     private Path rolled(int n) {
