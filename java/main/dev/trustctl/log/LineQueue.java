@@ -41,9 +41,9 @@ final class LineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private volatile boolean writing;
     private boolean failureSaid;
 
-    LineQueue(WholeLineFile file, LogSettings settings, LogCounters counters, int capacity, PrintStream stderr) {
+    LineQueue(WholeLineFile file, FloodLimit limit, LogCounters counters, int capacity, PrintStream stderr) {
         this.file = file;
-        this.limit = new FloodLimit(settings, counters);
+        this.limit = limit;
         this.counters = counters;
         this.stderr = stderr;
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -77,11 +77,6 @@ final class LineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     static boolean mayWaitOnThisThread() {
         return !(Thread.currentThread() instanceof NeverWaitingThread);
-    }
-
-    /** What the threads that make lines ask the flood limit before making one. */
-    FloodVerdict verdict() {
-        return limit.verdict();
     }
 
     private void wakeWriterAndPut(ILoggingEvent event) {

@@ -27,8 +27,8 @@ public final class Log {
     /** The installed log, or the last one once stopped (its counts are read after); null until one starts. */
     private static volatile Installed current;
 
-    /** An installed log: its queue (null when it writes directly, or has stopped) and what it counted. */
-    private record Installed(LineQueue queue, LogCounters counters) {
+    /** An installed log: its queue (null when it writes directly, or has stopped), its verdict, its counts. */
+    private record Installed(LineQueue queue, FloodVerdict verdict, LogCounters counters) {
     }
 
     private Log() {
@@ -79,7 +79,7 @@ public final class Log {
      */
     public static FloodVerdict floodVerdict() {
         Installed installed = current;
-        return installed == null || installed.queue() == null ? FloodVerdict.NONE : installed.queue().verdict();
+        return installed == null ? FloodVerdict.NONE : installed.verdict();
     }
 
     /** Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. */
@@ -98,13 +98,14 @@ public final class Log {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
-        LineQueue queue = queued ? new LineQueue(file, settings, counters, QUEUE_SIZE, System.err) : null;
+        FloodLimit limit = queued ? new FloodLimit(settings, counters) : null; // the writer thread's alone
+        LineQueue queue = queued ? new LineQueue(file, limit, counters, QUEUE_SIZE, System.err) : null;
         Appender<ILoggingEvent> appender = queued ? queue : new DirectAppender(file, counters);
         appender.setContext(context);
         appender.setName(queued ? "batch" : "direct");
         appender.start();
         root.addAppender(appender);
-        current = new Installed(queue, counters);
+        current = new Installed(queue, queued ? limit.verdict() : FloodVerdict.NONE, counters);
     }
 
     /** Waits (at most {@code timeoutMillis}) until every line logged so far is written; true when it was. */
@@ -122,7 +123,7 @@ public final class Log {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         // Ours first: a context stopped once (a test's earlier stop) would skip its appenders.
         context.getLogger(Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
-        current = new Installed(null, installed.counters());
+        current = new Installed(null, FloodVerdict.NONE, installed.counters());
         context.stop();
     }
 }
