@@ -11,6 +11,7 @@ import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
+import dev.trustctl.log.Log;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.wire.HostPort;
 import java.io.IOException;
@@ -145,7 +146,7 @@ final class EchoServerCommand implements Command {
         EchoServer server;
         try {
             server = EchoServer.bind(settings, EchoHandler.INSTANCE,
-                    line.has("trace") ? new ServerTrace(term.err()) : null);
+                    line.has("trace") ? new ServerTrace(term.err()) : null, Log.floodVerdict());
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);
             // The logger is looked up here, not in a static field: trustctl builds every command at start-up,

@@ -2,6 +2,7 @@ package dev.trustctl.echo;
 
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.log.FloodVerdict;
 import dev.trustctl.proto.ProtocolEvents;
 import dev.trustctl.wire.Closing;
 import dev.trustctl.wire.HostPort;
@@ -37,13 +38,16 @@ public final class Admission {
     private final String runId;
     private final AtomicLong connIds = new AtomicLong();
     private final ServerTrace trace; // null unless --trace
+    private final FloodVerdict verdict;
 
-    Admission(int maxClients, Semaphore slots, ServerStats stats, String runId, ServerTrace trace) {
+    Admission(int maxClients, Semaphore slots, ServerStats stats, String runId, ServerTrace trace,
+              FloodVerdict verdict) {
         this.maxClients = maxClients;
         this.slots = slots;
         this.stats = stats;
         this.runId = runId;
         this.trace = trace;
+        this.verdict = verdict;
     }
 
     /**
@@ -67,7 +71,7 @@ public final class Admission {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             client.setOption(StandardSocketOptions.SO_SNDBUF, ServerSettings.SOCKET_SEND_BUFFER);
             long id = connIds.incrementAndGet();
-            ProtocolEvents events = new ConnectionEvents(id, peer, runId, stats);
+            ProtocolEvents events = new ConnectionEvents(id, peer, runId, stats, verdict);
             return new Admitted(client, trace == null ? events : trace.around(events, id), slots::release);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             refuse(client, peer, e);

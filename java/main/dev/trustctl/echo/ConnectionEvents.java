@@ -1,7 +1,7 @@
 package dev.trustctl.echo;
 
 import dev.trustctl.errors.ErrorMap;
-import dev.trustctl.log.LogThrottle;
+import dev.trustctl.log.FloodVerdict;
 import dev.trustctl.proto.ProtocolEvents;
 import dev.trustctl.wire.FrameCodec;
 import org.slf4j.Logger;
@@ -23,6 +23,7 @@ public final class ConnectionEvents implements ProtocolEvents {
     private final String runId;
     private final String requestId;
     private final ServerStats stats;
+    private final FloodVerdict verdict;
     private final long started = System.nanoTime();
     private long frames;
     private long rawChunks;
@@ -30,12 +31,13 @@ public final class ConnectionEvents implements ProtocolEvents {
     private long bytesOut;
     private boolean closed;
 
-    ConnectionEvents(long id, String peer, String runId, ServerStats stats) {
+    ConnectionEvents(long id, String peer, String runId, ServerStats stats, FloodVerdict verdict) {
         this.id = id;
         this.peer = peer;
         this.runId = runId;
         this.requestId = runId + "-" + id;
         this.stats = stats;
+        this.verdict = verdict;
     }
 
     public long id() {
@@ -48,7 +50,7 @@ public final class ConnectionEvents implements ProtocolEvents {
 
     @Override
     public void opened() {
-        if (LogThrottle.skips("conn_open", 1)) {
+        if (verdict.skips("conn_open", 1)) {
             return; // a storm of connections: the flood limit holds every conn_open back now; counted
         }
         tagged(LOG.atInfo().setMessage("conn_open"), requestId).addKeyValue("peer", peer).log();
@@ -72,7 +74,7 @@ public final class ConnectionEvents implements ProtocolEvents {
     public void replied(int request, int reply, boolean raw) {
         bytesOut += reply;
         if (raw) {
-            if (!LogThrottle.skips("raw_echo", ++rawChunks)) {
+            if (!verdict.skips("raw_echo", ++rawChunks)) {
                 LoggingEventBuilder line = tagged(LOG.atInfo().setMessage("raw_echo"), requestId).addKeyValue("bytes", request);
                 (reply == request ? line : line.addKeyValue("reply_bytes", reply)).log();
             }
@@ -80,7 +82,7 @@ public final class ConnectionEvents implements ProtocolEvents {
         }
         frames++;
         stats.frames.increment();
-        if (LogThrottle.skips("frame_echo", frames)) {
+        if (verdict.skips("frame_echo", frames)) {
             return; // the flood limit would hold this line back anyway: not made at all, only counted
         }
         LoggingEventBuilder line = tagged(LOG.atInfo().setMessage("frame_echo"), requestId + "-" + frames)
@@ -108,7 +110,7 @@ public final class ConnectionEvents implements ProtocolEvents {
         closed = true;
         stats.bytesIn.add(bytesIn);
         stats.bytesOut.add(bytesOut);
-        if (LogThrottle.skips("conn_close", 1)) {
+        if (verdict.skips("conn_close", 1)) {
             return;
         }
         tagged(LOG.atInfo().setMessage("conn_close"), requestId).addKeyValue("peer", peer)

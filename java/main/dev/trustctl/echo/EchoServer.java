@@ -5,6 +5,7 @@ import dev.trustctl.echo.threads.ThreadEngine;
 import dev.trustctl.echo.threads.VirtualThreads;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.log.FloodVerdict;
 import dev.trustctl.log.Log;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.Handler;
@@ -43,12 +44,12 @@ public final class EchoServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
-    private EchoServer(ServerSettings settings, ServerSocketChannel listener, Handler handler, ServerTrace trace)
-            throws IOException {
+    private EchoServer(ServerSettings settings, ServerSocketChannel listener, Handler handler, ServerTrace trace,
+                       FloodVerdict verdict) throws IOException {
         this.settings = settings;
         this.listener = listener;
         this.slots = new Semaphore(settings.maxClients());
-        this.admission = new Admission(settings.maxClients(), slots, stats, runId, trace);
+        this.admission = new Admission(settings.maxClients(), slots, stats, runId, trace, verdict);
         Duration drain = settings.closeDrain();
         this.engine = switch (settings.io()) {
             case LOOP -> new LoopEngine(settings.timeout(), drain, settings.loops(), handler);
@@ -70,6 +71,12 @@ public final class EchoServer {
 
     /** The same, each connection's reads, writes and events said on {@code trace} too (null: no trace). */
     public static EchoServer bind(ServerSettings settings, Handler handler, ServerTrace trace) throws IOException {
+        return bind(settings, handler, trace, FloodVerdict.NONE);
+    }
+
+    /** The same, each connection asking {@code verdict} before it makes a line the flood limit would hold back. */
+    public static EchoServer bind(ServerSettings settings, Handler handler, ServerTrace trace, FloodVerdict verdict)
+            throws IOException {
         FdLimit.warnIfLow(settings); // before listening: once the port listens, start-up holds no file open
         InetSocketAddress address = new InetSocketAddress(settings.bind(), settings.port());
         if (address.isUnresolved()) {
@@ -89,7 +96,7 @@ public final class EchoServer {
         }
         EchoServer server;
         try {
-            server = new EchoServer(settings, listener, handler, trace);
+            server = new EchoServer(settings, listener, handler, trace, verdict);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;

@@ -5,19 +5,21 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 
 /** Writes each event in the caller's thread, one append per line: for short CLI calls, which log a few lines. */
 final class DirectAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
-    private final LogFile file;
+    private final WholeLineFile file;
+    private final LogCounters counters;
 
-    DirectAppender(LogFile file) {
+    DirectAppender(WholeLineFile file, LogCounters counters) {
         this.file = file;
+        this.counters = counters;
     }
 
     @Override
     protected void append(ILoggingEvent event) {
         String line;
         try {
-            line = FlatJsonEncoder.line(event);
+            line = JsonLine.format(event);
         } catch (RuntimeException e) {
-            Log.countLost(1);
+            counters.lost.increment();
             return;
         }
         file.append(line, 1);

@@ -1,8 +1,10 @@
 package dev.trustctl.log;
 
+import java.util.Map;
+
 /** Appends JSON literals to a StringBuilder: just what a flat log line needs, nothing more. */
 public final class Json {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final String HEX = "0123456789abcdef";
 
     private Json() {
     }
@@ -23,8 +25,8 @@ public final class Json {
                 default -> {
                     // U+2028/2029 are legal JSON but end a line in JavaScript; escape them with the controls.
                     if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                        out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf])
-                                .append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
+                        out.append("\\u").append(HEX.charAt(c >> 12 & 0xf)).append(HEX.charAt(c >> 8 & 0xf))
+                                .append(HEX.charAt(c >> 4 & 0xf)).append(HEX.charAt(c & 0xf));
                     } else {
                         out.append(c);
                     }
@@ -35,7 +37,7 @@ public final class Json {
     }
 
     /** One flat JSON object of these fields, in their order. */
-    public static String object(java.util.Map<String, ?> fields) {
+    public static String object(Map<String, ?> fields) {
         StringBuilder out = new StringBuilder("{");
         fields.forEach((key, value) -> {
             if (out.length() > 1) {

@@ -5,44 +5,38 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import dev.trustctl.home.StrictModes;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up),
- * private to the user (0700/0600), never written through a symbolic link, rolled under a lock by whichever
- * process finds it past the limit ({@link LogFile}), flood-limited per event name ({@link FloodGate}); sizes and
- * limits in {@link LogSettings}. A long-running server logs through a {@link BatchingAppender}, so the
+ * private to the user ({@link PrivateFile}), rolled under a lock ({@link RollLock}) by whichever process finds it
+ * past the limit, in whole lines only ({@link WholeLineFile}), flood-limited per event name ({@link FloodLimit});
+ * sizes and limits in {@link LogSettings}. A long-running server logs through a {@link LineQueue}, so the
  * per-frame path never waits on the disk. Lines that could not be written, or were held back, are counted.
+ * The one piece of state here is the installed log; everything else belongs to it.
  */
 public final class Log {
     public static final String REQUEST_ID = "request_id";
     public static final String FILE_NAME = "trustctl.log";
     private static final int QUEUE_SIZE = 8192;
+    private static final String PROCESS_REQUEST_ID = newId();
 
-    private static final AtomicLong LINES_LOST = new AtomicLong();
-    private static final AtomicLong LINES_SUPPRESSED = new AtomicLong();
-    private static final AtomicLong WRITER_FAILURES = new AtomicLong();
-    private static final AtomicLong LINES_DROPPED = new AtomicLong();
-    /** Set on threads that must never wait for the log writer (event loops); no lambda: CLI calls load Log. */
-    private static final ThreadLocal<Boolean> NEVER_WAITS = new ThreadLocal<>();
-    private static volatile String requestId = newId();
-    private static volatile BatchingAppender batching;
-    private static volatile boolean started;
+    /** The installed log, or the last one once stopped (its counts are read after); null until one starts. */
+    private static volatile Installed current;
+
+    /** An installed log: its queue (null when it writes directly, or has stopped), its verdict, its counts. */
+    private record Installed(LineQueue queue, FloodVerdict verdict, LogCounters counters) {
+    }
 
     private Log() {
     }
 
     /** The id of this process's invocation, stamped on every event that has none of its own. */
     public static String requestId() {
-        return requestId;
+        return PROCESS_REQUEST_ID;
     }
 
     /**
@@ -54,55 +48,38 @@ public final class Log {
         return "0000000000000000".substring(hex.length()) + hex;
     }
 
+    private static LogCounters counters() {
+        Installed installed = current;
+        return installed == null ? new LogCounters() : installed.counters();
+    }
+
     /** Lines this process could not write (disk full, file gone unwritable): for {@code server_stop}. */
     public static long linesLost() {
-        return LINES_LOST.get();
+        return counters().lost.sum();
     }
 
     /** Lines the flood limit held back (each said in a {@code log_suppressed} line): for {@code server_stop}. */
     public static long linesSuppressed() {
-        return LINES_SUPPRESSED.get() + LogThrottle.skippedTotal();
+        return counters().suppressed.sum();
     }
 
     /** Passes of the log writer thread that failed and were survived: for {@code server_stop}. */
     public static long writerFailures() {
-        return WRITER_FAILURES.get();
+        return counters().writerFailures.sum();
     }
 
-    /**
-     * Lines a thread that never waits gave up because the writer's queue was full (see
-     * {@link #neverWaitOnThisThread()}): for {@code server_stop}.
-     */
+    /** Lines a {@link NeverWaitingThread} gave up because the writer's queue was full: for {@code server_stop}. */
     public static long linesDropped() {
-        return LINES_DROPPED.get();
+        return counters().dropped.sum();
     }
 
     /**
-     * From now on, this thread never waits for the log writer: when its queue is full, the line is dropped and
-     * counted instead. An event loop serves thousands of clients; a slow disk must not stall them all.
+     * The running log's flood verdict, for whoever makes lines to ask before making one: the server's composition
+     * root hands it on. {@link FloodVerdict#NONE} unless a limited, queued log is running.
      */
-    public static void neverWaitOnThisThread() {
-        NEVER_WAITS.set(Boolean.TRUE);
-    }
-
-    static boolean mayWaitOnThisThread() {
-        return NEVER_WAITS.get() == null;
-    }
-
-    static void countDropped() {
-        LINES_DROPPED.incrementAndGet();
-    }
-
-    static void countLost(long lines) {
-        LINES_LOST.addAndGet(lines);
-    }
-
-    static void countSuppressed() {
-        LINES_SUPPRESSED.incrementAndGet();
-    }
-
-    static void countWriterFailure() {
-        WRITER_FAILURES.incrementAndGet();
+    public static FloodVerdict floodVerdict() {
+        Installed installed = current;
+        return installed == null ? FloodVerdict.NONE : installed.verdict();
     }
 
     /** Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. */
@@ -115,56 +92,38 @@ public final class Log {
      * {@code logDir} that is a symbolic link, not this user's, or writable by group or others.
      */
     public static void start(Path logDir, boolean queued, LogSettings settings) throws IOException {
-        LogFile file = new LogFile(prepare(logDir), settings, System.err);
-        started = true;
+        LogCounters counters = new LogCounters();
+        WholeLineFile file = new WholeLineFile(PrivateFile.logIn(logDir), settings, counters, System.err);
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
-        Appender<ILoggingEvent> appender;
-        LogThrottle.deactivate(); // a queued, limited log's gate takes it over
-        if (queued) {
-            BatchingAppender b = new BatchingAppender(file, settings, QUEUE_SIZE, System.err);
-            batching = b;
-            appender = b;
-        } else {
-            batching = null;
-            appender = new DirectAppender(file);
-        }
+        FloodLimit limit = queued ? new FloodLimit(settings, counters) : null; // the writer thread's alone
+        LineQueue queue = queued ? new LineQueue(file, limit, counters, QUEUE_SIZE, System.err) : null;
+        Appender<ILoggingEvent> appender = queued ? queue : new DirectAppender(file, counters);
         appender.setContext(context);
         appender.setName(queued ? "batch" : "direct");
         appender.start();
         root.addAppender(appender);
-    }
-
-    /**
-     * The log file's path, once its folder exists and passes {@link StrictModes} (this user's own, not writable by
-     * group or others, not a link). Both the server's log and {@link DirectLog} come through here.
-     */
-    static Path prepare(Path logDir) throws IOException {
-        if (!Files.exists(logDir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(logDir, PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_DIR));
-        }
-        StrictModes.check(logDir, "logs directory", false);
-        return logDir.resolve(FILE_NAME);
+        current = new Installed(queue, queued ? limit.verdict() : FloodVerdict.NONE, counters);
     }
 
     /** Waits (at most {@code timeoutMillis}) until every line logged so far is written; true when it was. */
     public static boolean flush(long timeoutMillis) {
-        BatchingAppender b = batching;
-        return b == null || b.flush(timeoutMillis);
+        Installed installed = current;
+        return installed == null || installed.queue() == null || installed.queue().flush(timeoutMillis);
     }
 
     /** Flushes and closes the log: queued events are written before this returns. */
     public static void stop() {
-        if (!started) {
+        Installed installed = current;
+        if (installed == null) {
             return; // a short CLI call wrote through DirectLog: setting logback up now only to stop it costs ~50 ms
         }
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         // Ours first: a context stopped once (a test's earlier stop) would skip its appenders.
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
-        batching = null;
-        LogThrottle.deactivate();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
+        current = new Installed(null, FloodVerdict.NONE, installed.counters());
         context.stop();
     }
 }

@@ -3,6 +3,7 @@ package dev.trustctl.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ class FloodTest {
         for (String suffix : new String[] {".3", ".2", ".1", ""}) {
             Path f = logs.resolve(Log.FILE_NAME + suffix);
             if (Files.exists(f)) {
-                lines.addAll(LogFileTest.lines(f));
+                lines.addAll(WholeLineFileTest.lines(f));
             }
         }
         return lines;
@@ -75,7 +76,7 @@ class FloodTest {
         assertThat(lines).filteredOn(l -> "frame_echo".equals(l.get("event")))
                 .extracting(l -> l.get("request_id")).contains("run-2-1", "run-2-2", "run-2-3", "run-1-1");
         long said = lines.stream().filter(l -> "log_suppressed".equals(l.get("event")))
-                .mapToLong(l -> ((java.math.BigDecimal) l.get("suppressed")).longValueExact()).sum();
+                .mapToLong(l -> ((BigDecimal) l.get("suppressed")).longValueExact()).sum();
         assertThat(said).isEqualTo(Log.linesSuppressed() - suppressedBefore).isGreaterThan(250_000);
         assertThat(logs.resolve(Log.FILE_NAME + ".3")).doesNotExist();
     }
@@ -94,10 +95,10 @@ class FloodTest {
         frame(1, 401); // the file rolled to last is still empty: the header comes with its first line
         assertThat(Log.flush(10_000)).isTrue();
         for (String suffix : new String[] {"", ".1", ".2", ".3"}) {
-            Map<String, Object> first = LogFileTest.lines(logs.resolve(Log.FILE_NAME + suffix)).get(0);
+            Map<String, Object> first = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME + suffix)).get(0);
             assertThat(first).as(suffix).containsEntry("event", "log_continued")
-                    .containsEntry("port", java.math.BigDecimal.valueOf(9900))
-                    .containsEntry("pid", java.math.BigDecimal.valueOf(7));
+                    .containsEntry("port", BigDecimal.valueOf(9900))
+                    .containsEntry("pid", BigDecimal.valueOf(7));
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.trustctl.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +49,7 @@ class NeverWaitTest {
         LOG.atInfo().setMessage("slow_disk").addKeyValue("field", stallsTheWriter).log();
         assertThat(stalled.await(10, TimeUnit.SECONDS)).as("the writer is stuck in its pass").isTrue();
         long dropped = Log.linesDropped();
-        Thread loop = new Thread(() -> {
-            Log.neverWaitOnThisThread();
+        Thread loop = new NeverWaitingThread(() -> {
             for (int i = 0; i < LINES; i++) {
                 LOG.atInfo().setMessage("frame_echo").addKeyValue("n", i).log();
             }
@@ -66,16 +64,15 @@ class NeverWaitTest {
     }
 
     @Test
-    void anOrdinaryThreadIsNotMarked() throws IOException, InterruptedException {
+    void anOrdinaryThreadIsNotMarked() throws InterruptedException {
         boolean[] marked = new boolean[2];
-        Thread t = new Thread(() -> {
-            marked[0] = !Log.mayWaitOnThisThread();
-            Log.neverWaitOnThisThread();
-            marked[1] = !Log.mayWaitOnThisThread();
-        });
-        t.start();
-        t.join();
+        Thread ordinary = new Thread(() -> marked[0] = !LineQueue.mayWaitOnThisThread());
+        Thread loop = new NeverWaitingThread(() -> marked[1] = !LineQueue.mayWaitOnThisThread(), "never-waits");
+        for (Thread t : new Thread[] {ordinary, loop}) {
+            t.start();
+            t.join();
+        }
         assertThat(marked).containsExactly(false, true);
-        assertThat(Log.mayWaitOnThisThread()).as("the mark stays on its own thread").isTrue();
+        assertThat(LineQueue.mayWaitOnThisThread()).as("the mark stays on its own thread").isTrue();
     }
 }

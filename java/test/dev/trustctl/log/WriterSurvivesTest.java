@@ -50,7 +50,7 @@ class WriterSurvivesTest {
             LOG.atInfo().setMessage("after").addKeyValue("n", i).log();
         }
         assertThat(Log.flush(10_000)).isTrue();
-        assertThat(LogFileTest.events(logs.resolve(Log.FILE_NAME))).hasSize(20_000).containsOnly("after");
+        assertThat(WholeLineFileTest.events(logs.resolve(Log.FILE_NAME))).hasSize(20_000).containsOnly("after");
     }
 
     @Test
@@ -63,7 +63,7 @@ class WriterSurvivesTest {
         LOG.atInfo().setMessage("bad").addKeyValue("x", failing(new IllegalStateException("no"))).log();
         LOG.atInfo().setMessage("two").log();
         assertThat(Log.flush(5000)).isTrue();
-        assertThat(LogFileTest.events(logs.resolve(Log.FILE_NAME))).containsExactly("one", "two");
+        assertThat(WholeLineFileTest.events(logs.resolve(Log.FILE_NAME))).containsExactly("one", "two");
         assertThat(Log.linesLost()).isEqualTo(lost + 1);
         assertThat(Log.writerFailures()).isEqualTo(failures);
     }

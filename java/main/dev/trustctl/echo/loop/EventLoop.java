@@ -1,7 +1,7 @@
 package dev.trustctl.echo.loop;
 
 import dev.trustctl.echo.Admission;
-import dev.trustctl.log.Log;
+import dev.trustctl.log.NeverWaitingThread;
 import dev.trustctl.proto.Handler;
 import dev.trustctl.wire.Closing;
 import java.io.IOException;
@@ -62,7 +62,8 @@ final class EventLoop implements Runnable {
         this.timeoutNanos = timeout.toNanos();
         this.drainNanos = drain.toNanos();
         this.handler = handler;
-        this.thread = new Thread(this, name);
+        // a full log queue drops this loop's line (counted) rather than stall its clients
+        this.thread = new NeverWaitingThread(this, name);
         thread.setDaemon(true);
     }
 
@@ -96,7 +97,6 @@ final class EventLoop implements Runnable {
 
     @Override
     public void run() {
-        Log.neverWaitOnThisThread(); // a full log queue drops this loop's line (counted) rather than stall its clients
         while (running) {
             try {
                 pass();

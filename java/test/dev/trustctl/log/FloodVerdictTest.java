@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lines the flood limit would hold back are not even made: the thread that logs asks {@link LogThrottle} first.
+ * Lines the flood limit would hold back are not even made: the thread that logs asks the log's
+ * {@link FloodVerdict} first, as each connection asks the one its server was handed.
  * Nothing is lost from the record: every line is either written or counted in log_suppressed, and a connection's
  * first lines are always written.
  */
-class LogThrottleTest {
+class FloodVerdictTest {
     private static final Logger LOG = LoggerFactory.getLogger("throttle-test");
     private static final int FRAMES = 20_000;
 
@@ -31,8 +32,8 @@ class LogThrottleTest {
     }
 
     /** What ConnectionEvents does for each echo: ask, then log only if not skipped. */
-    private static boolean frame(int conn, long n) {
-        if (LogThrottle.skips("frame_echo", n)) {
+    private static boolean frame(FloodVerdict verdict, int conn, long n) {
+        if (verdict.skips("frame_echo", n)) {
             return false;
         }
         LOG.atInfo().setMessage("frame_echo").addKeyValue("conn_id", conn).addKeyValue("n", n).log();
@@ -44,23 +45,24 @@ class LogThrottleTest {
     void aFloodIsSkippedAtTheSourceAndEveryLineIsWrittenOrCounted() throws Exception {
         Path logs = home.resolve("logs");
         Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 100, 10, 5));
+        FloodVerdict verdict = Log.floodVerdict();
         long suppressedBefore = Log.linesSuppressed();
         int skipped = 0;
         for (long n = 1; n <= FRAMES; n++) {
-            skipped += frame(1, n) ? 0 : 1;
+            skipped += frame(verdict, 1, n) ? 0 : 1;
             if (n % 1000 == 0) {
                 assertThat(Log.flush(5000)).isTrue(); // lets the writer pass its verdict back, as it does every 2 ms
             }
         }
         for (long n = 1; n <= 5; n++) {
-            assertThat(frame(2, n)).as("a second connection's first lines: skipped only once the bucket is empty")
+            assertThat(frame(verdict, 2, n)).as("a second connection's first lines: skipped only once the bucket is empty")
                     .isTrue();
         }
         LOG.atInfo().setMessage("server_stop").log();
         assertThat(Log.flush(5000)).isTrue();
         assertThat(skipped).as("lines never made").isPositive();
 
-        List<Map<String, Object>> lines = LogFileTest.lines(logs.resolve(Log.FILE_NAME));
+        List<Map<String, Object>> lines = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME));
         long written = lines.stream().filter(l -> "frame_echo".equals(l.get("event"))).count();
         long said = lines.stream().filter(l -> "log_suppressed".equals(l.get("event"))
                 && "frame_echo".equals(l.get("suppressed_event")))
@@ -77,9 +79,10 @@ class LogThrottleTest {
     void onceTheBucketIsEmptyFirstLinesAreSkippedTooAndCounted() throws Exception {
         Path logs = home.resolve("logs");
         Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 20, 1, 5));
+        FloodVerdict verdict = Log.floodVerdict();
         int skipped = 0;
         for (int conn = 1; conn <= 2000; conn++) {
-            if (LogThrottle.skips("conn_open", 1)) {
+            if (verdict.skips("conn_open", 1)) {
                 skipped++;
             } else {
                 LOG.atInfo().setMessage("conn_open").addKeyValue("conn_id", conn).log();
@@ -91,7 +94,7 @@ class LogThrottleTest {
         LOG.atInfo().setMessage("server_stop").log();
         assertThat(Log.flush(5000)).isTrue();
         assertThat(skipped).as("first lines skipped once nothing would pass").isPositive();
-        List<Map<String, Object>> lines = LogFileTest.lines(logs.resolve(Log.FILE_NAME));
+        List<Map<String, Object>> lines = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME));
         long written = lines.stream().filter(l -> "conn_open".equals(l.get("event"))).count();
         long said = lines.stream().filter(l -> "log_suppressed".equals(l.get("event")))
                 .mapToLong(l -> ((BigDecimal) l.get("suppressed")).longValue()).sum();

@@ -1,6 +1,5 @@
 package dev.trustctl.log;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -18,9 +19,10 @@ import org.slf4j.event.KeyValuePair;
  * bucket; later ones only its upper half, so a flooding connection leaves room for everyone else's first
  * frames. What is held back is counted and said in one {@code log_suppressed} line per name and second.
  * Lifecycle events ({@code server_start}, {@code server_stop}, {@code command_done}) always pass.
- * Used by the log's single writer thread only, so nothing here is synchronised.
+ * Used by the log's single writer thread only, so nothing here is synchronised but its {@link #verdict()}, which
+ * the threads that make lines ask.
  */
-final class FloodGate {
+final class FloodLimit {
     static final Set<String> ALWAYS = Set.of("server_start", "server_stop", "command_done");
     static final String SUPPRESSED = "log_suppressed";
     private static final long SUMMARY_EVERY_MILLIS = 1000;
@@ -35,6 +37,8 @@ final class FloodGate {
     }
 
     private final LogSettings settings;
+    private final LogCounters counters;
+    private final Verdict verdict; // null when the limit is off
     private final Map<String, Bucket> buckets = new HashMap<>();
     private final Map<String, Integer> linesPerConnection = new LinkedHashMap<>(256, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -46,11 +50,15 @@ final class FloodGate {
     };
     private int pending;
 
-    FloodGate(LogSettings settings) {
+    FloodLimit(LogSettings settings, LogCounters counters) {
         this.settings = settings;
-        if (settings.limited()) {
-            LogThrottle.activate(this, settings.firstPerConnection());
-        }
+        this.counters = counters;
+        this.verdict = settings.limited() ? new Verdict(settings.firstPerConnection(), counters.suppressed) : null;
+    }
+
+    /** What the threads that make lines ask before making one; {@link FloodVerdict#NONE} when the limit is off. */
+    FloodVerdict verdict() {
+        return verdict == null ? FloodVerdict.NONE : verdict;
     }
 
     /** Whether {@code event} is written; if not, it is counted as suppressed. */
@@ -68,7 +76,7 @@ final class FloodGate {
             return true;
         }
         held(bucket, 1, now);
-        Log.countSuppressed();
+        counters.suppressed.increment();
         return false;
     }
 
@@ -102,18 +110,23 @@ final class FloodGate {
     }
 
     /**
-     * Takes in what the threads that make lines skipped ({@link LogThrottle}), as if held back here, so it is said
+     * Takes in what the threads that make lines skipped ({@link #verdict()}), as if held back here, so it is said
      * in {@code log_suppressed}. Called before each pass's events: a {@code server_stop} in the pass then says all.
      */
     void takeSkipped(long now) {
-        if (settings.limited() && LogThrottle.ownedBy(this)) {
-            LogThrottle.drain(this).forEach((name, skipped) -> held(bucket(name, now), skipped, now));
+        if (verdict != null) {
+            verdict.skipped.forEach((name, count) -> {
+                long n = count.sumThenReset();
+                if (n > 0) {
+                    held(bucket(name, now), n, now);
+                }
+            });
         }
     }
 
     /** Tells the threads that make lines which names are held back now. Called after each pass. */
     void shareVerdict(long now) {
-        if (!settings.limited() || !LogThrottle.ownedBy(this)) {
+        if (verdict == null) {
             return;
         }
         Set<String> later = new HashSet<>();
@@ -127,7 +140,14 @@ final class FloodGate {
                 all.add(name);
             }
         });
-        LogThrottle.publish(this, later, all);
+        verdict.publish(later, all);
+    }
+
+    /** The log stops: from now on nothing is skipped (what was is taken in by the last pass, and said). */
+    void lift() {
+        if (verdict != null) {
+            verdict.publish(Set.of(), Set.of());
+        }
     }
 
     private boolean firstLinesOfItsConnection(String name, ILoggingEvent event) {
@@ -141,15 +161,8 @@ final class FloodGate {
     }
 
     private static Object connId(ILoggingEvent event) {
-        List<KeyValuePair> fields = event.getKeyValuePairs();
-        if (fields != null) {
-            for (KeyValuePair kv : fields) {
-                if ("conn_id".equals(kv.key)) {
-                    return kv.value;
-                }
-            }
-        }
-        return null;
+        KeyValuePair conn = JsonLine.find(event.getKeyValuePairs(), "conn_id");
+        return conn == null ? null : conn.value;
     }
 
     /** True when some suppression has not been said yet. */
@@ -168,7 +181,7 @@ final class FloodGate {
         List<String> said = new ArrayList<>();
         buckets.forEach((name, b) -> {
             if (b.suppressed > 0 && (all || now - b.suppressedSince >= SUMMARY_EVERY_MILLIS)) {
-                out.append(FlatJsonEncoder.ownLine(Level.WARN, SUPPRESSED, List.of(
+                out.append(JsonLine.now("WARN", SUPPRESSED, List.of(
                         new KeyValuePair("suppressed_event", name), new KeyValuePair("suppressed", b.suppressed),
                         new KeyValuePair("window_ms", Math.max(0, now - b.suppressedSince)),
                         new KeyValuePair("burst", settings.burst()),
@@ -179,5 +192,44 @@ final class FloodGate {
         });
         pending -= said.size();
         return said.size();
+    }
+
+    /**
+     * The verdict as the threads that make lines see it: later lines of a name are skipped while its bucket is
+     * under the later-lines floor, all of them while it is empty. Written by the writer thread after each pass.
+     */
+    private static final class Verdict implements FloodVerdict {
+        // Always a HashSet: one receiver type at the per-frame contains() call, so the JIT compiles it once for
+        // good (Set.of and Set.copyOf return different classes for different sizes).
+        private volatile Set<String> holdingLater = new HashSet<>();
+        private volatile Set<String> holdingAll = new HashSet<>();
+        private final long firstPerConnection;
+        private final LongAdder suppressed;
+        /** Skipped since the writer last took them in, per event name. */
+        private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
+
+        Verdict(long firstPerConnection, LongAdder suppressed) {
+            this.firstPerConnection = firstPerConnection;
+            this.suppressed = suppressed;
+        }
+
+        @Override
+        public boolean skips(String event, long nth) {
+            if (!holdingAll.contains(event) && (nth <= firstPerConnection || !holdingLater.contains(event))) {
+                return false;
+            }
+            skipped.computeIfAbsent(event, name -> new LongAdder()).increment();
+            suppressed.increment();
+            return true;
+        }
+
+        void publish(Set<String> later, Set<String> all) {
+            if (!later.equals(holdingLater)) {
+                holdingLater = new HashSet<>(later);
+            }
+            if (!all.equals(holdingAll)) {
+                holdingAll = new HashSet<>(all);
+            }
+        }
     }
 }

@@ -3,17 +3,27 @@ package dev.trustctl.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.core.Appender;
+import dev.trustctl.Main;
 import dev.trustctl.testing.StrictJson;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The log file as processes share it: never written through a symbolic link, rolled under a lock by whichever
  * process finds it too big, and a server's next line lands in the new file whoever rolled; rolled files 0600.
  */
-class LogFileTest {
+class WholeLineFileTest {
     private static final Logger LOG = LoggerFactory.getLogger("log-file-test");
     private static final LogSettings SMALL = new LogSettings(8 * 1024, 3, 0, 0, 0);
 
@@ -102,7 +112,7 @@ class LogFileTest {
         try {
             Files.setAttribute(logs(), "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException notRoot) {
-            org.junit.jupiter.api.Assumptions.abort("needs root to give a directory away: " + notRoot);
+            Assumptions.abort("needs root to give a directory away: " + notRoot);
         }
         assertThatThrownBy(() -> Log.start(logs(), false)).hasMessageContaining("belongs to uid 4321, not to you");
     }
@@ -132,7 +142,7 @@ class LogFileTest {
         LOG.atInfo().setMessage("server_start").addKeyValue("port", 9900).addKeyValue("pid", 42).log();
         assertThat(Log.flush(5000)).isTrue();
         Files.writeString(file(""), ("{\"event\":\"filler\",\"pad\":\"" + "x".repeat(100) + "\"}\n").repeat(100),
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
         // A short command that logs events of its own writes through the same locked, rolling log file.
         Child.Result version = Child.trustctl(home, Map.of("trustctl.log.max_bytes", "8192"), "echo-client",
                 "--help");
@@ -144,8 +154,8 @@ class LogFileTest {
         assertThat(Log.flush(5000)).isTrue();
         List<Map<String, Object>> fresh = lines(file(""));
         assertThat(fresh).extracting(l -> l.get("event")).containsExactly("log_continued", "conn_open");
-        assertThat(fresh.get(0)).containsEntry("pid", java.math.BigDecimal.valueOf(42))
-                .containsEntry("port", java.math.BigDecimal.valueOf(9900)).containsKey("server_start_ts");
+        assertThat(fresh.get(0)).containsEntry("pid", BigDecimal.valueOf(42))
+                .containsEntry("port", BigDecimal.valueOf(9900)).containsKey("server_start_ts");
         assertThat(events(file(".1"))).doesNotContain("conn_open");
     }
 
@@ -154,17 +164,17 @@ class LogFileTest {
     void aProcessThatKeepsTheLockDelaysOneWriteButNeverStopsTheLog() throws Exception {
         Log.start(logs(), false, SMALL);
         Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                Child.classPath(), LockHolderChild.class.getName(), logs().resolve(LogLock.NAME).toString()).start();
+                Child.classPath(), LockHolderChild.class.getName(), logs().resolve(RollLock.NAME).toString()).start();
         try {
-            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+            assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(),
                     StandardCharsets.UTF_8)).readLine()).isEqualTo("locked true");
             long started = System.nanoTime();
             LOG.atInfo().setMessage("while_locked").log();
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(millis).isBetween(LogLock.WAIT_MILLIS, LogLock.WAIT_MILLIS + 5000);
+            assertThat(millis).isBetween(RollLock.WAIT_MILLIS, RollLock.WAIT_MILLIS + 5000);
             started = System.nanoTime();
             LOG.atInfo().setMessage("still_locked").log();
-            assertThat((System.nanoTime() - started) / 1_000_000).as("no second wait").isLessThan(LogLock.WAIT_MILLIS);
+            assertThat((System.nanoTime() - started) / 1_000_000).as("no second wait").isLessThan(RollLock.WAIT_MILLIS);
             assertThat(events(file(""))).containsExactly("while_locked", "still_locked");
         } finally {
             holder.getOutputStream().close();
@@ -204,13 +214,13 @@ class LogFileTest {
         /** Where trustctl, its jars and these tests were loaded from (the console launcher's -cp is not ours). */
         static String classPath() {
             StringBuilder path = new StringBuilder();
-            for (Class<?> c : new Class<?>[] {dev.trustctl.Main.class, LogFileTest.class, org.slf4j.Logger.class,
-                    ch.qos.logback.classic.Logger.class, ch.qos.logback.core.Appender.class,
+            for (Class<?> c : new Class<?>[] {Main.class, WholeLineFileTest.class, Logger.class,
+                    Level.class, Appender.class,
                     org.apache.commons.cli.Options.class}) {
                 try {
                     path.append(path.length() == 0 ? "" : ":")
                             .append(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
-                } catch (java.net.URISyntaxException e) {
+                } catch (URISyntaxException e) {
                     throw new IllegalStateException(e);
                 }
             }
@@ -226,7 +236,7 @@ class LogFileTest {
 
         static Result java(Path trustHome, Map<String, String> properties, Map<String, String> env, String main,
                            String... args) throws Exception {
-            List<String> command = new java.util.ArrayList<>(List.of(
+            List<String> command = new ArrayList<>(List.of(
                     ProcessHandle.current().info().command().orElse("java"), "-cp", classPath()));
             properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.add(main);

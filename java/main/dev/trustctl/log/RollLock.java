@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * each line whole), only trying it without waiting until they get it again, and leave rolling and cutting
  * back to the next write that holds it.
  */
-final class LogLock implements Closeable {
+final class RollLock implements Closeable {
     static final String NAME = ".trustctl.log.lock";
     static final long WAIT_MILLIS = 500;
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -24,8 +24,8 @@ final class LogLock implements Closeable {
     /** The last wait ran out: do not wait again until the lock has been had. */
     private boolean stuck;
 
-    LogLock(Path logDir) throws IOException {
-        this.channel = LogFile.openPrivate(logDir.resolve(NAME));
+    RollLock(Path logDir) throws IOException {
+        this.channel = PrivateFile.open(logDir.resolve(NAME));
     }
 
     /** The lock, or null when another process kept it for {@value #WAIT_MILLIS} ms (fcntl has no timed wait). */

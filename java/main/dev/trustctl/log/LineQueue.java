@@ -15,11 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  * logback's AsyncAppender, a busy logging thread never wakes the writer (no futex call per event) and the
  * file sees one write per batch, not one per event: the writer looks every {@value #INTERVAL_MILLIS} ms.
  * After a quiet spell it dozes, so an idle server does not wake 500 times a second; the first event then
- * wakes it. The queue is bounded and blocks when full, except for a thread that must never wait (an event
- * loop): its line is then dropped and counted. The {@link FloodGate} decides what is written.
+ * wakes it. The queue is bounded and blocks when full, except for a {@link NeverWaitingThread} (an event
+ * loop): its line is then dropped and counted. The {@link FloodLimit} decides what is written.
  * A pass that fails in any way is counted ({@link Log#writerFailures()}) and the writer goes on.
  */
-final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+final class LineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
     static final int INTERVAL_MILLIS = 2;
     /** Empty looks (of 2 ms each) before the writer dozes: a tenth of a second without an event. */
     private static final int LOOKS_BEFORE_DOZING = 50;
@@ -28,8 +28,9 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private static final long PAUSE_AFTER_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int BATCH = 1024;
 
-    private final LogFile file;
-    private final FloodGate gate;
+    private final WholeLineFile file;
+    private final FloodLimit limit;
+    private final LogCounters counters;
     private final PrintStream stderr;
     private final BlockingQueue<ILoggingEvent> queue;
     private final Thread writer;
@@ -40,9 +41,10 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private volatile boolean writing;
     private boolean failureSaid;
 
-    BatchingAppender(LogFile file, LogSettings settings, int capacity, PrintStream stderr) {
+    LineQueue(WholeLineFile file, FloodLimit limit, LogCounters counters, int capacity, PrintStream stderr) {
         this.file = file;
-        this.gate = new FloodGate(settings);
+        this.limit = limit;
+        this.counters = counters;
         this.stderr = stderr;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = new Thread(this::drainLoop, "log-writer");
@@ -58,13 +60,13 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent event) {
-        // No prepareForDeferredProcessing(): it copies the MDC and resolves the thread name, and the encoder
+        // No prepareForDeferredProcessing(): it copies the MDC and resolves the thread name, and JsonLine
         // uses neither. Time, level, message and key-values are fixed when the event is made.
         if (!queue.offer(event)) {
-            if (Log.mayWaitOnThisThread()) {
+            if (mayWaitOnThisThread()) {
                 wakeWriterAndPut(event);
             } else {
-                Log.countDropped(); // an event loop never waits on the disk: the line goes, the count says so
+                counters.dropped.increment(); // an event loop never waits on the disk: the line goes, the count says so
                 LockSupport.unpark(writer);
             }
         } else if (dozing) {
@@ -73,19 +75,23 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         }
     }
 
+    static boolean mayWaitOnThisThread() {
+        return !(Thread.currentThread() instanceof NeverWaitingThread);
+    }
+
     private void wakeWriterAndPut(ILoggingEvent event) {
         LockSupport.unpark(writer);
         try {
             while (!queue.offer(event, 10, TimeUnit.MILLISECONDS)) {
                 if (!writer.isAlive()) {
-                    Log.countLost(1); // no writer to wait for (stopped, or killed by something uncatchable)
+                    counters.lost.increment(); // no writer to wait for (stopped, or killed by something uncatchable)
                     return;
                 }
                 LockSupport.unpark(writer);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            Log.countLost(1); // the caller is being interrupted: count it rather than block on
+            counters.lost.increment(); // the caller is being interrupted: count it rather than block on
         }
     }
 
@@ -117,8 +123,8 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         try {
             return writeBatch(last);
         } catch (Throwable e) { // NOPMD: the one thread that writes the log must outlive any error of a pass
-            Log.countWriterFailure();
-            Log.countLost(batch.size());
+            counters.writerFailures.increment();
+            counters.lost.add(batch.size());
             if (!failureSaid) {
                 failureSaid = true;
                 stderr.println("trustctl: the log writer failed a pass (" + e + "); its lines are lost, it goes on");
@@ -135,27 +141,32 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         batch.clear();
         text.setLength(0);
         int n = queue.drainTo(batch, BATCH);
-        gate.takeSkipped(n > 0 ? batch.get(0).getTimeStamp() : System.currentTimeMillis());
+        if (last) {
+            limit.lift(); // the log stops: nothing is skipped from now on, and what was is said in this pass
+        }
+        limit.takeSkipped(n > 0 ? batch.get(0).getTimeStamp() : System.currentTimeMillis());
         int lines = 0;
         for (ILoggingEvent e : batch) {
-            if (!gate.admit(e)) {
+            if (!limit.admit(e)) {
                 continue;
             }
             if ("server_start".equals(e.getMessage())) {
                 file.headerFrom(e);
             } else if ("server_stop".equals(e.getMessage())) {
-                lines += gate.summaries(e.getTimeStamp(), true, text); // what was held back, before the last word
+                lines += limit.summaries(e.getTimeStamp(), true, text); // what was held back, before the last word
             }
             try {
-                text.append(FlatJsonEncoder.line(e));
+                text.append(JsonLine.format(e));
                 lines++;
             } catch (RuntimeException unencodable) {
-                Log.countLost(1); // one bad field costs its own line only
+                counters.lost.increment(); // one bad field costs its own line only
             }
         }
         long now = n > 0 ? batch.get(n - 1).getTimeStamp() : System.currentTimeMillis();
-        gate.shareVerdict(now);
-        lines += gate.summaries(now, last, text);
+        if (!last) {
+            limit.shareVerdict(now);
+        }
+        lines += limit.summaries(now, last, text);
         if (lines > 0) {
             file.append(text.toString(), lines);
         }

@@ -1,48 +1,43 @@
 package dev.trustctl.log;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.trustctl.home.StrictModes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * {@code logs/trustctl.log} as every trustctl process shares it. Each append holds the {@link LogLock} (and,
+ * {@code logs/trustctl.log} as every trustctl process shares it. Each append holds the {@link RollLock} (and,
  * within the JVM, one monitor), so it alone decides: it reopens the file
  * if another process rolled it (the path no longer names the file it holds), appends its lines in one
  * O_APPEND write, cuts a write that failed half-way back to the last whole line, and rolls past the size limit.
  * The file is opened with O_NOFOLLOW and created 0600; a symbolic link is never written through.
  */
-final class LogFile implements Closeable {
-    private static final OpenOption[] APPEND = {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS};
-    /** File locks belong to the whole JVM: its threads and instances take turns here before taking one. */
+final class WholeLineFile implements Closeable {
+    /**
+     * File locks belong to the whole JVM: its threads and instances take turns here before taking one. A monitor,
+     * not state: JVM-wide because the lock it guards is.
+     */
     private static final Object IN_PROCESS = new Object();
 
     private final Path path;
     private final LogSettings settings;
+    private final LogCounters counters;
     private final PrintStream stderr;
-    private final LogLock lock;
+    private final RollLock lock;
     private FileChannel channel;
     private Object fileKey;
     private ILoggingEvent serverStart;
@@ -51,11 +46,12 @@ final class LogFile implements Closeable {
     private long lostUnsaid;
     private boolean failing;
 
-    LogFile(Path path, LogSettings settings, PrintStream stderr) throws IOException {
+    WholeLineFile(Path path, LogSettings settings, LogCounters counters, PrintStream stderr) throws IOException {
         this.path = path;
         this.settings = settings;
+        this.counters = counters;
         this.stderr = stderr;
-        this.lock = new LogLock(path.getParent());
+        this.lock = new RollLock(path.getParent());
         try {
             open();
         } catch (IOException e) {
@@ -64,43 +60,24 @@ final class LogFile implements Closeable {
         }
     }
 
-    /**
-     * Opens {@code file} to append, without following a link, creating it 0600; only a regular file will do. What
-     * is there is looked at (lstat) before it is opened: opening a FIFO with no reader blocks for ever, and a
-     * device may block or act on the write. Java has no O_NONBLOCK to open with, so the type is checked after the
-     * open as well, for a file swapped in between (only the owner of the 0700 logs directory could).
-     */
-    static FileChannel openPrivate(Path file) throws IOException {
-        try {
-            BasicFileAttributes found = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (found.isSymbolicLink()) {
-                throw new FileSystemException(file.toString(), null,
-                        "is a symbolic link: trustctl never writes through one; remove it");
-            }
-            if (!found.isRegularFile()) {
-                throw notRegular(file);
-            }
-        } catch (NoSuchFileException missing) {
-            // created by the open below
-        }
-        FileChannel c = FileChannel.open(file, Set.of(APPEND),
-                PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_FILE));
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            c.close();
-            throw notRegular(file);
-        }
-        return c;
-    }
-
-    /** {@code trustctl.log is a FIFO (named pipe), not a regular file; remove it}: the name and what it is. */
-    private static FileSystemException notRegular(Path file) {
-        return new FileSystemException(file.toString(), null, file.getFileName() + " is " + FileKind.of(file)
-                + ", not a regular file: trustctl never opens one; remove it");
-    }
-
     private void open() throws IOException {
-        channel = openPrivate(path);
-        fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        channel = PrivateFile.open(path);
+        fileKey = fileKeyAtPath();
+    }
+
+    /** A file other than the one held is now at the path (another process rolled it, or this one did). */
+    private void reopen() throws IOException {
+        channel.close();
+        open();
+        switched = true; // the next append starts the new file with the header
+    }
+
+    private Object fileKeyAtPath() throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (NoSuchFileException gone) {
+            return null;
+        }
     }
 
     /** Remembers the server's start: each file it rolls to (or finds rolled) starts with a copy of it. */
@@ -111,22 +88,20 @@ final class LogFile implements Closeable {
     }
 
     /**
-     * Appends {@code lines} (whole lines, {@code count} of them) and says whether they were written. It never
-     * throws: lines that cannot be written are counted in {@link Log#linesLost()} and said once on stderr.
+     * Appends {@code lines} (whole lines, {@code count} of them). It never throws: lines that cannot be written
+     * are counted in {@link Log#linesLost()} and said once on stderr.
      */
-    boolean append(String lines, int count) {
+    void append(String lines, int count) {
         synchronized (IN_PROCESS) {
             FileLock held = null;
             try {
                 held = lock.acquire();
                 write(lines, held != null);
                 failing = false; // the log itself now says what was lost (log_lines_lost)
-                return true;
             } catch (IOException | RuntimeException e) {
                 lost(count, e);
-                return false;
             } finally {
-                LogLock.release(held);
+                RollLock.release(held);
             }
         }
     }
@@ -139,16 +114,13 @@ final class LogFile implements Closeable {
             text.append(header());
         }
         if (lostUnsaid > 0) {
-            text.append(FlatJsonEncoder.ownLine(Level.WARN, "log_lines_lost",
-                    List.of(new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", Log.linesLost()))));
+            text.append(JsonLine.now("WARN", "log_lines_lost",
+                    List.of(new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", counters.lost.sum()))));
         }
         text.append(lines);
         long start = channel.size();
-        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         try {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
+            PrivateFile.write(channel, text.toString());
         } catch (IOException e) {
             if (locked) {
                 cutBack(start); // without the lock, the bytes after start may be another process's
@@ -174,16 +146,8 @@ final class LogFile implements Closeable {
     }
 
     private void reopenIfRolled() throws IOException {
-        Object current;
-        try {
-            current = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (NoSuchFileException gone) {
-            current = null;
-        }
-        if (!Objects.equals(current, fileKey)) {
-            channel.close();
-            open();
-            switched = true;
+        if (!Objects.equals(fileKeyAtPath(), fileKey)) {
+            reopen();
         }
     }
 
@@ -197,9 +161,7 @@ final class LogFile implements Closeable {
                 StrictModes.tighten(to, StrictModes.PRIVATE_FILE);
             }
         }
-        channel.close();
-        open();
-        switched = true; // the next append starts the new file with the header
+        reopen();
     }
 
     private Path rolled(int n) {
@@ -213,11 +175,11 @@ final class LogFile implements Closeable {
         if (serverStart.getKeyValuePairs() != null) {
             fields.addAll(serverStart.getKeyValuePairs());
         }
-        return FlatJsonEncoder.ownLine(Level.INFO, "log_continued", fields);
+        return JsonLine.now("INFO", "log_continued", fields);
     }
 
     private void lost(int count, Exception e) {
-        Log.countLost(count);
+        counters.lost.add(count);
         lostUnsaid += count;
         if (!failing) {
             failing = true;

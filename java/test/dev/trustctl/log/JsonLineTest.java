@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import dev.trustctl.testing.StrictJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.event.KeyValuePair;
 
-/** One log event is one line holding one flat JSON object: ts, level, event, request_id, then its fields. */
-class FlatJsonEncoderTest {
+/**
+ * One log event is one line holding one flat JSON object: ts, level, event, request_id, then its fields. A short
+ * CLI call's line, written without logback, is the very line the server's logback appenders write.
+ */
+class JsonLineTest {
     private static final Instant WHEN = Instant.parse("2024-01-02T03:04:05.678901Z");
 
     private static LoggingEvent event(Level level, String message, Object... keyValues) {
@@ -28,9 +33,18 @@ class FlatJsonEncoderTest {
 
     @Test
     void aLineIsTheFixedFieldsThenTheKeyValuesInOrder() {
-        String line = FlatJsonEncoder.line(event(Level.INFO, "frame_echo", "conn_id", 7L, "bytes", 5, "ok", true));
+        String line = JsonLine.format(event(Level.INFO, "frame_echo", "conn_id", 7L, "bytes", 5, "ok", true));
         assertThat(line).isEqualTo("{\"ts\":\"2024-01-02T03:04:05.678Z\",\"level\":\"INFO\",\"event\":\"frame_echo\","
                 + "\"request_id\":\"" + Log.requestId() + "\",\"conn_id\":7,\"bytes\":5,\"ok\":true}\n");
+    }
+
+    @Test
+    void aDirectLineIsByteForByteTheAppendersLine() {
+        Instant when = Instant.parse("2024-01-02T03:04:05.078901Z");
+        LoggingEvent e = event(Level.INFO, "command_done", "command", "status", "exit_code", 0, "duration_ms", 12L);
+        e.setInstant(when);
+        assertThat(DirectLog.line(when.toEpochMilli(), "INFO", "command_done", "command", "status", "exit_code", 0,
+                "duration_ms", 12L)).isEqualTo(JsonLine.format(e));
     }
 
     @Test
@@ -42,7 +56,7 @@ class FlatJsonEncoderTest {
 
     @Test
     void anEventsOwnRequestIdIsKeptAndNotDuplicated() {
-        String line = FlatJsonEncoder.line(event(Level.INFO, "frame_echo", "request_id", "abcd1234-3-17", "conn_id", 3L));
+        String line = JsonLine.format(event(Level.INFO, "frame_echo", "request_id", "abcd1234-3-17", "conn_id", 3L));
         Map<String, Object> fields = StrictJson.object(line);
         assertThat(fields).containsEntry("request_id", "abcd1234-3-17");
         assertThat(line.split("\"request_id\"", -1)).hasSize(2);
@@ -51,7 +65,7 @@ class FlatJsonEncoderTest {
     @Test
     void hostileFieldValuesStayInsideOneLineAndOneString() {
         String nasty = "quote\" backslash\\ newline\n cr\r tab\t nul\u0000 esc\u001b ls\u2028 ps\u2029 end";
-        String line = FlatJsonEncoder.line(event(Level.ERROR, "conn_error", "error", nasty, "peer", "a\nb"));
+        String line = JsonLine.format(event(Level.ERROR, "conn_error", "error", nasty, "peer", "a\nb"));
         assertThat(line).endsWith("}\n");
         String body = line.substring(0, line.length() - 1);
         assertThat(body).doesNotContain("\n", "\r", "\u0000", "\u2028", "\u2029");
@@ -65,7 +79,7 @@ class FlatJsonEncoderTest {
                 "frames", 3L, "bytes_in", 12L, "duration_ms", 0L, "flag", false, "missing", null));
         assertThat(fields.keySet()).containsExactly("ts", "level", "event", "request_id", "conn_id", "reason", "frames",
                 "bytes_in", "duration_ms", "flag", "missing");
-        assertThat(fields.values()).noneMatch(v -> v instanceof Map || v instanceof java.util.List);
+        assertThat(fields.values()).noneMatch(v -> v instanceof Map || v instanceof List);
         assertThat(fields.get("conn_id")).hasToString("9");
         assertThat(fields.get("flag")).isEqualTo(false);
         assertThat(fields.get("missing")).isNull();
@@ -84,23 +98,21 @@ class FlatJsonEncoderTest {
     }
 
     @Test
-    void encodeGivesTheLineAsUtf8Bytes() {
-        FlatJsonEncoder encoder = new FlatJsonEncoder();
-        LoggingEvent e = event(Level.INFO, "raw_echo", "peer", "héllo ✓");
-        assertThat(new String(encoder.encode(e), StandardCharsets.UTF_8)).isEqualTo(FlatJsonEncoder.line(e));
-        assertThat(encoder.headerBytes()).isNull();
-        assertThat(encoder.footerBytes()).isNull();
+    void textBeyondAsciiIsKeptAsItIs() {
+        String line = JsonLine.format(event(Level.INFO, "raw_echo", "peer", "héllo ✓"));
+        assertThat(line).contains("\"peer\":\"héllo ✓\"");
+        assertThat(StrictJson.object(line)).containsEntry("peer", "héllo ✓");
     }
 
     private static Map<String, Object> parsed(LoggingEvent e) {
-        String line = FlatJsonEncoder.line(e);
+        String line = JsonLine.format(e);
         assertThat(line).endsWith("\n");
         assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
         return StrictJson.object(line.substring(0, line.length() - 1));
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({
+    @ParameterizedTest
+    @CsvSource({
         "1704164645678, 2024-01-02T03:04:05.678Z",
         "1704164645005, 2024-01-02T03:04:05.005Z",
         "1704164645050, 2024-01-02T03:04:05.050Z",
@@ -109,7 +121,17 @@ class FlatJsonEncoderTest {
         "0, 1970-01-01T00:00:00.000Z"})
     void timestampsAreIsoUtcWithThreeDigitMillisAcrossSecondBoundaries(long millis, String expected) {
         StringBuilder out = new StringBuilder();
-        FlatJsonEncoder.appendTimestamp(out, millis);
+        JsonLine.appendTimestamp(out, millis);
         assertThat(out).hasToString(expected);
+    }
+
+    @Test
+    void timestampsArePaddedIsoUtcWithMilliseconds() {
+        for (String ts : List.of("1970-01-01T00:00:00.000Z", "2026-11-28T13:05:09.007Z", "1999-12-31T23:59:59.999Z",
+                "2024-02-29T10:00:00.050Z")) {
+            StringBuilder out = new StringBuilder();
+            JsonLine.appendTimestamp(out, Instant.parse(ts).toEpochMilli());
+            assertThat(out).hasToString(ts);
+        }
     }
 }
