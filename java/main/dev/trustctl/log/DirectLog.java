@@ -28,7 +28,7 @@ public final class DirectLog {
 
     /** Appends one event: {@code keyValues} alternate a field name and its value. Failing to write is ignored. */
     public void event(String level, String event, Object... keyValues) {
-        try (FileChannel out = PrivateFile.open(file)) {
+        try (FileChannel out = PrivateFile.reopen(file)) {
             PrivateFile.write(out, line(System.currentTimeMillis(), level, event, keyValues));
         } catch (IOException e) {
             // the log is a record of the call, never a reason for it to fail

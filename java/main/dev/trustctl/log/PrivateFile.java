@@ -68,6 +68,14 @@ final class PrivateFile {
         return c;
     }
 
+    /**
+     * Opens again, to append, a file {@link #open} accepted moments ago in this same short call: O_NOFOLLOW still
+     * refuses a link put there since, and no second look at its type costs the call's start-up two lstat calls.
+     */
+    static FileChannel reopen(Path file) throws IOException {
+        return FileChannel.open(file, APPEND, PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_FILE));
+    }
+
     /** Writes all of {@code text} (whole lines) in one O_APPEND write, or as few as the kernel needs. */
     static void write(FileChannel channel, String text) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
