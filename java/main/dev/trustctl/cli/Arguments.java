@@ -7,11 +7,11 @@ final class Arguments {
     private Arguments() {
     }
 
-    static void none(CommandLine line) throws UsageException {
+    static void none(ParsedLine line) throws UsageException {
         exactly(line, 0, "");
     }
 
-    static List<String> exactly(CommandLine line, int count, String names) throws UsageException {
+    static List<String> exactly(ParsedLine line, int count, String names) throws UsageException {
         List<String> args = line.positional();
         if (args.size() > count) {
             throw new UsageException("unexpected argument: " + Shown.of(args.get(count)));

@@ -22,15 +22,15 @@ final class ConfigCommand implements Command {
 
     @Override
     public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
-        Options options = CommandLine.optionsWithHelp();
-        CommandLine line = CommandLine.parse(options, args);
+        Options options = ParsedLine.optionsWithHelp();
+        ParsedLine line = ParsedLine.parse(options, args);
         List<String> words = line.positional();
         if (line.has("help")) {
             StringBuilder keys = new StringBuilder("Keys (default):");
             for (ConfigKey k : ConfigKey.values()) {
                 keys.append("\n  ").append(k.key()).append(" (").append(k.defaultValue()).append(')');
             }
-            CommandLine.printHelp(term.out(), USAGE, "Reads and writes $TRUST_HOME/config. " + keys, options);
+            ParsedLine.printHelp(term.out(), USAGE, "Reads and writes $TRUST_HOME/config. " + keys, options);
             return ExitCode.OK;
         }
         if (words.isEmpty()) {

@@ -43,7 +43,7 @@ final class EchoServerCommand implements Command {
     }
 
     static Options options() {
-        return CommandLine.optionsWithHelp()
+        return ParsedLine.optionsWithHelp()
                 .addOption(Option.builder().longOpt("port").hasArg().argName("PORT")
                         .desc("TCP port, 1..65535. Default: server.port, else " + ServerSettings.DEFAULT_PORT).get())
                 .addOption(Option.builder().longOpt("bind").hasArg().argName("ADDR")
@@ -106,7 +106,7 @@ final class EchoServerCommand implements Command {
     }
 
     /** The settings the command line asks for, with config and defaults filling the gaps. */
-    static ServerSettings settings(CommandLine line, Config config) throws UsageException {
+    static ServerSettings settings(ParsedLine line, Config config) throws UsageException {
         Arguments.none(line);
         Io io = io("--io", valueOr(line, "io", config, ConfigKey.SERVER_IO));
         if (io == Io.VIRTUAL && !VirtualThreads.available()) {
@@ -123,7 +123,7 @@ final class EchoServerCommand implements Command {
                 io, loops("--loops", valueOr(line, "loops", config, ConfigKey.SERVER_LOOPS)));
     }
 
-    private static String valueOr(CommandLine line, String flag, Config config, ConfigKey key) {
+    private static String valueOr(ParsedLine line, String flag, Config config, ConfigKey key) {
         return line.has(flag) ? line.value(flag) : config.get(key);
     }
 
@@ -134,9 +134,9 @@ final class EchoServerCommand implements Command {
     @Override
     public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
         Options options = options();
-        CommandLine line = CommandLine.parse(options, args);
+        ParsedLine line = ParsedLine.parse(options, args);
         if (line.has("help")) {
-            CommandLine.printHelp(term.out(), "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS]"
+            ParsedLine.printHelp(term.out(), "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS]"
                     + " [--max-clients N] [--io loop|threads|virtual] [--loops N] [--trace]", "Echoes every length-prefixed frame (4-byte"
                     + " big-endian length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.",
                     options);

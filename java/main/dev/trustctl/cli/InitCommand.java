@@ -25,10 +25,10 @@ final class InitCommand implements Command {
 
     @Override
     public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
-        Options options = CommandLine.optionsWithHelp();
-        CommandLine line = CommandLine.parse(options, args);
+        Options options = ParsedLine.optionsWithHelp();
+        ParsedLine line = ParsedLine.parse(options, args);
         if (line.has("help")) {
-            CommandLine.printHelp(term.out(), "trustctl init",
+            ParsedLine.printHelp(term.out(), "trustctl init",
                     "Creates $TRUST_HOME (default ~/.trustctl) with config and logs/. An existing config is kept.",
                     options);
             return ExitCode.OK;

@@ -48,7 +48,7 @@ final class LoadTestCommand implements Command {
     }
 
     static Options options() {
-        return CommandLine.optionsWithHelp()
+        return ParsedLine.optionsWithHelp()
                 .addOption(flag("host", "HOST", "server host. Default: 127.0.0.1"))
                 .addOption(flag("port", "PORT", "server port (required)"))
                 .addOption(flag("clients", "C", "sessions in all. Default: " + LoadSettings.DEFAULT_CLIENTS))
@@ -73,9 +73,9 @@ final class LoadTestCommand implements Command {
     @Override
     public int run(List<String> args, TrustHome home, Terminal term) throws UsageException {
         Options options = options();
-        CommandLine line = CommandLine.parse(options, args);
+        ParsedLine line = ParsedLine.parse(options, args);
         if (line.has("help")) {
-            CommandLine.printHelp(term.out(), USAGE, "Runs C sessions of M framed round trips against an echo server and checks every echoed byte."
+            ParsedLine.printHelp(term.out(), USAGE, "Runs C sessions of M framed round trips against an echo server and checks every echoed byte."
                     + " Exit codes: 0 all ok, 1 any failure, 2 usage.", options);
             return ExitCode.OK;
         }
@@ -114,7 +114,7 @@ final class LoadTestCommand implements Command {
     }
 
     /** From {@code --host/--port} or from {@code HOST PORT}, not both. */
-    private static Target target(CommandLine line) throws UsageException {
+    private static Target target(ParsedLine line) throws UsageException {
         List<String> words = line.positional();
         if (words.isEmpty()) {
             if (!line.has("port")) {
@@ -137,11 +137,11 @@ final class LoadTestCommand implements Command {
         return new Target("HOST", words.get(0), "PORT", words.get(1));
     }
 
-    private static int count(CommandLine line, String name, int fallback, int min, int max) throws UsageException {
+    private static int count(ParsedLine line, String name, int fallback, int min, int max) throws UsageException {
         return line.has(name) ? Values.intInRange("--" + name, line.value(name), min, max) : fallback;
     }
 
-    private static Duration seconds(CommandLine line, String name, Duration fallback) throws UsageException {
+    private static Duration seconds(ParsedLine line, String name, Duration fallback) throws UsageException {
         return line.has(name) ? Values.seconds("--" + name, line.value(name)) : fallback;
     }
 }

@@ -23,11 +23,11 @@ final class StatusCommand implements Command {
 
     @Override
     public int run(List<String> args, TrustHome home, Terminal term) throws UsageException {
-        Options options = CommandLine.optionsWithHelp()
+        Options options = ParsedLine.optionsWithHelp()
                 .addOption(Option.builder().longOpt("json").desc("print one JSON object").get());
-        CommandLine line = CommandLine.parse(options, args);
+        ParsedLine line = ParsedLine.parse(options, args);
         if (line.has("help")) {
-            CommandLine.printHelp(term.out(), "trustctl status [--json]", "Shows where trustctl keeps its state.",
+            ParsedLine.printHelp(term.out(), "trustctl status [--json]", "Shows where trustctl keeps its state.",
                     options);
             return ExitCode.OK;
         }

@@ -30,10 +30,10 @@ final class VersionCommand implements Command {
             term.out().println("trustctl " + VERSION);
             return ExitCode.OK;
         }
-        Options options = CommandLine.optionsWithHelp();
-        CommandLine line = CommandLine.parse(options, args);
+        Options options = ParsedLine.optionsWithHelp();
+        ParsedLine line = ParsedLine.parse(options, args);
         if (line.has("help")) {
-            CommandLine.printHelp(term.out(), "trustctl version", "Prints the version.", options);
+            ParsedLine.printHelp(term.out(), "trustctl version", "Prints the version.", options);
             return ExitCode.OK;
         }
         Arguments.none(line);

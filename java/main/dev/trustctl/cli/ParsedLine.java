@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.commons.cli.AlreadySelectedException;
+import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.MissingOptionException;
@@ -14,15 +15,16 @@ import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
 
 /**
- * A parsed subcommand line: commons-cli does the parsing, this class turns its exceptions into one-line
- * usage errors, refuses an option given twice, and prints help in the same shape for every command.
+ * A subcommand's parsed line: commons-cli parses (this wraps its {@link CommandLine}), this class turns its
+ * exceptions into one-line usage errors, refuses an option given twice, and prints help in the same shape for
+ * every command.
  */
-public final class CommandLine {
+public final class ParsedLine {
     /** trustctl's own option, read before the command name. */
     static final String VERBOSE = "--verbose";
-    private final org.apache.commons.cli.CommandLine parsed;
+    private final CommandLine parsed;
 
-    private CommandLine(org.apache.commons.cli.CommandLine parsed) {
+    private ParsedLine(CommandLine parsed) {
         this.parsed = parsed;
     }
 
@@ -31,8 +33,8 @@ public final class CommandLine {
         return new Options().addOption(Option.builder("h").longOpt("help").desc("show this help and exit").get());
     }
 
-    public static CommandLine parse(Options options, List<String> args) throws UsageException {
-        org.apache.commons.cli.CommandLine parsed;
+    public static ParsedLine parse(Options options, List<String> args) throws UsageException {
+        CommandLine parsed;
         try {
             parsed = DefaultParser.builder().get().parse(options, args.toArray(String[]::new));
         } catch (UnrecognizedOptionException e) {
@@ -47,7 +49,7 @@ public final class CommandLine {
             throw new UsageException(Shown.escape(e.getMessage()));
         }
         refuseRepeats(parsed);
-        return new CommandLine(parsed);
+        return new ParsedLine(parsed);
     }
 
     /**
@@ -74,7 +76,7 @@ public final class CommandLine {
     }
 
     /** {@code --port 1 --port 0}: which one was meant is a guess, and the second escaped every check. */
-    private static void refuseRepeats(org.apache.commons.cli.CommandLine parsed) throws UsageException {
+    private static void refuseRepeats(CommandLine parsed) throws UsageException {
         Set<String> seen = new HashSet<>();
         for (Option o : parsed.getOptions()) {
             String name = o.getLongOpt() != null ? "--" + o.getLongOpt() : "-" + o.getOpt();
