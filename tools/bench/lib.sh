@@ -276,6 +276,8 @@ bench_virtual_java() {
     candidate=$(type -P "$candidate") || continue
     feature=$("$candidate" -version 2>&1 | sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p')
     if ((${feature:-0} >= 21)); then
+      # Its start-up archive made from this jar: the launcher ignores one older than the jar.
+      make -s -C "$BENCH_ROOT" JAVA="$candidate" all >/dev/null
       printf '%s\n' "$candidate"
       return 0
     fi
