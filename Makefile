@@ -176,7 +176,7 @@ proof-check: ## fail when PROOF.md is stale: code, tests or tools changed since 
 
 shellcheck: ## lint the bash harness and scripts
 	shellcheck -x trustctl echo-client echo-load-test tools/launch tools/prereqs tools/train-cds tools/practice \
-	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tools/bench/scale tools/bench/pinning tools/bench/hostile tools/bench/overhead \
+	  tools/proof tools/soak tools/bench/run-bench tools/bench/startup tools/bench/scale tools/bench/pinning tools/bench/hostile tools/bench/overhead tools/bench/ab-core tools/bench/ab-startup tools/bench/fairness \
 	  tools/bench/profile tests/run tests/*.sh tests/*/*.sh .ci/run
 
 clean: ## remove build output (lib/ stays)
