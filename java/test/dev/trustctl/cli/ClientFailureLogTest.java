@@ -103,6 +103,20 @@ class ClientFailureLogTest {
     }
 
     @Test
+    @Timeout(20)
+    void echoClientWithNoEchoExitsTimeoutAndLogsTheDeadlinesOwnFields() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = silent.getLocalPort(); // the kernel completes the handshake; nobody ever reads or answers
+            CliResult r = run("echo-client", "--timeout", "0.3", "127.0.0.1", String.valueOf(port), "hi");
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.TIMEOUT);
+            assertThat(only("conn_timeout")).containsEntry("errno", "ETIMEDOUT").containsEntry("action", "exit")
+                    .containsEntry("reason", "timeout").containsEntry("frame", BigDecimal.ONE)
+                    .containsEntry("phase", "idle").containsEntry("timeout_ms", BigDecimal.valueOf(300))
+                    .doesNotContainKey("error");
+        }
+    }
+
+    @Test
     void echoClientRefusedIsLoggedWithErrnoPeerAndAction() throws IOException {
         int port;
         try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
