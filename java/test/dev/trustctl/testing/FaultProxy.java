@@ -137,8 +137,12 @@ public final class FaultProxy implements AutoCloseable {
 
     private void reset(Socket a, Socket b) throws IOException {
         resets.incrementAndGet();
-        for (Socket s : List.of(b, a)) {
+        // SO_LINGER 0 on both before either closes: closing b wakes the other pump, which closes a at once, and
+        // a's close must be an RST too, not the FIN it would be without the option (the race a test once lost).
+        for (Socket s : List.of(a, b)) {
             s.setSoLinger(true, 0);
+        }
+        for (Socket s : List.of(b, a)) {
             s.close();
         }
     }
