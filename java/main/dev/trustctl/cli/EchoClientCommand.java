@@ -181,7 +181,7 @@ final class EchoClientCommand implements Command {
         if (frame > 0) {
             event.addKeyValue("frame", frame);
         }
-        ErrorMap.withFields(event, e).log();
+        ErrorMap.withFields(event, row, e).log();
     }
 
     private static String describe(ErrorMap.Row row, IOException e) {

@@ -87,10 +87,11 @@ public final class Admission {
     private void refuse(SocketChannel client, String peer, Throwable e) {
         slots.release();
         Closing.quietly(client);
+        ErrorMap.Row row = ErrorMap.classify(e);
         LoggingEventBuilder line = LOG.atWarn().setMessage("conn_error").addKeyValue("run_id", runId)
-                .addKeyValue("peer", peer).addKeyValue("errno", ErrorMap.classify(e).errno())
+                .addKeyValue("peer", peer).addKeyValue("errno", row.errno())
                 .addKeyValue("action", Action.CLOSE_CONNECTION.label());
-        ErrorMap.withFields(line, e).log();
+        ErrorMap.withFields(line, row, e).log();
         if (e instanceof OutOfMemoryError oom) {
             throw oom;
         }
@@ -100,10 +101,11 @@ public final class Admission {
     public long acceptFailed(Throwable e, long previousBackoffMillis) {
         stats.acceptErrors.increment();
         long next = previousBackoffMillis == 0 ? FIRST_BACKOFF_MS : Math.min(previousBackoffMillis * 2, MAX_BACKOFF_MS);
+        ErrorMap.Row row = ErrorMap.classify(e);
         LoggingEventBuilder line = LOG.atWarn().setMessage("accept_error").addKeyValue("run_id", runId)
-                .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", Action.BACK_OFF.label())
+                .addKeyValue("errno", row.errno()).addKeyValue("action", Action.BACK_OFF.label())
                 .addKeyValue("backoff_ms", next);
-        ErrorMap.withFields(line, e).log();
+        ErrorMap.withFields(line, row, e).log();
         return next;
     }
 

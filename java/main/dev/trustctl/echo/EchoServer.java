@@ -137,9 +137,10 @@ public final class EchoServer {
         try {
             engine.start(listener, admission);
         } catch (IOException | RuntimeException e) {
+            ErrorMap.Row row = ErrorMap.classify(e);
             LoggingEventBuilder line = LOG.atError().setMessage("accept_error").addKeyValue("run_id", runId)
-                    .addKeyValue("errno", ErrorMap.classify(e).errno()).addKeyValue("action", Action.EXIT.label());
-            ErrorMap.withFields(line, e).log();
+                    .addKeyValue("errno", row.errno()).addKeyValue("action", Action.EXIT.label());
+            ErrorMap.withFields(line, row, e).log();
             stop();
             drain();
             throw new IOException("cannot accept clients on port " + settings.port() + ": " + e.getMessage(), e);

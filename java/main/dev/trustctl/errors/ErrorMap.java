@@ -126,20 +126,20 @@ public final class ErrorMap {
 
     /**
      * The fields that describe {@code error} on its log line: a known failure's own (a phase and its timeout, a
-     * length and the limit), else {@code error}: the JDK's words, or a bug's whole {@code toString()}.
+     * length and the limit), else {@code error}: the JDK's words, or a bug's whole {@code toString()}. {@code row}
+     * is {@code error}'s, which its caller has classified already.
      */
-    public static List<Map.Entry<String, Object>> fields(Throwable error) {
+    public static List<Map.Entry<String, Object>> fields(Row row, Throwable error) {
         if (error instanceof KnownFailure known) {
             return known.fields();
         }
-        Row row = classify(error);
         return List.of(Map.entry("error", row == INTERNAL || row == NO_MEMORY ? error.toString()
                 : String.valueOf(error.getMessage())));
     }
 
-    /** {@code line} with the {@link #fields} of {@code error} added. */
-    public static LoggingEventBuilder withFields(LoggingEventBuilder line, Throwable error) {
-        for (Map.Entry<String, Object> field : fields(error)) {
+    /** {@code line} with the {@link #fields} of {@code error} (whose row is {@code row}) added. */
+    public static LoggingEventBuilder withFields(LoggingEventBuilder line, Row row, Throwable error) {
+        for (Map.Entry<String, Object> field : fields(row, error)) {
             line.addKeyValue(field.getKey(), field.getValue());
         }
         return line;

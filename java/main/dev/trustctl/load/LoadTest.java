@@ -272,7 +272,7 @@ public final class LoadTest {
     }
 
     private void noteFirst(String what, ErrorMap.Row row, IOException e) {
-        note(what + ": " + row.errno() + " (" + e.getMessage() + ")", row, line -> ErrorMap.withFields(line, e));
+        note(what + ": " + row.errno() + " (" + e.getMessage() + ")", row, line -> ErrorMap.withFields(line, row, e));
     }
 
     private void noteMismatch(String what) {

@@ -1,13 +1,13 @@
 package dev.trustctl.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.trustctl.home.HomeException;
 import dev.trustctl.home.StrictModes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -188,11 +188,9 @@ final class WholeLineFile implements Closeable {
         }
     }
 
+    /** The same words as the home's errors ({@link HomeException#reason}): a file's error without its path again. */
     private static String reason(Exception e) {
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return e instanceof IOException io ? HomeException.reason(io) : e.toString();
     }
 
     @Override

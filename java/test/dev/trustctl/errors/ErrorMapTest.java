@@ -27,6 +27,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,18 +147,22 @@ class ErrorMapTest {
         assertThat(LoadFailure.TIMEOUT.label()).isEqualTo("timeout");
     }
 
+    private static List<Map.Entry<String, Object>> fields(Throwable error) {
+        return ErrorMap.fields(ErrorMap.classify(error), error);
+    }
+
     @Test
     void aKnownFailureCarriesItsOwnFieldsAndAnyOtherItsWords() {
-        assertThat(ErrorMap.fields(new DeadlineExceededException(Phase.FRAME, 500)))
+        assertThat(fields(new DeadlineExceededException(Phase.FRAME, 500)))
                 .containsExactly(entry("phase", "frame"), entry("timeout_ms", 500L));
-        assertThat(ErrorMap.fields(new FrameTooLargeException(70000, 65536)))
+        assertThat(fields(new FrameTooLargeException(70000, 65536)))
                 .containsExactly(entry("length", 70000L), entry("max", 65536));
-        assertThat(ErrorMap.fields(new TruncatedFrameException(2, 4)))
+        assertThat(fields(new TruncatedFrameException(2, 4)))
                 .containsExactly(entry("got", 2), entry("expected", 4));
-        assertThat(ErrorMap.fields(new SocketException("Connection reset")))
+        assertThat(fields(new SocketException("Connection reset")))
                 .containsExactly(entry("error", "Connection reset"));
-        assertThat(ErrorMap.fields(new IOException())).containsExactly(entry("error", "null"));
-        assertThat(ErrorMap.fields(new IllegalStateException("bug")))
+        assertThat(fields(new IOException())).containsExactly(entry("error", "null"));
+        assertThat(fields(new IllegalStateException("bug")))
                 .containsExactly(entry("error", "java.lang.IllegalStateException: bug"));
     }
 

@@ -39,8 +39,11 @@ final class ServerLog implements AutoCloseable {
         long at = 0;
         ByteArrayOutputStream partial = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 16];
-        while (!stopped) {
+        // Once stopped, one more look that finds nothing new ends it: the server has exited by then, so that look
+        // has read the whole file.
+        for (boolean last = false; !last; ) {
             try {
+                last = stopped;
                 boolean grew = false;
                 if (Files.exists(file)) {
                     try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
@@ -58,7 +61,9 @@ final class ServerLog implements AutoCloseable {
                         }
                     }
                 }
-                if (!grew) {
+                if (grew) {
+                    last = false;
+                } else if (!last) {
                     Thread.sleep(20); // a file gives no wake-up: look again shortly
                 }
             } catch (IOException e) {
@@ -143,6 +148,7 @@ final class ServerLog implements AutoCloseable {
         return List.copyOf(broken);
     }
 
+    /** Stops following once the whole file is read; call it when the server has exited. */
     @Override
     public void close() {
         stopped = true;

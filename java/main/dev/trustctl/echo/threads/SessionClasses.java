@@ -32,7 +32,7 @@ final class SessionClasses {
                 new FrameTooLargeException(FrameCodec.MAX_PAYLOAD_BYTES + 1L, FrameCodec.MAX_PAYLOAD_BYTES),
                 new EOFException(), new ClosedChannelException(), new AsynchronousCloseException());
         for (IOException e : failures) {
-            ErrorMap.fields(e); // classifies it too
+            ErrorMap.fields(ErrorMap.classify(e), e);
         }
         for (String node : LOCK_NODES) {
             try {
