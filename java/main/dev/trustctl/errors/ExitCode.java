@@ -1,6 +1,6 @@
 package dev.trustctl.errors;
 
-/** Every exit status trustctl and its launchers return; the README's exit-code table lists the same. */
+/** Every exit status trustctl and its launchers return; the exit-code table in docs/cli.md lists the same. */
 public final class ExitCode {
     /** Done as asked. */
     public static final int OK = 0;
