@@ -145,7 +145,7 @@ final class EchoServerCommand implements Command {
         ServerSettings settings = settings(line, Config.load(home));
         EchoServer server;
         try {
-            server = EchoServer.bind(settings, EchoHandler.INSTANCE,
+            server = EchoServer.bind(settings, EchoHandler.protocol(),
                     line.has("trace") ? new ServerTrace(term.err()) : null, Log.floodVerdict());
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);

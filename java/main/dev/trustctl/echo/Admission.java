@@ -3,6 +3,8 @@ package dev.trustctl.echo;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.FloodVerdict;
+import dev.trustctl.proto.PhaseTimer;
+import dev.trustctl.proto.Protocol;
 import dev.trustctl.proto.ProtocolEvents;
 import dev.trustctl.wire.Closing;
 import dev.trustctl.wire.HostPort;
@@ -12,6 +14,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -28,8 +31,12 @@ public final class Admission {
     private static final long FIRST_BACKOFF_MS = 5;
     private static final long MAX_BACKOFF_MS = 1000;
 
-    /** An admitted client: its events, and what gives its slot back once it is closed. */
-    public record Admitted(SocketChannel client, ProtocolEvents events, Runnable done) {
+    /** An admitted client: its id and peer, its events, and what gives its slot back once it is closed. */
+    public record Admitted(SocketChannel client, long id, String peer, ProtocolEvents events, Runnable done) {
+        /** What its protocol is given: this client, and the engine's clock and stop flag. */
+        public Protocol.Context context(PhaseTimer timer, BooleanSupplier stopping, long timeoutMillis) {
+            return new Protocol.Context(id, peer, events, timer, stopping, timeoutMillis);
+        }
     }
 
     private final int maxClients;
@@ -72,7 +79,7 @@ public final class Admission {
             client.setOption(StandardSocketOptions.SO_SNDBUF, ServerSettings.SOCKET_SEND_BUFFER);
             long id = connIds.incrementAndGet();
             ProtocolEvents events = new ConnectionEvents(id, peer, runId, stats, verdict);
-            return new Admitted(client, trace == null ? events : trace.around(events, id), slots::release);
+            return new Admitted(client, id, peer, trace == null ? events : trace.around(events, id), slots::release);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             refuse(client, peer, e);
             return null;

@@ -3,7 +3,6 @@ package dev.trustctl.echo;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.FloodVerdict;
 import dev.trustctl.proto.ProtocolEvents;
-import dev.trustctl.wire.FrameCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -67,27 +66,31 @@ public final class ConnectionEvents implements ProtocolEvents {
     }
 
     /**
-     * A whole reply went out: to a frame (header included) or a raw chunk. Its line gives the request's payload
-     * size, and the reply's too when a handler answered with other bytes than the echo's.
+     * A request was answered: a message (numbered, counted in {@code frames}) or a raw chunk. Its line gives the
+     * request's payload size, and the replies' too when they differ from the echo's.
      */
     @Override
-    public void replied(int request, int reply, boolean raw) {
-        bytesOut += reply;
-        if (raw) {
-            if (!verdict.skips("raw_echo", ++rawChunks)) {
-                LoggingEventBuilder line = tagged(LOG.atInfo().setMessage("raw_echo"), requestId).addKeyValue("bytes", request);
+    public void replied(String event, boolean numbered, int request, int reply) {
+        if (!numbered) {
+            if (!verdict.skips(event, ++rawChunks)) {
+                LoggingEventBuilder line = tagged(LOG.atInfo().setMessage(event), requestId).addKeyValue("bytes", request);
                 (reply == request ? line : line.addKeyValue("reply_bytes", reply)).log();
             }
             return;
         }
         frames++;
         stats.frames.increment();
-        if (verdict.skips("frame_echo", frames)) {
+        if (verdict.skips(event, frames)) {
             return; // the flood limit would hold this line back anyway: not made at all, only counted
         }
-        LoggingEventBuilder line = tagged(LOG.atInfo().setMessage("frame_echo"), requestId + "-" + frames)
-                .addKeyValue("bytes", request - FrameCodec.HEADER_BYTES);
-        (reply == request ? line : line.addKeyValue("reply_bytes", reply - FrameCodec.HEADER_BYTES)).log();
+        LoggingEventBuilder line = tagged(LOG.atInfo().setMessage(event), requestId + "-" + frames)
+                .addKeyValue("bytes", request);
+        (reply == request ? line : line.addKeyValue("reply_bytes", reply)).log();
+    }
+
+    @Override
+    public void sent(int bytes) {
+        bytesOut += bytes;
     }
 
     /** Logs a failure as its {@link ErrorMap} row says and returns the reason the close will give. */

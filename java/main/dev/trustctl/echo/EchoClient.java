@@ -2,6 +2,8 @@ package dev.trustctl.echo;
 
 import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.wire.Phase;
+import dev.trustctl.wire.TruncatedFrameException;
 import dev.trustctl.wire.Watchdog;
 import dev.trustctl.wire.WireTrace;
 import java.io.Closeable;
@@ -55,7 +57,7 @@ public final class EchoClient implements Closeable {
     public byte[] echo(byte[] payload) throws IOException {
         ByteBuffer frame = FrameCodec.encode(payload);
         traceSending(frame);
-        conn.writeFully(frame);
+        send(frame);
         ByteBuffer reply = ByteBuffer.allocate(FrameCodec.MAX_FRAME_WITH_HEADER_BYTES);
         readReply(reply);
         byte[] echoed = new byte[reply.limit() - FrameCodec.HEADER_BYTES];
@@ -70,7 +72,7 @@ public final class EchoClient implements Closeable {
     public boolean roundTrip(ByteBuffer frame, ByteBuffer reply) throws IOException {
         frame.rewind();
         traceSending(frame);
-        conn.writeFully(frame);
+        send(frame);
         return readReply(reply) && reply.flip().equals(frame.rewind());
     }
 
@@ -80,9 +82,8 @@ public final class EchoClient implements Closeable {
      */
     private boolean readReply(ByteBuffer reply) throws IOException {
         reply.clear().limit(FrameCodec.HEADER_BYTES);
-        if (!conn.readFully(reply)) {
-            throw new EOFException("the server closed the connection before the echo arrived");
-        }
+        recvExact(reply, "the server closed the connection before the echo arrived");
+        conn.startPhase(Phase.FRAME); // the echo has begun: the rest of it within one timeout
         if (trace != null) {
             trace.receivedHeader(reply, sent);
         }
@@ -91,14 +92,33 @@ public final class EchoClient implements Closeable {
             return false;
         }
         reply.limit(FrameCodec.HEADER_BYTES + length);
-        if (length > 0 && !conn.readFully(reply)) {
-            throw new EOFException("the server closed the connection in the middle of the echo");
+        if (length > 0) {
+            recvExact(reply, "the server closed the connection in the middle of the echo");
         }
         if (trace != null) {
             trace.receivedPayload(reply);
         }
         conn.rest();
         return true;
+    }
+
+    /** send_exact within one timeout; then the echo is awaited, within one timeout more. */
+    private void send(ByteBuffer frame) throws IOException {
+        conn.startPhase(Phase.WRITE);
+        conn.sendExact(frame);
+        conn.startPhase(Phase.IDLE);
+    }
+
+    /** recv_exact of {@code dst}'s remaining bytes: a close before the first is {@code none}, after it a truncation. */
+    private void recvExact(ByteBuffer dst, String none) throws IOException {
+        int wanted = dst.remaining();
+        int got = conn.recvExact(dst);
+        if (got < 0) {
+            throw new EOFException(none);
+        }
+        if (got < wanted) {
+            throw new TruncatedFrameException(got, wanted);
+        }
     }
 
     private void traceSending(ByteBuffer frame) {

@@ -8,7 +8,7 @@ import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.FloodVerdict;
 import dev.trustctl.log.Log;
 import dev.trustctl.proto.EchoHandler;
-import dev.trustctl.proto.Handler;
+import dev.trustctl.proto.Protocol;
 import dev.trustctl.wire.Closing;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -28,8 +28,9 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * The framed server: socket, bind (SO_REUSEADDR), listen, then the {@link Engine} chosen by {@code --io} serves
  * the listener, at most {@code maxClients} at once (past that a client is accepted and closed at once, by the
- * shared {@link Admission}). What a message gets back is the {@link Handler}'s: the echo unless told otherwise.
- * Stopping is shared too: idle clients get a short linger, messages in flight a grace.
+ * shared {@link Admission}). What the bytes mean is each connection's {@link Protocol}'s: the echo unless told
+ * otherwise. Stopping is shared too: idle clients get a short linger, messages in flight a grace. An engine thread
+ * that dies ends the server: {@code server_fatal}, every connection closed, and {@link #serve()} throws.
  */
 public final class EchoServer {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
@@ -43,40 +44,42 @@ public final class EchoServer {
     private final Admission admission;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
+    private volatile Throwable fatal; // an engine thread died of it: the server ends with an error
 
-    private EchoServer(ServerSettings settings, ServerSocketChannel listener, Handler handler, ServerTrace trace,
-                       FloodVerdict verdict) throws IOException {
+    private EchoServer(ServerSettings settings, ServerSocketChannel listener, Protocol.Factory protocols,
+                       ServerTrace trace, FloodVerdict verdict) throws IOException {
         this.settings = settings;
         this.listener = listener;
         this.slots = new Semaphore(settings.maxClients());
         this.admission = new Admission(settings.maxClients(), slots, stats, runId, trace, verdict);
         Duration drain = settings.closeDrain();
         this.engine = switch (settings.io()) {
-            case LOOP -> new LoopEngine(settings.timeout(), drain, settings.loops(), handler);
-            case THREADS -> new ThreadEngine(settings.timeout(), drain, handler, () -> stopping);
-            case VIRTUAL -> new ThreadEngine(settings.timeout(), drain, handler, () -> stopping,
+            case LOOP -> new LoopEngine(settings.timeout(), drain, settings.loops(), protocols, this::died);
+            case THREADS -> new ThreadEngine(settings.timeout(), drain, protocols, () -> stopping, this::died);
+            case VIRTUAL -> new ThreadEngine(settings.timeout(), drain, protocols, () -> stopping, this::died,
                     VirtualThreads.perTask("echo-conn-"));
         };
     }
 
     /** Binds the listening socket of an echo server; a port in use or a forbidden one fails here. */
     public static EchoServer bind(ServerSettings settings) throws IOException {
-        return bind(settings, EchoHandler.INSTANCE);
+        return bind(settings, EchoHandler.protocol());
     }
 
-    /** Binds the listening socket of a server whose messages {@code handler} answers. */
-    public static EchoServer bind(ServerSettings settings, Handler handler) throws IOException {
-        return bind(settings, handler, null);
+    /** Binds the listening socket of a server whose connections each speak a protocol {@code protocols} makes. */
+    public static EchoServer bind(ServerSettings settings, Protocol.Factory protocols) throws IOException {
+        return bind(settings, protocols, null);
     }
 
     /** The same, each connection's reads, writes and events said on {@code trace} too (null: no trace). */
-    public static EchoServer bind(ServerSettings settings, Handler handler, ServerTrace trace) throws IOException {
-        return bind(settings, handler, trace, FloodVerdict.NONE);
+    public static EchoServer bind(ServerSettings settings, Protocol.Factory protocols, ServerTrace trace)
+            throws IOException {
+        return bind(settings, protocols, trace, FloodVerdict.NONE);
     }
 
     /** The same, each connection asking {@code verdict} before it makes a line the flood limit would hold back. */
-    public static EchoServer bind(ServerSettings settings, Handler handler, ServerTrace trace, FloodVerdict verdict)
-            throws IOException {
+    public static EchoServer bind(ServerSettings settings, Protocol.Factory protocols, ServerTrace trace,
+            FloodVerdict verdict) throws IOException {
         FdLimit.warnIfLow(settings); // before listening: once the port listens, start-up holds no file open
         InetSocketAddress address = new InetSocketAddress(settings.bind(), settings.port());
         if (address.isUnresolved()) {
@@ -96,7 +99,7 @@ public final class EchoServer {
         }
         EchoServer server;
         try {
-            server = new EchoServer(settings, listener, handler, trace, verdict);
+            server = new EchoServer(settings, listener, protocols, trace, verdict);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;
@@ -152,6 +155,25 @@ public final class EchoServer {
             stopping = true;
         }
         drain();
+        Throwable cause = fatal;
+        if (cause != null) {
+            throw new IOException("an engine thread died, so the server stopped: " + cause, cause);
+        }
+    }
+
+    /**
+     * An engine thread died (a fatal error, see {@link ErrorMap#endsTheServer}): its clients would hang and the
+     * process would look healthy. Said at once, in the log and on stderr; then the server stops as on SIGTERM,
+     * and {@link #serve()} throws, so the process exits non-zero.
+     */
+    private void died(String thread, Throwable cause) {
+        if (fatal == null) {
+            fatal = cause;
+        }
+        LOG.atError().setMessage("server_fatal").addKeyValue("run_id", runId).addKeyValue("thread", thread)
+                .addKeyValue("action", Action.EXIT.label()).addKeyValue("error", cause.toString()).log();
+        System.err.println("echo-server: engine thread " + thread + " died (" + cause + "): stopping");
+        stop();
     }
 
     /** Stops accepting; {@link #serve()} then finishes what is in flight and returns. Safe from any thread. */

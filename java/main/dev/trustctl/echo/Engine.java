@@ -7,10 +7,19 @@ import java.time.Duration;
 /**
  * How bytes move between the server and its clients: the one part of the server that differs between
  * {@link Io#LOOP}, {@link Io#THREADS} and {@link Io#VIRTUAL}. An engine only accepts, reads, writes, waits and keeps time; what the
- * bytes mean is decided by one {@link dev.trustctl.proto.ServerProtocol} per connection, the same in every engine,
- * and admitting a client (limit, options, its log events) by the shared {@link Admission}.
+ * bytes mean is decided by one {@link dev.trustctl.proto.Protocol} per connection, made by the server's factory and
+ * driven the same way by every engine, and admitting a client (limit, options, its log events) by the shared
+ * {@link Admission}. An engine never dies quietly: any failure of one connection closes that connection only; a
+ * thread of the engine's that ends anyway (a fatal error, see {@link dev.trustctl.errors.ErrorMap#endsTheServer})
+ * closes what it served and tells the server through {@link Fatal}, which then ends with an error.
  */
 public interface Engine {
+    /** Told when a thread of the engine died: the server cannot go on serving as it should. */
+    @FunctionalInterface
+    interface Fatal {
+        void died(String thread, Throwable cause);
+    }
+
     /**
      * Starts serving {@code listener}: from now on the engine accepts on its own threads, admits each client
      * through {@code admission}, serves it and closes it. Returns once it is accepting; throws if it cannot, and

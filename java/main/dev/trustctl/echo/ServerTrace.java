@@ -86,8 +86,13 @@ public final class ServerTrace {
         }
 
         @Override
-        public void replied(int requestBytes, int replyBytes, boolean raw) {
-            events.replied(requestBytes, replyBytes, raw);
+        public void replied(String event, boolean numbered, int requestBytes, int replyBytes) {
+            events.replied(event, numbered, requestBytes, replyBytes);
+        }
+
+        @Override
+        public void sent(int bytes) {
+            events.sent(bytes);
         }
 
         @Override

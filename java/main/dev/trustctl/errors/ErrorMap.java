@@ -99,6 +99,24 @@ public final class ErrorMap {
     private ErrorMap() {
     }
 
+    /**
+     * The policy for errors the JVM itself raises: a {@link StackOverflowError} (its stack is unwound by the time
+     * it is caught) and an {@link OutOfMemoryError} (what the failed request held is garbage now) close the one
+     * connection they happened on, like any bug. Any other {@link VirtualMachineError} ({@link InternalError},
+     * {@link UnknownError}) says the JVM can no longer be trusted: the server ends, loudly, with a non-zero exit.
+     */
+    public static boolean endsTheServer(Throwable error) {
+        return error instanceof VirtualMachineError && !(error instanceof StackOverflowError)
+                && !(error instanceof OutOfMemoryError);
+    }
+
+    /** Throws {@code error} on if it {@link #endsTheServer}: for a catch that closes one connection on anything else. */
+    public static void rethrowIfFatal(Throwable error) {
+        if (endsTheServer(error)) {
+            throw (VirtualMachineError) error;
+        }
+    }
+
     public static Row classify(Throwable error) {
         if (error instanceof KnownFailure known) {
             return known.row();

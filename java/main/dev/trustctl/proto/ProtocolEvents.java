@@ -1,7 +1,7 @@
 package dev.trustctl.proto;
 
 /**
- * What {@link ServerProtocol} reports about one connection, in order: opened, bytes received, the mode, each
+ * What a connection's {@link Protocol} reports about one connection, in order: opened, bytes received, the mode, each
  * reply sent, an error, the close. The server's implementation logs and counts them
  * ({@link dev.trustctl.echo.ConnectionEvents}); a test can record them.
  */
@@ -14,8 +14,15 @@ public interface ProtocolEvents {
     /** The first byte made this connection a raw byte stream. */
     void becameRaw();
 
-    /** A whole reply went out: to a request of {@code requestBytes} (header included), {@code replyBytes} long. */
-    void replied(int requestBytes, int replyBytes, boolean raw);
+    /**
+     * One request was answered and its replies went out whole: logged as {@code event} (the protocol names it),
+     * with the request's size and its replies' ({@code 0}: none), both without framing. A {@code numbered} one is
+     * a message (counted in {@code frames}, its own {@code request_id}); a raw chunk is not.
+     */
+    void replied(String event, boolean numbered, int requestBytes, int replyBytes);
+
+    /** Whole replies of {@code bytes} on the wire (framing included) went out. */
+    void sent(int bytes);
 
     /** Logs {@code error} through the error map and returns the reason the close will give. */
     String failed(Throwable error);

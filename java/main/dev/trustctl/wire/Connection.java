@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.function.IntConsumer;
 
 /**
- * One peer, spoken to with blocking reads and writes that each move every byte or fail: {@link #readFully}
- * (recv_exact) and {@link #writeFully} (send_exact). Every wait is a whole-operation deadline of one timeout,
+ * One peer, spoken to with blocking reads and writes that each move every byte or fail: {@link #recvExact}
+ * and {@link #sendExact}. Every wait is a whole-operation deadline of one timeout,
  * per {@link Phase}: idle until a message starts, then the whole message, then the whole write. Blocking calls
  * cannot time themselves out, so a shared {@link Watchdog} closes the channel when a deadline passes and the
  * blocked call fails with {@link DeadlineExceededException}.
@@ -39,30 +39,23 @@ public final class Connection implements Closeable {
     }
 
     /**
-     * recv_exact: reads until {@code dst} is full. Returns false if the peer closed before sending any byte of it
-     * (a clean end at a message boundary); a close after some bytes is a {@link TruncatedFrameException}. The
-     * first byte of a message starts its FRAME deadline.
+     * recv_exact: reads until {@code dst} is full, however few bytes each call brings. Returns how many came: all
+     * of them, or fewer only when the peer closed first, -1 if it closed before the first (where C's recv returns
+     * 0, Java's read returns -1). Every wait is within the current phase's deadline.
      */
-    public boolean readFully(ByteBuffer dst) throws IOException {
-        int start = dst.position();
-        int wanted = dst.remaining();
+    public int recvExact(ByteBuffer dst) throws IOException {
+        int got = 0;
         while (dst.hasRemaining()) {
             int n = readSome(dst);
             if (n < 0) {
-                int got = dst.position() - start;
-                if (got == 0) {
-                    return false;
-                }
-                throw new TruncatedFrameException(got, wanted);
+                return got == 0 ? -1 : got;
             }
-            if (n > 0 && phase == Phase.IDLE) {
-                startPhase(Phase.FRAME);
-            }
+            got += n;
         }
-        return true;
+        return got;
     }
 
-    /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. No phase changes. */
+    /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. */
     public int readSome(ByteBuffer dst) throws IOException {
         int n;
         int asked = dst.remaining();
@@ -81,15 +74,11 @@ public final class Connection implements Closeable {
         return n;
     }
 
-    /** send_exact: writes every remaining byte of {@code src} within one timeout, then goes back to waiting idle. */
-    public void writeFully(ByteBuffer src) throws IOException {
-        startPhase(Phase.WRITE);
-        writeAll(src);
-        startPhase(Phase.IDLE);
-    }
-
-    /** Writes every remaining byte of {@code src}, blocking, within the current phase's deadline. */
-    public void writeAll(ByteBuffer src) throws IOException {
+    /**
+     * send_exact: writes every remaining byte of {@code src}, however few each call takes, within the current
+     * phase's deadline. The JVM ignores SIGPIPE, so a peer that is gone makes this throw (EPIPE), never kills us.
+     */
+    public void sendExact(ByteBuffer src) throws IOException {
         int offered = src.remaining();
         try {
             while (src.hasRemaining()) {
@@ -155,10 +144,6 @@ public final class Connection implements Closeable {
     public synchronized void rest() {
         phase = Phase.IDLE;
         waiting = false;
-    }
-
-    public synchronized Phase phase() {
-        return phase;
     }
 
     /** Called by the watchdog: closes the channel if the current phase's deadline has passed. */

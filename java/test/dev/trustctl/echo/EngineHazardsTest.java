@@ -78,7 +78,7 @@ class EngineHazardsTest {
      */
     @Test
     void aClientThatNeverReadsDoesNotHoldUpTheOthersOnItsLoop() throws Exception {
-        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.protocols);
         SocketChannel hog = tinyReceiver();
         ByteBuffer big = ByteBuffer.wrap(frame(payload(65536, 7)));
         background.submit(() -> {
@@ -102,7 +102,7 @@ class EngineHazardsTest {
     /** 65 540 writes of one byte each: the frame is assembled across as many reads and echoed once, whole. */
     @Test
     void aLargestFrameArrivingOneByteAtATimeIsEchoedWhole() throws Exception {
-        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.protocols);
         byte[] frame = frame(payload(65536, 3));
         Socket s = fixture.connect();
         OutputStream out = s.getOutputStream();
@@ -123,7 +123,7 @@ class EngineHazardsTest {
      */
     @Test
     void echoesThatTheSocketTakesPieceByPieceArriveWholeAndInOrder() throws Exception {
-        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.protocols);
         SocketChannel c = tinyReceiver();
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -141,7 +141,7 @@ class EngineHazardsTest {
     /** Many frames of every size in one write: every reply comes back, in order, none merged or lost. */
     @Test
     void pipelinedFramesOfEverySizeGetEveryReplyInOrder() throws Exception {
-        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.protocols);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         int[] sizes = {0, 1, 2, 3, 4, 100, 4096, 0, 0, 65536, 65535, 7, 0};
@@ -168,7 +168,7 @@ class EngineHazardsTest {
      */
     @Test
     void aStopNeverCutsOffTheRepliesTheServerCountedAsSent() throws Exception {
-        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.protocols);
         SocketChannel c = tinyReceiver();
         byte[] request = frame(payload(65536, 5));
         byte[] reply = replies.to(request);
@@ -216,7 +216,7 @@ class EngineHazardsTest {
      */
     @Test
     void aStopWithAnEchoStillOwedFinishesItThenCloses() throws Exception {
-        fixture = ServerFixture.start(io, LONG, 8, 1, replies.handler);
+        fixture = ServerFixture.start(io, LONG, 8, 1, replies.protocols);
         SocketChannel c = tinyReceiver();
         byte[] frame = frame(payload(65536, 9));
         c.write(ByteBuffer.wrap(frame));

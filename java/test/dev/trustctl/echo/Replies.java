@@ -1,12 +1,15 @@
 package dev.trustctl.echo;
 
 import dev.trustctl.proto.EchoHandler;
-import dev.trustctl.proto.Handler;
+import dev.trustctl.proto.FrameHandler;
+import dev.trustctl.proto.FramedProtocol;
+import dev.trustctl.proto.Protocol;
 import dev.trustctl.wire.FrameCodec;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The protocols the engine tests run: the echo, and a second handler whose reply is longer than its request
@@ -14,14 +17,14 @@ import java.util.Arrays;
  * key-value store (week 9) would need. Each knows the reply a request frame should get.
  */
 enum Replies {
-    ECHO(EchoHandler.INSTANCE),
+    ECHO(EchoHandler.protocol()),
     /** SHA-256 of the payload, then the payload backwards, cut at the frame limit. */
-    DIGEST(new DigestHandler());
+    DIGEST(FramedProtocol.factory(new DigestHandler()));
 
-    final Handler handler;
+    final Protocol.Factory protocols;
 
-    Replies(Handler handler) {
-        this.handler = handler;
+    Replies(Protocol.Factory protocols) {
+        this.protocols = protocols;
     }
 
     /** What the server should send back for one request frame (header included). */
@@ -32,16 +35,19 @@ enum Replies {
         return ServerFixture.frame(DigestHandler.digestReply(Arrays.copyOfRange(requestFrame, 4, requestFrame.length)));
     }
 
-    private static final class DigestHandler implements Handler {
+    private static final class DigestHandler implements FrameHandler {
         @Override
-        public ByteBuffer reply(ByteBuffer message, boolean raw) {
-            byte[] bytes = new byte[message.remaining()];
-            message.duplicate().get(bytes);
-            if (raw) {
-                return ByteBuffer.wrap(digestReply(bytes));
-            }
-            return FrameCodec.encode(digestReply(Arrays.copyOfRange(bytes, FrameCodec.HEADER_BYTES, bytes.length)));
+        public List<ByteBuffer> reply(ByteBuffer payload) {
+            byte[] bytes = new byte[payload.remaining()];
+            payload.duplicate().get(bytes);
+            return List.of(ByteBuffer.wrap(digestReply(bytes)));
         }
+
+        @Override
+        public boolean takesRaw() {
+            return true;
+        }
+
 
         static byte[] digestReply(byte[] payload) {
             byte[] digest;

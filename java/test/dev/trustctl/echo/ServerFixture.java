@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.trustctl.proto.EchoHandler;
-import dev.trustctl.proto.Handler;
+import dev.trustctl.proto.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -54,20 +54,20 @@ final class ServerFixture implements AutoCloseable {
     }
 
     static ServerFixture start(Io io, Duration timeout, int maxClients, int loops) throws IOException {
-        return start(io, timeout, maxClients, loops, EchoHandler.INSTANCE);
+        return start(io, timeout, maxClients, loops, EchoHandler.protocol());
     }
 
-    /** A server whose messages {@code handler} answers instead of the echo. */
-    static ServerFixture start(Io io, Duration timeout, int maxClients, int loops, Handler handler)
+    /** A server whose connections speak what {@code protocols} makes instead of the echo. */
+    static ServerFixture start(Io io, Duration timeout, int maxClients, int loops, Protocol.Factory protocols)
             throws IOException {
-        return start(io, timeout, maxClients, loops, handler, null);
+        return start(io, timeout, maxClients, loops, protocols, null);
     }
 
     /** The same, traced on {@code trace} (null: not traced). */
-    static ServerFixture start(Io io, Duration timeout, int maxClients, int loops, Handler handler,
+    static ServerFixture start(Io io, Duration timeout, int maxClients, int loops, Protocol.Factory protocols,
             ServerTrace trace) throws IOException {
         return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients, io, loops),
-                handler, trace));
+                protocols, trace));
     }
 
     InetSocketAddress address() {

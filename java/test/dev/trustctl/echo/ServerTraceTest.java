@@ -56,7 +56,7 @@ class ServerTraceTest {
 
     @Test
     void aFrameInThreePiecesShowsEachReadWhereTheFrameStoodTheEchoAndTheClose() throws Exception {
-        fixture = ServerFixture.start(io, Duration.ofSeconds(30), 8, 1, EchoHandler.INSTANCE, trace);
+        fixture = ServerFixture.start(io, Duration.ofSeconds(30), 8, 1, EchoHandler.protocol(), trace);
         byte[] f = frame("hello framed".getBytes(StandardCharsets.US_ASCII));
         try (Socket s = fixture.connect()) {
             OutputStream out = s.getOutputStream();
@@ -76,7 +76,7 @@ class ServerTraceTest {
 
     @Test
     void anOversizeHeaderAndATimeoutAreSaidWithTheirCause() throws Exception {
-        fixture = ServerFixture.start(io, Duration.ofMillis(300), 8, 1, EchoHandler.INSTANCE, trace);
+        fixture = ServerFixture.start(io, Duration.ofMillis(300), 8, 1, EchoHandler.protocol(), trace);
         try (Socket s = fixture.connect()) {
             s.getOutputStream().write(ServerFixture.header(70_000));
             waitForLine("conn 1 close frame_rejected");

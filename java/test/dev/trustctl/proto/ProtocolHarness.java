@@ -1,6 +1,6 @@
 package dev.trustctl.proto;
 
-import dev.trustctl.proto.ServerProtocol.Step;
+import dev.trustctl.proto.Protocol.Step;
 import dev.trustctl.wire.FrameCodec;
 import dev.trustctl.wire.FrameTooLargeException;
 import dev.trustctl.wire.TruncatedFrameException;
@@ -11,10 +11,10 @@ import java.util.List;
 
 /**
  * The one place the property tests touch the protocol core: it plays an engine's part around
- * {@link ServerProtocol} (a buffer of one maximum message, reads appended, replies written at once, each whole
- * message seen by an echoing handler) and reports in plain terms what a stream of reads came to.
+ * the echo's {@link FramedProtocol} (a buffer of one maximum message, reads appended, replies written at once, each
+ * whole message seen by an echoing handler, header and all) and reports in plain terms what a stream of reads came to.
  */
-final class ProtocolHarness implements Handler, ProtocolEvents {
+final class ProtocolHarness implements FrameHandler, ProtocolEvents {
     /** How a stream ended: its messages, whether it went raw, and a rejection or a truncation if any. */
     record Result(List<byte[]> messages, boolean raw, long rejectedLength, int bytesHeldAtRejection,
             TruncatedFrameException truncated, boolean stuck) {
@@ -30,7 +30,7 @@ final class ProtocolHarness implements Handler, ProtocolEvents {
         }
     }
 
-    private final ServerProtocol protocol;
+    private final Protocol protocol;
     /** Never larger than one whole message: a core that needs more leaves this harness stuck. */
     private final ByteBuffer held = ByteBuffer.allocate(FrameCodec.MAX_FRAME_WITH_HEADER_BYTES).flip();
     private final List<byte[]> messages = new ArrayList<>();
@@ -39,9 +39,10 @@ final class ProtocolHarness implements Handler, ProtocolEvents {
     private TruncatedFrameException truncated;
     private boolean stuck;
     private boolean anyByte;
+    private boolean raw;
 
     private ProtocolHarness() {
-        protocol = new ServerProtocol(this, this, phase -> { }, () -> false, 1000);
+        protocol = FramedProtocol.factory(this).open(new Protocol.Context(1, "test", this, phase -> { }, () -> false, 1000));
         protocol.open();
     }
 
@@ -66,23 +67,37 @@ final class ProtocolHarness implements Handler, ProtocolEvents {
 
     @Override
     public void becameRaw() {
+        raw = true;
     }
 
     @Override
-    public void replied(int requestBytes, int replyBytes, boolean raw) {
+    public void replied(String event, boolean numbered, int requestBytes, int replyBytes) {
+    }
+
+    @Override
+    public void sent(int bytes) {
     }
 
     @Override
     public void closed(String reason) {
     }
 
-    /** The echo, noting each whole message it is shown. */
+    /** The echo, noting each whole message it is shown (a frame with its header put back). */
     @Override
-    public ByteBuffer reply(ByteBuffer message, boolean raw) {
-        byte[] m = new byte[message.remaining()];
-        message.duplicate().get(m);
-        messages.add(m);
-        return message;
+    public List<ByteBuffer> reply(ByteBuffer payload) {
+        int header = raw ? 0 : FrameCodec.HEADER_BYTES;
+        ByteBuffer m = ByteBuffer.allocate(header + payload.remaining());
+        if (!raw) {
+            m.putInt(payload.remaining());
+        }
+        m.put(payload.duplicate());
+        messages.add(m.array());
+        return List.of(payload);
+    }
+
+    @Override
+    public boolean takesRaw() {
+        return true;
     }
 
     /** Feeds the reads in order, then an end of stream; stops at the first rejection. */
@@ -100,7 +115,7 @@ final class ProtocolHarness implements Handler, ProtocolEvents {
     static Boolean modeAfter(byte[] bytes) {
         ProtocolHarness h = new ProtocolHarness();
         h.feed(bytes);
-        return h.anyByte ? h.protocol.isRaw() : null;
+        return h.anyByte ? h.raw : null;
     }
 
     /** One read: returns false once the stream was rejected or the harness is stuck. */
@@ -139,7 +154,7 @@ final class ProtocolHarness implements Handler, ProtocolEvents {
         if (rejectedLength < 0 && !stuck) {
             protocol.endOfInput(held);
         }
-        return new Result(List.copyOf(messages), protocol.isRaw(), rejectedLength, heldAtRejection, truncated, stuck);
+        return new Result(List.copyOf(messages), raw, rejectedLength, heldAtRejection, truncated, stuck);
     }
 
     /** {@code stream} cut at the given offsets (sorted, within the stream, repeats allowed: an empty read). */

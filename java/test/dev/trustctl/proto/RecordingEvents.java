@@ -2,11 +2,13 @@ package dev.trustctl.proto;
 
 import dev.trustctl.wire.Phase;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Everything a protocol core reported, in order, as short text a test can compare: "open", "in 5", "raw",
- * "reply 7" (or "reply 5->14" when the reply differs in size, "raw_reply 3"), "failed IOException" (the
+ * "reply 3" (a message's payload bytes; "reply 5->14" when the replies differ in size, "raw_reply 3"), "out 7" (whole
+ * replies' bytes on the wire), "failed IOException" (the
  * close reason is the exception's simple name), "closed peer_closed"; and the phases it started.
  */
 public final class RecordingEvents implements ProtocolEvents, PhaseTimer {
@@ -29,8 +31,13 @@ public final class RecordingEvents implements ProtocolEvents, PhaseTimer {
     }
 
     @Override
-    public void replied(int requestBytes, int replyBytes, boolean raw) {
-        seen.add((raw ? "raw_reply " : "reply ") + requestBytes + (requestBytes == replyBytes ? "" : "->" + replyBytes));
+    public void replied(String event, boolean numbered, int requestBytes, int replyBytes) {
+        seen.add((numbered ? "reply " : "raw_reply ") + requestBytes + (requestBytes == replyBytes ? "" : "->" + replyBytes));
+    }
+
+    @Override
+    public void sent(int bytes) {
+        seen.add("out " + bytes);
     }
 
     @Override
@@ -49,8 +56,24 @@ public final class RecordingEvents implements ProtocolEvents, PhaseTimer {
         phases.add(phase);
     }
 
-    /** What was seen but the byte counts. */
+    /** What was seen but the byte counts in and out. */
     public List<String> withoutInput() {
-        return seen.stream().filter(e -> !e.startsWith("in ")).toList();
+        return seen.stream().filter(e -> !e.startsWith("in ") && !e.startsWith("out ")).toList();
+    }
+
+    /** The phase started last. */
+    public Phase phase() {
+        return phases.get(phases.size() - 1);
+    }
+
+    /** The close reason logged, or null before the close. */
+    public String closeReason() {
+        return seen.stream().filter(e -> e.startsWith("closed ")).map(e -> e.substring("closed ".length()))
+                .findFirst().orElse(null);
+    }
+
+    /** A context for a protocol under test: these events and this timer, connection 1. */
+    public Protocol.Context context(BooleanSupplier stopping, long timeoutMillis) {
+        return new Protocol.Context(1, "127.0.0.1:40000", this, this, stopping, timeoutMillis);
     }
 }

@@ -1,8 +1,10 @@
 package dev.trustctl.echo.loop;
 
 import dev.trustctl.echo.Admission;
+import dev.trustctl.echo.Engine;
+import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.NeverWaitingThread;
-import dev.trustctl.proto.Handler;
+import dev.trustctl.proto.Protocol;
 import dev.trustctl.wire.Closing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * the {@link DeadlineList}s that time them out (the select waits no longer than the first deadline). Other
  * threads talk to it only through {@link #execute}; everything else runs on the loop thread alone, so no
  * connection needs a lock. A failed pass is logged and counted, and the next one waits a little longer
- * (1 ms doubling to 1 s) so a failure that repeats cannot spin a core; the loop goes on.
+ * (1 ms doubling to 1 s) so a failure that repeats cannot spin a core; the loop goes on. Only a fatal error
+ * ends it: then its teardown still closes every connection, and the server is told ({@link Engine.Fatal}).
  */
 final class EventLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
@@ -38,7 +41,8 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final long timeoutNanos;
     private final long drainNanos;
-    private final Handler handler;
+    private final Protocol.Factory protocols;
+    private final Engine.Fatal fatal;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<LoopConnection> later = new ArrayDeque<>();
     private final BufferPool pool = new BufferPool();
@@ -57,11 +61,13 @@ final class EventLoop implements Runnable {
     private long acceptResumesAt;
     private volatile long failedPasses;
 
-    EventLoop(String name, Duration timeout, Duration drain, Handler handler) throws IOException {
+    EventLoop(String name, Duration timeout, Duration drain, Protocol.Factory protocols, Engine.Fatal fatal)
+            throws IOException {
         this.selector = Selector.open();
         this.timeoutNanos = timeout.toNanos();
         this.drainNanos = drain.toNanos();
-        this.handler = handler;
+        this.protocols = protocols;
+        this.fatal = fatal;
         // a full log queue drops this loop's line (counted) rather than stall its clients
         this.thread = new NeverWaitingThread(this, name);
         thread.setDaemon(true);
@@ -97,26 +103,51 @@ final class EventLoop implements Runnable {
 
     @Override
     public void run() {
-        while (running) {
-            try {
-                pass();
-                passBackoffMillis = 0;
-            } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                // One bad pass must not stop every client on this loop: count it, say it, wait a little, go on.
-                failedPasses++;
-                passBackoffMillis = passBackoffMillis == 0 ? 1 : Math.min(2 * passBackoffMillis, MAX_PASS_BACKOFF_MS);
-                LOG.atError().setMessage("loop_error").addKeyValue("loop", thread.getName())
-                        .addKeyValue("failed_passes", failedPasses).addKeyValue("backoff_ms", passBackoffMillis)
-                        .addKeyValue("error", e.toString()).log();
-                pause(passBackoffMillis);
+        Throwable death = null;
+        try {
+            while (running) {
+                try {
+                    pass();
+                    passBackoffMillis = 0;
+                } catch (IOException | RuntimeException | Error e) {
+                    ErrorMap.rethrowIfFatal(e);
+                    // One bad pass must not stop every client on this loop: count it, say it, wait a little, go on.
+                    long backoff = passBackoffMillis == 0 ? 1 : Math.min(2 * passBackoffMillis, MAX_PASS_BACKOFF_MS);
+                    passBackoffMillis = backoff;
+                    failedPasses++;
+                    LOG.atError().setMessage("loop_error").addKeyValue("loop", thread.getName())
+                            .addKeyValue("failed_passes", failedPasses).addKeyValue("backoff_ms", backoff)
+                            .addKeyValue("error", e.toString()).log();
+                    pause(backoff);
+                }
             }
+        } catch (Throwable e) {
+            death = e;
+        } finally {
+            tearDown();
         }
+        if (death != null) {
+            fatal.died(thread.getName(), death);
+        }
+    }
+
+    /** However the loop ended: every connection closed and logged, queued clients closed, the selector closed. */
+    private void tearDown() {
+        running = false;
         stopping = true;
         for (LoopConnection c : connections()) {
-            c.stopNow();
+            try {
+                c.stopNow();
+            } catch (Throwable e) {
+                // the next one is closed all the same
+            }
         }
         ended = true;
-        runTasks(); // what was queued while the loop was leaving: a register now closes its client
+        try {
+            runTasks(); // what was queued while the loop was leaving: a register now closes its client
+        } catch (Throwable e) {
+            // a task's failure must not keep the selector open
+        }
         try {
             selector.close();
         } catch (IOException ignored) {
@@ -190,8 +221,9 @@ final class EventLoop implements Runnable {
             } else if (key.isReadable()) {
                 c.onReadable();
             }
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+        } catch (IOException | RuntimeException | Error e) {
             c.fail(e); // this client only: the error map says what it was
+            ErrorMap.rethrowIfFatal(e);
         }
     }
 
@@ -209,8 +241,9 @@ final class EventLoop implements Runnable {
             if (!c.isClosed()) {
                 try {
                     c.resume();
-                } catch (RuntimeException | OutOfMemoryError e) {
+                } catch (RuntimeException | Error e) {
                     c.fail(e);
+                    ErrorMap.rethrowIfFatal(e);
                 }
             }
         }
@@ -244,8 +277,9 @@ final class EventLoop implements Runnable {
             list.remove(c);
             try {
                 c.expire(list.kind);
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (RuntimeException | Error e) {
                 c.fail(e);
+                ErrorMap.rethrowIfFatal(e);
             }
         }
     }
@@ -272,9 +306,9 @@ final class EventLoop implements Runnable {
                 public void cancel() {
                     registered.cancel();
                 }
-            }, admitted.events(), admitted.done(), handler);
+            }, admitted, protocols);
             key.attach(c);
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+        } catch (IOException | RuntimeException | Error e) {
             // Not taken over: closed here, logged like any connection, and its slot given back.
             if (key != null) {
                 key.cancel();
@@ -283,9 +317,15 @@ final class EventLoop implements Runnable {
             admitted.events().opened();
             admitted.events().closed(admitted.events().failed(e));
             admitted.done().run();
+            ErrorMap.rethrowIfFatal(e);
             return;
         }
-        c.open();
+        try {
+            c.open();
+        } catch (RuntimeException | Error e) {
+            c.fail(e);
+            ErrorMap.rethrowIfFatal(e);
+        }
     }
 
     /** At a stop: an idle connection may still start a message within the linger, else it is closed. */

@@ -1,10 +1,9 @@
 package dev.trustctl.echo.loop;
 
-import dev.trustctl.proto.Handler;
+import dev.trustctl.echo.Admission;
 import dev.trustctl.proto.PhaseTimer;
-import dev.trustctl.proto.ProtocolEvents;
-import dev.trustctl.proto.ServerProtocol;
-import dev.trustctl.proto.ServerProtocol.Step;
+import dev.trustctl.proto.Protocol;
+import dev.trustctl.proto.Protocol.Step;
 import dev.trustctl.wire.Closing;
 import dev.trustctl.wire.Phase;
 import java.io.IOException;
@@ -15,7 +14,7 @@ import java.nio.channels.SocketChannel;
 
 /**
  * One non-blocking client of an {@link EventLoop}: moves its bytes as the socket allows and lets its
- * {@link ServerProtocol} decide what they mean. recv_exact becomes "keep the bytes of an unfinished message
+ * {@link Protocol} decide what they mean. recv_exact becomes "keep the bytes of an unfinished message
  * until it is whole"; send_exact becomes "write what the socket takes, then wait for OP_WRITE for the rest",
  * and while a reply is owed the connection stops reading. Between messages it holds no buffer at all: reads
  * land in the loop's buffer, and only what is left over is kept, in a pooled buffer sized by what arrived.
@@ -39,7 +38,7 @@ final class LoopConnection implements PhaseTimer {
     private final EventLoop loop;
     private final ByteChannel channel;
     private final Registration key;
-    private final ServerProtocol protocol;
+    private final Protocol protocol;
     private final Runnable done;
     private ByteBuffer inbox;     // bytes kept between events, [position, limit); null when there are none
     private int owedInPlace;      // while writing: this many bytes at the front of the input are still to go
@@ -54,13 +53,13 @@ final class LoopConnection implements PhaseTimer {
     LoopConnection next;
     DeadlineList list;
 
-    LoopConnection(EventLoop loop, ByteChannel channel, Registration key, ProtocolEvents events, Runnable done,
-            Handler handler) {
+    LoopConnection(EventLoop loop, ByteChannel channel, Registration key, Admission.Admitted admitted,
+            Protocol.Factory protocols) {
         this.loop = loop;
         this.channel = channel;
         this.key = key;
-        this.done = done;
-        this.protocol = new ServerProtocol(handler, events, this, loop::stopping, loop.timeoutMillis());
+        this.done = admitted.done();
+        this.protocol = protocols.open(admitted.context(this, loop::stopping, loop.timeoutMillis()));
     }
 
     /** Accepted: logged, and its idle deadline (or, at a stop, its linger) runs. */
@@ -170,7 +169,7 @@ final class LoopConnection implements PhaseTimer {
                 return;
             }
             owedInPlace = protocol.inPlaceBytes();
-            owedReply = protocol.separateReply();
+            owedReply = protocol.reply();
             budget -= owedReply == null ? owedInPlace : owedReply.remaining();
             replies -= protocol.repliesOffered();
             boolean whole;

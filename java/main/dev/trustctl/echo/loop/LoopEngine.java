@@ -2,7 +2,7 @@ package dev.trustctl.echo.loop;
 
 import dev.trustctl.echo.Admission;
 import dev.trustctl.echo.Engine;
-import dev.trustctl.proto.Handler;
+import dev.trustctl.proto.Protocol;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -26,11 +26,12 @@ public final class LoopEngine implements Engine {
     private final EventLoop[] loops;
     private long next; // used by one thread at a time: the accepting one
 
-    public LoopEngine(Duration timeout, Duration drain, int loopCount, Handler handler) throws IOException {
+    public LoopEngine(Duration timeout, Duration drain, int loopCount, Protocol.Factory protocols, Fatal fatal)
+            throws IOException {
         loops = new EventLoop[loopCount];
         try {
             for (int i = 0; i < loopCount; i++) {
-                loops[i] = new EventLoop("echo-loop-" + (i + 1), timeout, drain, handler);
+                loops[i] = new EventLoop("echo-loop-" + (i + 1), timeout, drain, protocols, fatal);
             }
         } catch (IOException | RuntimeException e) {
             shutdown();

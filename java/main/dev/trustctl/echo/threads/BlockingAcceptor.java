@@ -1,6 +1,8 @@
 package dev.trustctl.echo.threads;
 
 import dev.trustctl.echo.Admission;
+import dev.trustctl.echo.Engine;
+import dev.trustctl.errors.ErrorMap;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -8,8 +10,8 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The blocking accept loop of the thread-per-client engine: accept, admit, hand the client to a session. A
- * failed accept (EMFILE and the like) backs off as the {@link Admission} says, sleeping: the loop never dies and
- * never spins. It ends when the listener is closed.
+ * failed accept (EMFILE and the like) backs off as the {@link Admission} says, sleeping: the loop never spins,
+ * and ends when the listener is closed. Only a fatal error ends it otherwise, and then the server ends too.
  */
 final class BlockingAcceptor implements Runnable {
     /** Where an admitted client goes; throws if it could not be taken over (it is then refused). */
@@ -20,15 +22,25 @@ final class BlockingAcceptor implements Runnable {
     private final ServerSocketChannel listener;
     private final Admission admission;
     private final Sessions sessions;
+    private final Engine.Fatal fatal;
 
-    BlockingAcceptor(ServerSocketChannel listener, Admission admission, Sessions sessions) {
+    BlockingAcceptor(ServerSocketChannel listener, Admission admission, Sessions sessions, Engine.Fatal fatal) {
         this.listener = listener;
         this.admission = admission;
         this.sessions = sessions;
+        this.fatal = fatal;
     }
 
     @Override
     public void run() {
+        try {
+            acceptUntilClosed();
+        } catch (Throwable e) {
+            fatal.died(Thread.currentThread().getName(), e);
+        }
+    }
+
+    private void acceptUntilClosed() {
         long backoff = 0;
         while (listener.isOpen()) {
             SocketChannel client;
@@ -56,7 +68,8 @@ final class BlockingAcceptor implements Runnable {
     private void serve(Admission.Admitted admitted) {
         try {
             sessions.serve(admitted);
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+        } catch (IOException | RuntimeException | Error e) {
+            ErrorMap.rethrowIfFatal(e);
             admission.refuse(admitted, e);
         }
     }

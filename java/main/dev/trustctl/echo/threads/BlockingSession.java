@@ -1,7 +1,10 @@
 package dev.trustctl.echo.threads;
 
-import dev.trustctl.proto.ServerProtocol.Step;
-import dev.trustctl.proto.ServerProtocol;
+import dev.trustctl.echo.Admission;
+import dev.trustctl.echo.Engine;
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.proto.Protocol;
+import dev.trustctl.proto.Protocol.Step;
 import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.FrameCodec;
 import java.io.IOException;
@@ -9,74 +12,111 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
- * Serves one client on its own thread until it leaves, with blocking calls: read what has arrived, hand it to
- * the connection's {@link ServerProtocol}, write the reply it gives with one blocking send_exact, repeat. What
- * the bytes mean is the protocol's; this class only moves them. Any error closes this connection only.
+ * Serves one client on its own thread until it leaves, as the textbook does: recv_exact what the protocol needs
+ * next (the header, then the payload), hand it over, send_exact the reply it gives, repeat. What the bytes mean
+ * is the connection's {@link Protocol}'s: it says how many bytes it needs and what to write. Any failure closes
+ * this connection only, logged; a fatal one (see {@link ErrorMap#endsTheServer}) then ends the server.
  */
 final class BlockingSession implements Runnable {
     private static final int FIRST_CAPACITY = 4096;
 
     private final Connection conn;
-    private final ServerProtocol protocol;
+    private final Admission.Admitted admitted;
+    private final Protocol.Factory protocols;
+    private final Protocol.Context context;
     private final Duration drain;
-    private final Runnable onDone;
+    private final Engine.Fatal fatal;
+    private Protocol protocol;
     private ByteBuffer buf; // bytes received and not yet answered: [position, limit)
 
-    BlockingSession(Connection conn, ServerProtocol protocol, Duration drain, Runnable onDone) {
+    BlockingSession(Connection conn, Admission.Admitted admitted, Protocol.Factory protocols,
+            Protocol.Context context, Duration drain, Engine.Fatal fatal) {
         this.conn = conn;
-        this.protocol = protocol;
+        this.admitted = admitted;
+        this.protocols = protocols;
+        this.context = context;
         this.drain = drain;
-        this.onDone = onDone;
+        this.fatal = fatal;
     }
 
     @Override
     public void run() {
+        Throwable death = null;
+        try {
+            protocol = protocols.open(context);
+        } catch (RuntimeException | Error e) {
+            conn.close();
+            admitted.events().opened();
+            admitted.events().closed(admitted.events().failed(e));
+            admitted.done().run();
+            death = e;
+        }
+        if (protocol != null) {
+            death = serveAndClose();
+        }
+        if (death != null && ErrorMap.endsTheServer(death)) {
+            fatal.died(Thread.currentThread().getName(), death);
+        }
+    }
+
+    /** Serves until the protocol closes or anything fails; closes, logs the close, gives the slot back. */
+    private Throwable serveAndClose() {
+        Throwable failure = null;
         try {
             protocol.open();
-            try {
-                serve();
-            } catch (IOException e) {
-                if (conn.isClosedLocally()) {
-                    protocol.stopNow(); // the server closed it: a stop's linger or its grace ran out
-                } else {
-                    protocol.failed(e);
-                }
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // A bug, or no memory left for this client's buffer: this connection ends, the server goes on.
+            serve();
+        } catch (IOException e) {
+            if (conn.isClosedLocally()) {
+                protocol.stopNow(); // the server closed it: a stop's linger or its grace ran out
+            } else {
                 protocol.failed(e);
-            } finally {
+            }
+        } catch (RuntimeException | Error e) {
+            // A bug, a handler's failure, no memory for this client's buffer: this connection ends, the server goes on.
+            failure = e;
+            protocol.failed(e);
+        } finally {
+            try {
                 if (protocol.closesGracefully()) {
                     conn.finish(drain, n -> protocol.received(buf, n));
                 } else {
                     conn.close();
                 }
+                protocol.closed();
+            } finally {
+                admitted.done().run(); // the client's slot is given back whatever happened
             }
-            protocol.closed();
-        } finally {
-            onDone.run(); // the client's slot is given back whatever happened
         }
+        return failure;
     }
 
     private void serve() throws IOException {
         buf = ByteBuffer.allocateDirect(FIRST_CAPACITY).flip();
         Step step = protocol.next(buf);
         while (step != Step.CLOSE) {
-            if (step == Step.READ) {
-                int n = readMore();
-                step = n < 0 ? protocol.endOfInput(buf) : protocol.received(buf, n);
-            } else {
-                write();
+            if (step == Step.WRITE) {
+                sendExact();
                 step = protocol.sent(buf) ? protocol.next(buf) : Step.CLOSE;
+                continue;
+            }
+            int wanted = protocol.needed(buf); // the header's rest, the payload, or (0) whatever is there
+            int got = wanted > 0 ? recvExact(wanted) : recvSome();
+            if (got > 0) {
+                step = protocol.received(buf, got);
+            }
+            boolean peerClosed = wanted > 0 ? got < wanted : got < 0;
+            if (peerClosed && step == Step.READ) {
+                step = protocol.endOfInput(buf);
             }
         }
     }
 
     /** The reply the protocol offers: its own buffer, or the first bytes of what arrived (the echo's). */
-    private void write() throws IOException {
-        ByteBuffer reply = protocol.separateReply();
+    private void sendExact() throws IOException {
+        ByteBuffer reply = protocol.reply();
         if (reply != null) {
             int size = reply.remaining();
-            conn.writeAll(reply);
+            conn.sendExact(reply);
             protocol.wrote(size);
             return;
         }
@@ -84,26 +124,29 @@ final class BlockingSession implements Runnable {
         int size = protocol.inPlaceBytes();
         buf.limit(buf.position() + size);
         try {
-            conn.writeAll(buf);
+            conn.sendExact(buf);
         } finally {
             buf.limit(received);
         }
-        protocol.wrote(size); // one send_exact: every write call of it together
+        protocol.wrote(size);
     }
 
-    /**
-     * Reads once more after the bytes held, making room first: pending bytes move to the front, into a buffer
-     * twice as big once this one is full (up to the largest message). Returns what the read returned.
-     */
-    private int readMore() throws IOException {
-        if (buf.limit() == buf.capacity()) {
-            if (buf.position() == 0) {
-                int bigger = Math.min(2 * buf.capacity(), FrameCodec.MAX_FRAME_WITH_HEADER_BYTES);
-                buf = ByteBuffer.allocateDirect(bigger).put(buf).flip();
-            } else {
-                buf.compact().flip();
-            }
+    /** recv_exact of {@code wanted} more bytes after those held; returns how many came (fewer: the peer closed). */
+    private int recvExact(int wanted) throws IOException {
+        roomFor(wanted);
+        int start = buf.position();
+        int end = buf.limit();
+        buf.limit(end + wanted).position(end);
+        try {
+            return conn.recvExact(buf);
+        } finally {
+            buf.limit(buf.position()).position(start);
         }
+    }
+
+    /** One read of whatever has arrived (a raw stream's chunk); -1 at end of stream. */
+    private int recvSome() throws IOException {
+        roomFor(1);
         int start = buf.position();
         int end = buf.limit();
         buf.limit(buf.capacity()).position(end);
@@ -112,5 +155,22 @@ final class BlockingSession implements Runnable {
         } finally {
             buf.limit(buf.position()).position(start);
         }
+    }
+
+    /**
+     * Room for {@code wanted} more bytes after the ones held: pending bytes move to the front, into a bigger buffer
+     * if they must (up to the largest message the protocol needs whole).
+     */
+    private void roomFor(int wanted) {
+        if (buf.capacity() - buf.limit() >= wanted) {
+            return;
+        }
+        int needed = buf.remaining() + wanted;
+        if (needed <= buf.capacity()) {
+            buf.compact().flip();
+            return;
+        }
+        int bigger = Math.max(needed, Math.min(2 * buf.capacity(), FrameCodec.MAX_FRAME_WITH_HEADER_BYTES));
+        buf = ByteBuffer.allocateDirect(bigger).put(buf).flip();
     }
 }

@@ -2,8 +2,7 @@ package dev.trustctl.echo.threads;
 
 import dev.trustctl.echo.Admission;
 import dev.trustctl.echo.Engine;
-import dev.trustctl.proto.Handler;
-import dev.trustctl.proto.ServerProtocol;
+import dev.trustctl.proto.Protocol;
 import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.Watchdog;
 import java.nio.channels.ServerSocketChannel;
@@ -20,7 +19,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The week-2 engine ({@code --io threads}): one accept loop ({@link BlockingAcceptor}), and each client gets
- * its own thread, which serves it with blocking recv and send_exact ({@link BlockingSession}); one
+ * its own thread, which serves it with blocking recv_exact and send_exact ({@link BlockingSession}); one
  * {@link Watchdog} thread enforces every deadline. Simple to read, but each client costs a thread and its stack,
  * and a message costs a context switch. {@code --io virtual} is this same engine on virtual threads
  * ({@link VirtualThreads}): the same blocking code, a cheap thread per client.
@@ -28,24 +27,27 @@ import java.util.function.BooleanSupplier;
 public final class ThreadEngine implements Engine {
     private final Duration timeout;
     private final Duration drain;
-    private final Handler handler;
+    private final Protocol.Factory protocols;
     private final BooleanSupplier stopping;
+    private final Fatal fatal;
     private final Watchdog watchdog;
     private final ExecutorService workers;
     private Future<?> acceptor;
 
     /** One pooled platform thread per client. */
-    public ThreadEngine(Duration timeout, Duration drain, Handler handler, BooleanSupplier stopping) {
-        this(timeout, drain, handler, stopping, pooledPlatformThreads());
+    public ThreadEngine(Duration timeout, Duration drain, Protocol.Factory protocols, BooleanSupplier stopping,
+            Fatal fatal) {
+        this(timeout, drain, protocols, stopping, fatal, pooledPlatformThreads());
     }
 
     /** The same engine, each client's session run as one task of {@code workers} (shut down with the engine). */
-    public ThreadEngine(Duration timeout, Duration drain, Handler handler, BooleanSupplier stopping,
-            ExecutorService workers) {
+    public ThreadEngine(Duration timeout, Duration drain, Protocol.Factory protocols, BooleanSupplier stopping,
+            Fatal fatal, ExecutorService workers) {
         this.timeout = timeout;
         this.drain = drain;
-        this.handler = handler;
+        this.protocols = protocols;
         this.stopping = stopping;
+        this.fatal = fatal;
         this.watchdog = new Watchdog(timeout, "echo-watchdog");
         this.workers = workers;
         SessionClasses.initialize();
@@ -64,15 +66,14 @@ public final class ThreadEngine implements Engine {
     /** The accept loop runs as one more task of the workers: on virtual threads it costs no OS thread either. */
     @Override
     public void start(ServerSocketChannel listener, Admission admission) {
-        acceptor = workers.submit(new BlockingAcceptor(listener, admission, this::serve));
+        acceptor = workers.submit(new BlockingAcceptor(listener, admission, this::serve, fatal));
     }
 
     private void serve(Admission.Admitted admitted) {
         Connection conn = new Connection(admitted.client(), timeout, watchdog);
-        ServerProtocol protocol = new ServerProtocol(handler, admitted.events(), conn::startPhase, stopping,
-                timeout.toMillis());
+        Protocol.Context context = admitted.context(conn::startPhase, stopping, timeout.toMillis());
         try {
-            workers.execute(new BlockingSession(conn, protocol, drain, admitted.done()));
+            workers.execute(new BlockingSession(conn, admitted, protocols, context, drain, fatal));
         } catch (RuntimeException | OutOfMemoryError e) {
             conn.close();
             throw e;

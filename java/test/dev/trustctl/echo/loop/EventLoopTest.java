@@ -24,7 +24,7 @@ class EventLoopTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private static EventLoop loop() throws IOException {
-        return new EventLoop("test-loop", TIMEOUT, Duration.ofSeconds(1), EchoHandler.INSTANCE);
+        return new EventLoop("test-loop", TIMEOUT, Duration.ofSeconds(1), EchoHandler.protocol(), (thread, e) -> { });
     }
 
     @Test
@@ -37,7 +37,7 @@ class EventLoopTest {
             SocketChannel accepted = listener.accept();
             RecordingEvents events = new RecordingEvents();
             CountDownLatch done = new CountDownLatch(1);
-            loop.execute(() -> loop.register(new Admission.Admitted(accepted, events, done::countDown)));
+            loop.execute(() -> loop.register(new Admission.Admitted(accepted, 1, "test", events, done::countDown)));
             assertThat(done.await(5, TimeUnit.SECONDS)).as("the slot is given back").isTrue();
             assertThat(accepted.isOpen()).as("the fd is closed").isFalse();
             assertThat(events.seen).containsExactly("open", "failed IOException", "closed IOException");
@@ -73,7 +73,7 @@ class EventLoopTest {
 
     @Test
     void anEngineThatCannotRegisterItsListenerSaysSoInsteadOfNeverAccepting() throws Exception {
-        LoopEngine engine = new LoopEngine(TIMEOUT, Duration.ofSeconds(1), 1, EchoHandler.INSTANCE);
+        LoopEngine engine = new LoopEngine(TIMEOUT, Duration.ofSeconds(1), 1, EchoHandler.protocol(), (thread, e) -> { });
         engine.shutdown(); // its loop has ended: its selector is closed, so no listener can be registered
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             assertThatThrownBy(() -> engine.start(listener, null)).isInstanceOf(IOException.class)

@@ -2,6 +2,8 @@ package dev.trustctl.echo.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustctl.echo.Admission;
+
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.RecordingEvents;
 import java.io.ByteArrayOutputStream;
@@ -65,7 +67,7 @@ class LoopConnectionTest {
     }
 
     private final EventLoop loop = new EventLoop("test-loop", Duration.ofSeconds(30), Duration.ofSeconds(1),
-            EchoHandler.INSTANCE); // never started: the test's thread is the loop's
+            EchoHandler.protocol(), (thread, e) -> { throw new AssertionError(thread + " died", e); }); // never started: the test's thread is the loop's
     private final FakeChannel channel = new FakeChannel();
     private final RecordingEvents events = new RecordingEvents();
     private int interest = SelectionKey.OP_READ;
@@ -80,7 +82,7 @@ class LoopConnectionTest {
         public void cancel() {
             interest = -1;
         }
-    }, events, () -> done = true, EchoHandler.INSTANCE);
+    }, new Admission.Admitted(null, 1, "127.0.0.1:40000", events, () -> done = true), EchoHandler.protocol());
 
     LoopConnectionTest() throws Exception {
         c.open();
