@@ -122,6 +122,15 @@ public final class EchoServer {
         }
     }
 
+    /** Whether the listener has SO_REUSEADDR on (false once it is closed). */
+    public boolean reusesAddress() {
+        try {
+            return listener.getOption(StandardSocketOptions.SO_REUSEADDR);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Frames answered so far, each counted once its reply went out whole. */
     public long framesReplied() {
         return stats.frames.sum();

@@ -54,7 +54,7 @@ final class EventLoop implements Runnable {
     private volatile boolean ended; // the thread left its loop: a task queued now runs on the caller's thread
     private boolean stopping;
     private long lingerNanos; // at a stop: how long an idle connection may still start a message
-    private long passBackoffMillis; // after failed passes in a row: the pause before the next
+    private volatile long passBackoffMillis; // after failed passes in a row: the pause before the next
     private long clock;       // System.nanoTime() as last read for renewing deadlines
     private int clockUses;    // renewals since
     private LoopAcceptor pausedAcceptor; // backing off after a failed accept, until acceptResumesAt
