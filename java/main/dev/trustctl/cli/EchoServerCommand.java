@@ -13,6 +13,7 @@ import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.log.Log;
 import dev.trustctl.proto.EchoHandler;
+import dev.trustctl.proto.Protocol;
 import dev.trustctl.wire.HostPort;
 import java.io.IOException;
 import java.util.List;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * {@link ServerSettings}.
  */
 final class EchoServerCommand implements Command {
+    private final Protocol.Factory protocols; // null: the echo
+
+    EchoServerCommand(Protocol.Factory protocols) {
+        this.protocols = protocols;
+    }
+
     @Override
     public String name() {
         return "echo-server";
@@ -145,7 +152,7 @@ final class EchoServerCommand implements Command {
         ServerSettings settings = settings(line, Config.load(home));
         EchoServer server;
         try {
-            server = EchoServer.bind(settings, EchoHandler.protocol(),
+            server = EchoServer.bind(settings, protocols != null ? protocols : EchoHandler.protocol(),
                     line.has("trace") ? new ServerTrace(term.err()) : null, Log.floodVerdict());
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);

@@ -5,6 +5,7 @@ import dev.trustctl.home.HomeException;
 import dev.trustctl.home.TrustHome;
 import dev.trustctl.log.DirectLog;
 import dev.trustctl.log.Log;
+import dev.trustctl.proto.Protocol;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -30,9 +31,17 @@ public final class TrustCtl {
     private boolean logbackStarted;
 
     public TrustCtl(Terminal term) {
+        this(term, null);
+    }
+
+    /**
+     * trustctl whose echo-server speaks what {@code serverProtocols} makes: the seam a later week plugs into. Null:
+     * the echo, made only when a server starts (a short CLI call spins up no lambda).
+     */
+    public TrustCtl(Terminal term, Protocol.Factory serverProtocols) {
         this.term = term;
         for (Command c : List.of(new InitCommand(), new StatusCommand(), new ConfigCommand(), new VersionCommand(),
-                new EchoServerCommand(), new EchoClientCommand(), new LoadTestCommand(), new CdsTraining())) {
+                new EchoServerCommand(serverProtocols), new EchoClientCommand(), new LoadTestCommand(), new CdsTraining())) {
             commands.put(c.name(), c);
         }
     }

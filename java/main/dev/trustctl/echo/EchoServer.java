@@ -172,8 +172,8 @@ public final class EchoServer {
 
     /**
      * An engine thread died (a fatal error, see {@link ErrorMap#endsTheServer}): its clients would hang and the
-     * process would look healthy. Said at once, in the log and on stderr; then the server stops as on SIGTERM,
-     * and {@link #serve()} throws, so the process exits non-zero.
+     * process would look healthy. Logged at once; then the server stops as on SIGTERM, and {@link #serve()}
+     * throws, so the command says it on stderr and the process exits non-zero.
      */
     private void died(String thread, Throwable cause) {
         if (fatal == null) {
@@ -181,7 +181,6 @@ public final class EchoServer {
         }
         LOG.atError().setMessage("server_fatal").addKeyValue("run_id", runId).addKeyValue("thread", thread)
                 .addKeyValue("action", Action.EXIT.label()).addKeyValue("error", cause.toString()).log();
-        System.err.println("echo-server: engine thread " + thread + " died (" + cause + "): stopping");
         stop();
     }
 

@@ -41,7 +41,8 @@ public final class Connection implements Closeable {
     /**
      * recv_exact: reads until {@code dst} is full, however few bytes each call brings. Returns how many came: all
      * of them, or fewer only when the peer closed first, -1 if it closed before the first (where C's recv returns
-     * 0, Java's read returns -1). Every wait is within the current phase's deadline.
+     * 0, Java's read returns -1). The first byte after an idle wait starts the FRAME deadline: the rest of the
+     * message must come within one timeout, however slowly it trickles in.
      */
     public int recvExact(ByteBuffer dst) throws IOException {
         int got = 0;
@@ -50,9 +51,18 @@ public final class Connection implements Closeable {
             if (n < 0) {
                 return got == 0 ? -1 : got;
             }
+            if (n > 0 && got == 0) {
+                startFrameIfIdle();
+            }
             got += n;
         }
         return got;
+    }
+
+    private synchronized void startFrameIfIdle() {
+        if (phase == Phase.IDLE) {
+            startPhase(Phase.FRAME);
+        }
     }
 
     /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. */

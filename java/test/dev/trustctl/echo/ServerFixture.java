@@ -109,6 +109,17 @@ final class ServerFixture implements AutoCloseable {
         assertThat(serveFailed).as("serve() failed").isNull();
     }
 
+    /**
+     * Waits (at most {@code bound}) for serve() to return on its own, as after a fatal error, and gives what it
+     * threw; the failure is then taken, so {@link #close()} does not count it again. Null if it did not end.
+     */
+    IOException serveEnded(Duration bound) throws InterruptedException {
+        serving.join(bound.toMillis());
+        IOException failure = serveFailed;
+        serveFailed = null;
+        return failure;
+    }
+
     /** Stops the server, waits for serve() to return, and gives the frames it counted as replied. */
     long stopAndCountFrames() throws InterruptedException {
         server.stop();

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -54,23 +55,34 @@ class ServerTraceTest {
         waitUntil("the trace line '" + line + "'", Duration.ofSeconds(10), () -> lines().contains(line));
     }
 
+    /**
+     * The event loop reads what is there and the core says where the frame stands; the blocking engines
+     * recv_exact what the core says it needs: the first byte (framed or raw?), the header's rest, the payload.
+     */
     @Test
     void aFrameInThreePiecesShowsEachReadWhereTheFrameStoodTheEchoAndTheClose() throws Exception {
         fixture = ServerFixture.start(io, Duration.ofSeconds(30), 8, 1, EchoHandler.protocol(), trace);
         byte[] f = frame("hello framed".getBytes(StandardCharsets.US_ASCII));
+        boolean loop = io == Io.LOOP;
+        List<String> reads = loop
+                ? List.of("conn 1 read 2 bytes, header 2/4", "conn 1 read 7 bytes, payload 5/12",
+                        "conn 1 read 7 bytes, a whole message of 12 bytes")
+                : List.of("conn 1 read 1 bytes, header 1/4", "conn 1 read 3 bytes, payload 0/12",
+                        "conn 1 read 12 bytes, a whole message of 12 bytes");
         try (Socket s = fixture.connect()) {
             OutputStream out = s.getOutputStream();
             out.write(f, 0, 2);
-            waitForLine("conn 1 read 2 bytes, header 2/4");
+            waitForLine(reads.get(0));
             out.write(f, 2, 7);
-            waitForLine("conn 1 read 7 bytes, payload 5/12");
+            waitForLine(reads.get(1));
             out.write(f, 9, f.length - 9);
             assertThat(readExactly(s, f.length)).isEqualTo(f);
         }
         waitForLine("conn 1 close peer_closed");
-        assertThat(lines()).containsSubsequence("conn 1 open", "conn 1 read 2 bytes, header 2/4",
-                "conn 1 read 7 bytes, payload 5/12", "conn 1 read 7 bytes, a whole message of 12 bytes",
-                "conn 1 write 16 bytes, reply 1 message(s) in place", "conn 1 close peer_closed");
+        List<String> expected = new ArrayList<>(List.of("conn 1 open"));
+        expected.addAll(reads);
+        expected.addAll(List.of("conn 1 write 16 bytes, reply 1 message(s) in place", "conn 1 close peer_closed"));
+        assertThat(lines()).containsSubsequence(expected);
         assertThat(seen.toString(StandardCharsets.UTF_8)).as("never payload bytes").doesNotContain("hello");
     }
 

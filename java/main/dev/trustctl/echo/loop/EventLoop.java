@@ -108,7 +108,9 @@ final class EventLoop implements Runnable {
             while (running) {
                 try {
                     pass();
-                    passBackoffMillis = 0;
+                    if (passBackoffMillis != 0) {
+                        passBackoffMillis = 0; // a volatile write only after a failure, not every pass
+                    }
                 } catch (IOException | RuntimeException | Error e) {
                     ErrorMap.rethrowIfFatal(e);
                     // One bad pass must not stop every client on this loop: count it, say it, wait a little, go on.

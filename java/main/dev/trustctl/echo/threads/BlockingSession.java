@@ -131,17 +131,28 @@ final class BlockingSession implements Runnable {
         protocol.wrote(size);
     }
 
-    /** recv_exact of {@code wanted} more bytes after those held; returns how many came (fewer: the peer closed). */
+    /**
+     * recv_exact of {@code wanted} more bytes after those held; returns how many came (fewer: the peer closed). If
+     * it fails midway (a deadline, a reset), the bytes that did come are still handed over first: counted.
+     */
     private int recvExact(int wanted) throws IOException {
         roomFor(wanted);
         int start = buf.position();
         int end = buf.limit();
         buf.limit(end + wanted).position(end);
+        int got;
         try {
-            return conn.recvExact(buf);
-        } finally {
+            got = conn.recvExact(buf);
+        } catch (IOException e) {
+            int partial = buf.position() - end;
             buf.limit(buf.position()).position(start);
+            if (partial > 0) {
+                protocol.received(buf, partial);
+            }
+            throw e;
         }
+        buf.limit(buf.position()).position(start);
+        return got;
     }
 
     /** One read of whatever has arrived (a raw stream's chunk); -1 at end of stream. */
