@@ -32,7 +32,8 @@ public final class Admission {
     private static final long MAX_BACKOFF_MS = 1000;
 
     /** An admitted client: its id and peer, its events, and what gives its slot back once it is closed. */
-    public record Admitted(SocketChannel client, long id, String peer, ProtocolEvents events, Runnable done) {
+    public record Admitted(SocketChannel client, long id, String peer, ProtocolEvents events, Runnable done,
+                           HeldBytes held) {
         /** What its protocol is given: this client, and the engine's clock and stop flag. */
         public Protocol.Context context(PhaseTimer timer, BooleanSupplier stopping, long timeoutMillis) {
             return new Protocol.Context(id, peer, events, timer, stopping, timeoutMillis);
@@ -46,9 +47,11 @@ public final class Admission {
     private final AtomicLong connIds = new AtomicLong();
     private final ServerTrace trace; // null unless --trace
     private final FloodVerdict verdict;
+    private final HeldBytes held;
 
     Admission(int maxClients, Semaphore slots, ServerStats stats, String runId, ServerTrace trace,
-              FloodVerdict verdict) {
+              FloodVerdict verdict, HeldBytes held) {
+        this.held = held;
         this.maxClients = maxClients;
         this.slots = slots;
         this.stats = stats;
@@ -79,7 +82,8 @@ public final class Admission {
             client.setOption(StandardSocketOptions.SO_SNDBUF, ServerSettings.SOCKET_SEND_BUFFER);
             long id = connIds.incrementAndGet();
             ProtocolEvents events = new ConnectionEvents(id, peer, runId, stats, verdict);
-            return new Admitted(client, id, peer, trace == null ? events : trace.around(events, id), slots::release);
+            return new Admitted(client, id, peer, trace == null ? events : trace.around(events, id), slots::release,
+                    held);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             refuse(client, peer, e);
             return null;

@@ -47,11 +47,11 @@ public final class EchoServer {
     private volatile Throwable fatal; // an engine thread died of it: the server ends with an error
 
     private EchoServer(ServerSettings settings, ServerSocketChannel listener, Protocol.Factory protocols,
-                       ServerTrace trace, FloodVerdict verdict) throws IOException {
+                       ServerTrace trace, FloodVerdict verdict, HeldBytes held) throws IOException {
         this.settings = settings;
         this.listener = listener;
         this.slots = new Semaphore(settings.maxClients());
-        this.admission = new Admission(settings.maxClients(), slots, stats, runId, trace, verdict);
+        this.admission = new Admission(settings.maxClients(), slots, stats, runId, trace, verdict, held);
         Duration drain = settings.closeDrain();
         this.engine = switch (settings.io()) {
             case LOOP -> new LoopEngine(settings.timeout(), drain, settings.loops(), protocols, this::died);
@@ -80,6 +80,12 @@ public final class EchoServer {
     /** The same, each connection asking {@code verdict} before it makes a line the flood limit would hold back. */
     public static EchoServer bind(ServerSettings settings, Protocol.Factory protocols, ServerTrace trace,
             FloodVerdict verdict) throws IOException {
+        return bind(settings, protocols, trace, verdict, new HeldBytes(ServerSettings.MAX_HELD_BYTES));
+    }
+
+    /** The same, holding for its clients at most what {@code held} allows (a test's smaller bound). */
+    static EchoServer bind(ServerSettings settings, Protocol.Factory protocols, ServerTrace trace,
+            FloodVerdict verdict, HeldBytes held) throws IOException {
         FdLimit.warnIfLow(settings); // before listening: once the port listens, start-up holds no file open
         InetSocketAddress address = new InetSocketAddress(settings.bind(), settings.port());
         if (address.isUnresolved()) {
@@ -99,7 +105,7 @@ public final class EchoServer {
         }
         EchoServer server;
         try {
-            server = new EchoServer(settings, listener, protocols, trace, verdict);
+            server = new EchoServer(settings, listener, protocols, trace, verdict, held);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;

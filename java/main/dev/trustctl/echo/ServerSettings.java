@@ -35,6 +35,12 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
     public static final int SOCKET_RECEIVE_BUFFER = FrameCodec.MAX_FRAME_WITH_HEADER_BYTES;
     /** SO_SNDBUF of every accepted client (doubled by the kernel, as above): room for one whole echo of 65 540. */
     public static final int SOCKET_SEND_BUFFER = FrameCodec.MAX_FRAME_WITH_HEADER_BYTES;
+    /**
+     * The most the server holds for all its clients together between reads ({@link HeldBytes}): 256 MiB, 4 096
+     * whole 64 KiB frames, a quarter of the launcher's direct-memory cap and half its heap, whatever
+     * {@code --max-clients} is.
+     */
+    public static final long MAX_HELD_BYTES = 256L * 1024 * 1024;
 
     /**
      * How long a graceful close (after a stop, or a rejected frame) waits for the peer to close too, dropping

@@ -21,6 +21,7 @@ final class ServerStats {
         switch (row.event()) {
             case "conn_timeout" -> timeouts.increment();
             case "frame_rejected" -> framesRejected.increment();
+            case "conn_rejected" -> rejected.increment();
             default -> errors.increment();
         }
     }

@@ -56,8 +56,10 @@ public final class ErrorMap {
     public static final Row NO_FDS          = new Row("EMFILE",        "accept_error",        BACK_OFF,         "fd_limit",              WARN,  ExitCode.FAILURE,         LoadFailure.OTHER);
     public static final Row NO_SYSTEM_FDS   = new Row("ENFILE",        "accept_error",        BACK_OFF,         "fd_limit",              WARN,  ExitCode.FAILURE,         LoadFailure.OTHER);
     public static final Row NO_BUFFERS      = new Row("ENOBUFS",       "accept_error",        BACK_OFF,         "no_buffers",            WARN,  ExitCode.FAILURE,         LoadFailure.OTHER);
-    /** No thread or buffer for a client: that client is closed, and the acceptor backs off. */
-    public static final Row NO_MEMORY       = new Row("ENOMEM",        "conn_error",          BACK_OFF,         "no_memory",             ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);
+    /** No thread or buffer for a client: that client is closed (an acceptor that met it backs off, and says so). */
+    public static final Row NO_MEMORY       = new Row("ENOMEM",        "conn_error",          CLOSE_CONNECTION, "no_memory",             ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);
+    /** The server holds as much for its clients as it may: the client that needs more is closed, the rest served. */
+    public static final Row MEMORY_LIMIT    = new Row("ENOBUFS",       "conn_rejected",       CLOSE_CONNECTION, "memory_limit",          WARN,  ExitCode.PEER_CLOSED,     LoadFailure.CLOSED);
     /** A bug (a RuntimeException or an Error): the one connection it happened on is closed. */
     public static final Row INTERNAL        = new Row("EIO",           "conn_error",          CLOSE_CONNECTION, "internal_error",        ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);
     public static final Row ADDRESS_IN_USE  = new Row("EADDRINUSE",    "bind_failed",         EXIT,             "address_in_use",        ERROR, ExitCode.FAILURE,         LoadFailure.OTHER);

@@ -3,6 +3,7 @@ package dev.trustctl.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.trustctl.log.FloodVerdict;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.Protocol;
 import java.io.IOException;
@@ -68,6 +69,12 @@ final class ServerFixture implements AutoCloseable {
             ServerTrace trace) throws IOException {
         return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients, io, loops),
                 protocols, trace));
+    }
+
+    /** An echo server that holds at most what {@code held} allows for its clients. */
+    static ServerFixture start(Io io, Duration timeout, int maxClients, HeldBytes held) throws IOException {
+        return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients, io, 1),
+                EchoHandler.protocol(), null, FloodVerdict.NONE, held));
     }
 
     InetSocketAddress address() {

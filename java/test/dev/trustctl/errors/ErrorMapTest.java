@@ -50,7 +50,7 @@ class ErrorMapTest {
                 row(new DeadlineExceededException(Phase.WRITE, 500), "ETIMEDOUT", "conn_timeout", CLOSE, "timeout"),
                 row(new SocketTimeoutException("Read timed out"), "EAGAIN", "conn_timeout", CLOSE, "timeout"),
                 row(new OutOfMemoryError("unable to create native thread"), "ENOMEM", "conn_error",
-                        Action.BACK_OFF, "no_memory"),
+                        Action.CLOSE_CONNECTION, "no_memory"),
                 row(new SocketTimeoutException("Connect timed out"), "EAGAIN", "conn_timeout", CLOSE, "timeout"),
                 row(new FrameTooLargeException(65537, 65536), "EMSGSIZE", "frame_rejected", CLOSE, "frame_rejected"),
                 row(new TruncatedFrameException(2, 4), "EOF", "frame_truncated", CLOSE, "truncated_frame"),

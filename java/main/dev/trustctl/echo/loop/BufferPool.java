@@ -38,6 +38,12 @@ final class BufferPool {
         return b.clear();
     }
 
+    /** The capacity {@link #take} gives for {@code size} bytes. */
+    static int stepFor(int size) {
+        int step = step(size);
+        return step == STEPS - 1 ? LARGE : SMALL << step;
+    }
+
     /** The next step up from a buffer of {@code capacity} bytes. */
     static int grownFrom(int capacity) {
         return capacity >= LARGEST_HEAP ? LARGE : capacity * 2;

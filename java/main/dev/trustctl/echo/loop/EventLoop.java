@@ -243,7 +243,7 @@ final class EventLoop implements Runnable {
             if (!c.isClosed()) {
                 try {
                     c.resume();
-                } catch (RuntimeException | Error e) {
+                } catch (IOException | RuntimeException | Error e) {
                     c.fail(e);
                     ErrorMap.rethrowIfFatal(e);
                 }

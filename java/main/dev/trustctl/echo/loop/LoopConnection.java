@@ -1,6 +1,8 @@
 package dev.trustctl.echo.loop;
 
 import dev.trustctl.echo.Admission;
+import dev.trustctl.echo.HeldBytes;
+import dev.trustctl.echo.HeldBytesExceededException;
 import dev.trustctl.proto.PhaseTimer;
 import dev.trustctl.proto.Protocol;
 import dev.trustctl.proto.Protocol.Step;
@@ -40,6 +42,7 @@ final class LoopConnection implements PhaseTimer {
     private final Registration key;
     private final Protocol protocol;
     private final Runnable done;
+    private final HeldBytes held;
     private ByteBuffer inbox;     // bytes kept between events, [position, limit); null when there are none
     private int owedInPlace;      // while writing: this many bytes at the front of the input are still to go
     private ByteBuffer owedReply; // while writing: the handler's own reply, still to go
@@ -59,6 +62,7 @@ final class LoopConnection implements PhaseTimer {
         this.channel = channel;
         this.key = key;
         this.done = admitted.done();
+        this.held = admitted.held();
         this.protocol = protocols.open(admitted.context(this, loop::stopping, loop.timeoutMillis()));
     }
 
@@ -126,12 +130,12 @@ final class LoopConnection implements PhaseTimer {
     }
 
     /** The loop's turn came back after this connection used up its share of a pass. */
-    void resume() {
+    void resume() throws IOException {
         serve(protocol.next(inbox), inbox);
     }
 
     /** Where the next read lands: after the bytes kept (grown a step when they fill their buffer), or the loop's. */
-    private ByteBuffer roomToRead() {
+    private ByteBuffer roomToRead() throws HeldBytesExceededException {
         if (inbox == null) {
             return loop.readBuffer().clear();
         }
@@ -142,7 +146,9 @@ final class LoopConnection implements PhaseTimer {
                 throw new IllegalStateException("a full buffer holds no whole message");
             }
             // The unfinished message fills its buffer: it is bigger, so it moves one step up.
-            ByteBuffer bigger = loop.pool().take(BufferPool.grownFrom(in.capacity())).put(in.flip());
+            int grown = BufferPool.grownFrom(in.capacity());
+            held.take(grown - in.capacity());
+            ByteBuffer bigger = loop.pool().take(grown).put(in.flip());
             loop.pool().give(in);
             inbox = bigger;
             in = bigger;
@@ -154,7 +160,7 @@ final class LoopConnection implements PhaseTimer {
      * Does what the protocol says, for as long as this connection's share of the pass lasts: replies go out
      * (a partial one waits for OP_WRITE), a wait for more bytes keeps what is left over, a close closes.
      */
-    private void serve(Step first, ByteBuffer in) {
+    private void serve(Step first, ByteBuffer in) throws HeldBytesExceededException {
         Step step = first;
         int budget = PASS_BYTES;
         int replies = PASS_REPLIES;
@@ -227,7 +233,7 @@ final class LoopConnection implements PhaseTimer {
     }
 
     /** Makes sure {@code in}'s remaining bytes live in this connection's own buffer (none if there are none). */
-    private void keep(ByteBuffer in) {
+    private void keep(ByteBuffer in) throws HeldBytesExceededException {
         if (in == inbox || in == NOTHING) {
             if (inbox != null && !inbox.hasRemaining()) {
                 release();
@@ -239,14 +245,17 @@ final class LoopConnection implements PhaseTimer {
             return;
         }
         if (size > BufferPool.LARGEST_HEAP) {
+            held.take(BufferPool.LARGE);
             inbox = loop.takeReadBuffer(); // much of a large message: the buffer it arrived in becomes its own
         } else {
+            held.take(BufferPool.stepFor(size));
             inbox = loop.pool().take(size).put(in).flip();
         }
     }
 
     private void release() {
         if (inbox != null) {
+            held.give(inbox.capacity());
             loop.pool().give(inbox);
             inbox = null;
         }

@@ -2,6 +2,7 @@ package dev.trustctl.echo.threads;
 
 import dev.trustctl.echo.Admission;
 import dev.trustctl.echo.Engine;
+import dev.trustctl.echo.HeldBytesExceededException;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.proto.Protocol;
 import dev.trustctl.proto.Protocol.Step;
@@ -84,6 +85,9 @@ final class BlockingSession implements Runnable {
                 }
                 protocol.closed();
             } finally {
+                if (buf != null) {
+                    admitted.held().give(buf.capacity());
+                }
                 admitted.done().run(); // the client's slot is given back whatever happened
             }
         }
@@ -91,7 +95,9 @@ final class BlockingSession implements Runnable {
     }
 
     private void serve() throws IOException {
-        buf = ByteBuffer.allocateDirect(FIRST_CAPACITY).flip();
+        ByteBuffer first = ByteBuffer.allocateDirect(FIRST_CAPACITY);
+        admitted.held().take(FIRST_CAPACITY); // counted only once it exists: a failed allocation holds nothing
+        buf = first.flip();
         Step step = protocol.next(buf);
         while (step != Step.CLOSE) {
             if (step == Step.WRITE) {
@@ -172,7 +178,7 @@ final class BlockingSession implements Runnable {
      * Room for {@code wanted} more bytes after the ones held: pending bytes move to the front, into a bigger buffer
      * if they must (up to the largest message the protocol needs whole).
      */
-    private void roomFor(int wanted) {
+    private void roomFor(int wanted) throws HeldBytesExceededException {
         if (buf.capacity() - buf.limit() >= wanted) {
             return;
         }
@@ -182,6 +188,8 @@ final class BlockingSession implements Runnable {
             return;
         }
         int bigger = Math.max(needed, Math.min(2 * buf.capacity(), FrameCodec.MAX_FRAME_WITH_HEADER_BYTES));
-        buf = ByteBuffer.allocateDirect(bigger).put(buf).flip();
+        ByteBuffer grown = ByteBuffer.allocateDirect(bigger);
+        admitted.held().take(bigger - buf.capacity());
+        buf = grown.put(buf).flip();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustctl.echo.Admission;
+import dev.trustctl.echo.HeldBytes;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.RecordingEvents;
 import java.io.IOException;
@@ -37,7 +38,8 @@ class EventLoopTest {
             SocketChannel accepted = listener.accept();
             RecordingEvents events = new RecordingEvents();
             CountDownLatch done = new CountDownLatch(1);
-            loop.execute(() -> loop.register(new Admission.Admitted(accepted, 1, "test", events, done::countDown)));
+            loop.execute(() -> loop.register(new Admission.Admitted(accepted, 1, "test", events, done::countDown,
+                    new HeldBytes(1 << 20))));
             assertThat(done.await(5, TimeUnit.SECONDS)).as("the slot is given back").isTrue();
             assertThat(accepted.isOpen()).as("the fd is closed").isFalse();
             assertThat(events.seen).containsExactly("open", "failed IOException", "closed IOException");

@@ -3,6 +3,7 @@ package dev.trustctl.echo.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustctl.echo.Admission;
+import dev.trustctl.echo.HeldBytes;
 
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.RecordingEvents;
@@ -82,7 +83,8 @@ class LoopConnectionTest {
         public void cancel() {
             interest = -1;
         }
-    }, new Admission.Admitted(null, 1, "127.0.0.1:40000", events, () -> done = true), EchoHandler.protocol());
+    }, new Admission.Admitted(null, 1, "127.0.0.1:40000", events, () -> done = true,
+            new HeldBytes(1 << 20)), EchoHandler.protocol());
 
     LoopConnectionTest() throws Exception {
         c.open();
