@@ -81,9 +81,14 @@ public abstract class BaseProtocol implements Protocol {
 
     @Override
     public final boolean sent(ByteBuffer in) {
-        if (replyWentOut(in)) {
-            return true;
-        }
+        return replyWentOut(in) || messageDone(in);
+    }
+
+    /**
+     * The current message is done: its replies went out, or it had none. Returns false if the connection now closes
+     * (the server stops), else the wait for the next message starts.
+     */
+    protected final boolean messageDone(ByteBuffer in) {
         if (context.stopping().getAsBoolean()) {
             close("server_stop", true);
             return false;

@@ -100,6 +100,9 @@ public final class FramedProtocol extends BaseProtocol {
                 return Step.WRITE;
             }
             reportSeparate(); // no reply at all: on to the next message
+            if (!messageDone(in)) {
+                return Step.CLOSE;
+            }
         }
         if (pendingFailure != null) {
             return fail(pendingFailure);
@@ -147,7 +150,10 @@ public final class FramedProtocol extends BaseProtocol {
             if (separate.hasRemaining()) {
                 break;
             }
-            reportSeparate();
+            reportSeparate(); // no reply at all: done as if its replies went out
+            if (!messageDone(in)) {
+                return Step.CLOSE;
+            }
         }
         if (inPlace == 0 && separate == null) {
             return Step.READ;

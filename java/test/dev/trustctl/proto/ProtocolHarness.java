@@ -111,7 +111,7 @@ final class ProtocolHarness implements FrameHandler, ProtocolEvents {
         return h.end();
     }
 
-    /** The mode after {@code bytes} arrived in one read (any rejection aside): raw or not, or null if undecided. */
+    /** Whether the protocol said it became raw once {@code bytes} arrived in one read; null if no byte came. */
     static Boolean modeAfter(byte[] bytes) {
         ProtocolHarness h = new ProtocolHarness();
         h.feed(bytes);

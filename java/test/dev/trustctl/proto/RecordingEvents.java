@@ -9,11 +9,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Everything a protocol core reported, in order, as short text a test can compare: "open", "in 5", "raw",
  * "reply 3" (a message's payload bytes; "reply 5->14" when the replies differ in size, "raw_reply 3"), "out 7" (whole
  * replies' bytes on the wire), "failed IOException" (the
- * close reason is the exception's simple name), "closed peer_closed"; and the phases it started.
+ * close reason is the exception's simple name), "closed peer_closed"; and the phases it started, the failures
+ * themselves, and (when {@link #tracing} was set before the protocol was made) every read and write it traced.
  */
 public final class RecordingEvents implements ProtocolEvents, PhaseTimer {
     public final List<String> seen = new CopyOnWriteArrayList<>();
     public final List<Phase> phases = new CopyOnWriteArrayList<>();
+    /** Each failure reported, for a test that looks at one (its phase, the error map's row for it). */
+    public final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    /** "read 14 raw": each traced call, its bytes and where the protocol then stood. */
+    public final List<String> trace = new CopyOnWriteArrayList<>();
+    /** Whether to trace; a protocol asks once, when it is made. */
+    public volatile boolean tracing;
 
     @Override
     public void opened() {
@@ -42,6 +49,7 @@ public final class RecordingEvents implements ProtocolEvents, PhaseTimer {
 
     @Override
     public String failed(Throwable error) {
+        errors.add(error);
         seen.add("failed " + error.getClass().getSimpleName());
         return error.getClass().getSimpleName();
     }
@@ -49,6 +57,16 @@ public final class RecordingEvents implements ProtocolEvents, PhaseTimer {
     @Override
     public void closed(String reason) {
         seen.add("closed " + reason);
+    }
+
+    @Override
+    public boolean traces() {
+        return tracing;
+    }
+
+    @Override
+    public void traced(String call, int bytes, String where) {
+        trace.add(call + " " + bytes + " " + where);
     }
 
     @Override
