@@ -105,7 +105,8 @@ public final class FramedProtocol extends BaseProtocol {
             }
         }
         if (pendingFailure != null) {
-            return fail(pendingFailure);
+            // Gracefully: the replies that went out before it must not be destroyed by a reset.
+            return close(events.failed(pendingFailure), true);
         }
         int offset = in.position();
         while (count < GATHER_MESSAGES) {

@@ -3,7 +3,7 @@ package dev.trustctl.proto;
 import dev.trustctl.wire.Phase;
 
 /**
- * The engine's clock, as the protocol sees it: {@link ServerProtocol} says when a phase starts, the engine runs
+ * The engine's clock, as the protocol sees it: a {@link Protocol} says when a phase starts, the engine runs
  * that phase's deadline (one timeout from now) and tells the protocol when it passed.
  */
 @FunctionalInterface

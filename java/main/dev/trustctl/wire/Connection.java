@@ -149,7 +149,7 @@ public final class Connection implements Closeable {
 
     /**
      * For a client that has its answer: nothing is awaited until it sends again, so no deadline runs meanwhile
-     * (a held load-test connection may wait its turn as long as it likes). The next write starts one again.
+     * (a held load-test connection may wait its turn as long as it likes). The next {@link #startPhase} runs one.
      */
     public synchronized void rest() {
         phase = Phase.IDLE;

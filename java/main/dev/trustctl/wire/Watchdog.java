@@ -1,9 +1,11 @@
 package dev.trustctl.wire;
 
+import dev.trustctl.errors.ErrorMap;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * One daemon thread that enforces every {@link Connection}'s deadline by closing the connection when it
@@ -15,8 +17,24 @@ public final class Watchdog implements AutoCloseable {
     private final long tickMillis;
     private final Thread thread;
     private final AtomicLong failedPasses = new AtomicLong();
+    private final BiConsumer<String, Throwable> died;
 
+    /** A client's watchdog: should it ever die, stderr says so (its deadlines no longer run). */
     public Watchdog(Duration timeout, String name) {
+        this(timeout, name, new SaidOnStderr());
+    }
+
+    /** A class, not a lambda: a short client call spins up no lambda machinery at start-up. */
+    private static final class SaidOnStderr implements BiConsumer<String, Throwable> {
+        @Override
+        public void accept(String thread, Throwable e) {
+            System.err.println(thread + " died (" + e + "): deadlines no longer run");
+        }
+    }
+
+    /** A watchdog that tells {@code died} if a fatal error ends its thread (a server then ends: no deadline runs). */
+    public Watchdog(Duration timeout, String name, BiConsumer<String, Throwable> died) {
+        this.died = died;
         this.tickMillis = Math.max(5, Math.min(100, timeout.toMillis() / 10));
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
@@ -65,6 +83,8 @@ public final class Watchdog implements AutoCloseable {
             }
         } catch (InterruptedException stop) {
             // close() asked us to stop
+        } catch (Throwable e) {
+            died.accept(thread.getName(), e);
         }
     }
 
@@ -74,6 +94,7 @@ public final class Watchdog implements AutoCloseable {
             try {
                 c.expireIfDue(now);
             } catch (RuntimeException | Error e) {
+                ErrorMap.rethrowIfFatal(e);
                 if (failedPasses.getAndIncrement() == 0) { // said once: a repeating error must not flood stderr
                     System.err.println("echo-watchdog: a deadline check failed and was skipped (counted from now): " + e);
                 }

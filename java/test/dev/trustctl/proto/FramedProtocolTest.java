@@ -564,6 +564,7 @@ class FramedProtocolTest {
         assertThat(write(p)).isEqualTo(join(a, b));
         assertThat(p.sent(in)).isTrue();
         assertThat(p.next(in)).isEqualTo(Step.CLOSE);
+        assertThat(p.closesGracefully()).as("the replies that went out must not be destroyed by a reset").isTrue();
         assertThat(p.next(in)).isEqualTo(Step.CLOSE);
         assertThat(calls).as("the failing message is not asked again").hasValue(3);
         p.closed();

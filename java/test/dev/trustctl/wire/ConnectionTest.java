@@ -135,16 +135,17 @@ class ConnectionTest {
     }
 
     /**
-     * Reading and writing leave the phase alone: bytes that come in start no FRAME phase, a write starts no WRITE
-     * phase and ends in no IDLE one. A peer that then stalls is cut off in the phase the owner last started.
+     * The first byte after an idle wait starts the FRAME phase (the rest of the message within one timeout, however
+     * slowly it trickles); a write starts no WRITE phase and ends in no IDLE one. A peer that then stalls is cut off
+     * in the phase last started.
      */
     @Test
-    void recvExactAndSendExactLeaveThePhaseAsTheOwnerStartedIt() throws Exception {
+    void aMessagesFirstByteStartsItsFrameDeadlineAndWritesLeaveThePhaseAlone() throws Exception {
         byte[] input = {0, 0, 0, 1, 'x'};
         FakeChannels.Fake read = FakeChannels.stallAfter(input);
         try (Connection conn = new Connection(read, LONG, watchdog)) {
             assertThat(conn.recvExact(ByteBuffer.allocate(5))).isEqualTo(5);
-            assertThat(stalledIn(conn, read)).as("a whole frame came, in the phase it began in").isEqualTo(Phase.IDLE);
+            assertThat(stalledIn(conn, read)).as("a message began: its FRAME deadline runs").isEqualTo(Phase.FRAME);
         }
 
         FakeChannels.Fake echoed = FakeChannels.stallAfter(input);

@@ -48,7 +48,7 @@ public final class ThreadEngine implements Engine {
         this.protocols = protocols;
         this.stopping = stopping;
         this.fatal = fatal;
-        this.watchdog = new Watchdog(timeout, "echo-watchdog");
+        this.watchdog = new Watchdog(timeout, "echo-watchdog", fatal::died);
         this.workers = workers;
         SessionClasses.initialize();
     }
