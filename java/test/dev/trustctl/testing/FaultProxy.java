@@ -124,14 +124,14 @@ public final class FaultProxy implements AutoCloseable {
     private void write(OutputStream out, byte[] buf, int n) throws IOException {
         if (mode == Mode.ONE_BYTE) {
             for (int i = 0; i < n; i++) {
+                forwarded.incrementAndGet(); // before the write: a reader that has the byte finds it counted
                 out.write(buf[i]);
                 out.flush();
-                forwarded.incrementAndGet();
             }
         } else {
+            forwarded.incrementAndGet();
             out.write(buf, 0, n);
             out.flush();
-            forwarded.incrementAndGet();
         }
     }
 
