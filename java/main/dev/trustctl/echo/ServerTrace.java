@@ -2,6 +2,7 @@ package dev.trustctl.echo;
 
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.LogSettings;
+import dev.trustctl.proto.ForwardingEvents;
 import dev.trustctl.proto.ProtocolEvents;
 import java.io.PrintStream;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,13 +59,12 @@ public final class ServerTrace {
         }
     }
 
-    /** The connection's events, passed on, each said on the trace too. */
-    private final class Traced implements ProtocolEvents {
-        private final ProtocolEvents events;
+    /** The connection's events, passed on, the lifecycle ones said on the trace too. */
+    private final class Traced extends ForwardingEvents {
         private final String prefix;
 
         Traced(ProtocolEvents events, String prefix) {
-            this.events = events;
+            super(events);
             this.prefix = prefix;
         }
 
@@ -75,24 +75,9 @@ public final class ServerTrace {
         }
 
         @Override
-        public void received(int bytes) {
-            events.received(bytes);
-        }
-
-        @Override
         public void becameRaw() {
             events.becameRaw();
             line(prefix + "mode raw (the first byte begins text)");
-        }
-
-        @Override
-        public void replied(String event, boolean numbered, int requestBytes, int replyBytes) {
-            events.replied(event, numbered, requestBytes, replyBytes);
-        }
-
-        @Override
-        public void sent(int bytes) {
-            events.sent(bytes);
         }
 
         @Override

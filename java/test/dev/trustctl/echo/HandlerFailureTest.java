@@ -6,6 +6,7 @@ import static dev.trustctl.echo.ServerFixture.frame;
 import static dev.trustctl.echo.ServerFixture.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustctl.proto.ForwardingEvents;
 import dev.trustctl.proto.FramedProtocol;
 import dev.trustctl.proto.Protocol;
 import dev.trustctl.proto.ProtocolEvents;
@@ -100,32 +101,7 @@ class HandlerFailureTest {
 
     /** The connection's events, passed on, with its failure and close noted. */
     private ProtocolEvents recorded(long id, ProtocolEvents events) {
-        return new ProtocolEvents() {
-            @Override
-            public void opened() {
-                events.opened();
-            }
-
-            @Override
-            public void received(int bytes) {
-                events.received(bytes);
-            }
-
-            @Override
-            public void becameRaw() {
-                events.becameRaw();
-            }
-
-            @Override
-            public void replied(String event, boolean numbered, int requestBytes, int replyBytes) {
-                events.replied(event, numbered, requestBytes, replyBytes);
-            }
-
-            @Override
-            public void sent(int bytes) {
-                events.sent(bytes);
-            }
-
+        return new ForwardingEvents(events) {
             @Override
             public String failed(Throwable error) {
                 failures.put(id, error);
