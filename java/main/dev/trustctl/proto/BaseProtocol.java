@@ -17,6 +17,7 @@ public abstract class BaseProtocol implements Protocol {
     private final boolean traced;
     private Phase phase = Phase.IDLE;
     private String closeReason; // non-null once closing
+    private String closeAfterReply; // non-null: once the reply owed is out, close (gracefully) for this reason
     private boolean graceful;
     private boolean closedReported;
 
@@ -67,9 +68,29 @@ public abstract class BaseProtocol implements Protocol {
         return next(in);
     }
 
+    /** Every WRITE starts the WRITE phase: the peer must take the whole reply within one timeout. */
     @Override
     public final Step next(ByteBuffer in) {
-        return closeReason != null ? Step.CLOSE : decide(in);
+        if (closeReason != null) {
+            return Step.CLOSE;
+        }
+        Step step = decide(in);
+        if (step == Step.WRITE) {
+            start(Phase.WRITE);
+        }
+        return step;
+    }
+
+    /** No reply of this protocol's is sent in place from the engine's buffer, unless it says otherwise. */
+    @Override
+    public int inPlaceBytes() {
+        return 0;
+    }
+
+    /** One reply at a time, unless the protocol gathers several. */
+    @Override
+    public int repliesOffered() {
+        return 1;
     }
 
     @Override
@@ -86,9 +107,13 @@ public abstract class BaseProtocol implements Protocol {
 
     /**
      * The current message is done: its replies went out, or it had none. Returns false if the connection now closes
-     * (the server stops), else the wait for the next message starts.
+     * (its last reply was {@link #closeAfterReply}, or the server stops), else the wait for the next message starts.
      */
     protected final boolean messageDone(ByteBuffer in) {
+        if (closeAfterReply != null) {
+            close(closeAfterReply, true); // the last reply is out: a FIN, and what still arrives is dropped
+            return false;
+        }
         if (context.stopping().getAsBoolean()) {
             close("server_stop", true);
             return false;
@@ -143,6 +168,11 @@ public abstract class BaseProtocol implements Protocol {
         closeReason = reason;
         graceful = gracefully;
         return Step.CLOSE;
+    }
+
+    /** The reply owed now is the last: once it is out, the connection closes gracefully for {@code reason}. */
+    protected final void closeAfterReply(String reason) {
+        closeAfterReply = reason;
     }
 
     /** Closes at once for {@code error}, logged through the error map with the reason the map gives. */

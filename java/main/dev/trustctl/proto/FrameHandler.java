@@ -22,7 +22,8 @@ public interface FrameHandler {
      * frames and sends in order. The framing copies each reply's {@code [position, limit)} before it reads again,
      * without moving them, so a shared constant or a slice of {@code request} is safe to return; returning
      * {@code List.of(request)} itself, untouched, sends the request's own bytes back with no copy at all (the
-     * echo's zero-copy path). {@code request}'s bytes belong to the engine: read them here, do not keep them.
+     * echo's zero-copy path). A handler may move {@code request}'s position and limit as it reads (the framing
+     * puts them back); its bytes belong to the engine: read them here, do not keep them.
      */
     List<ByteBuffer> reply(ByteBuffer request);
 

@@ -96,7 +96,6 @@ public final class FramedProtocol extends BaseProtocol {
                 separateRequestInInput = false;
             }
             if (separate.hasRemaining()) {
-                start(Phase.WRITE);
                 return Step.WRITE;
             }
             reportSeparate(); // no reply at all: on to the next message
@@ -156,11 +155,7 @@ public final class FramedProtocol extends BaseProtocol {
                 return Step.CLOSE;
             }
         }
-        if (inPlace == 0 && separate == null) {
-            return Step.READ;
-        }
-        start(Phase.WRITE);
-        return Step.WRITE;
+        return inPlace == 0 && separate == null ? Step.READ : Step.WRITE;
     }
 
     @Override

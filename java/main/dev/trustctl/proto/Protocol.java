@@ -1,5 +1,6 @@
 package dev.trustctl.proto;
 
+import dev.trustctl.wire.FrameCodec;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
 
@@ -12,7 +13,10 @@ import java.util.function.BooleanSupplier;
  * <p>
  * The engine's bytes: {@code in} is the engine's buffer, {@code [position, limit)} the bytes that arrived and are
  * not yet consumed. The protocol consumes by moving its position; the engine keeps what is left, possibly in
- * another buffer, in order. While a reply is owed the engine reads nothing more.
+ * another buffer, in order. While a reply is owed the engine reads nothing more. A protocol asks to read more while
+ * holding at most {@link #MAX_HELD_BYTES} unconsumed (one largest frame): past that, an engine has no room to read
+ * into, and closes the connection as the protocol's bug. A protocol whose messages are larger consumes as it goes
+ * (an HTTP head is parsed and dropped before its body is read).
  * <p>
  * Threads: one connection's protocol is called by one thread at a time: the event-loop thread that owns the
  * connection ({@code --io loop}) or the connection's own thread ({@code --io threads}, {@code virtual}).
@@ -24,6 +28,9 @@ import java.util.function.BooleanSupplier;
  * out-of-memory ends the server (see {@link dev.trustctl.errors.ErrorMap#endsTheServer}).
  */
 public interface Protocol {
+    /** The most unconsumed bytes a protocol may hold when it asks to read more: one largest frame, 65 540. */
+    int MAX_HELD_BYTES = FrameCodec.MAX_FRAME_WITH_HEADER_BYTES;
+
     /** What the engine does next. */
     enum Step {
         /** Read: {@link #needed} bytes if it says, else what is there; then {@link #received} or {@link #endOfInput}. */

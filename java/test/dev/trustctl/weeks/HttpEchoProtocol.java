@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import dev.trustctl.proto.BaseProtocol;
 import dev.trustctl.proto.Protocol;
-import dev.trustctl.wire.Phase;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.util.Locale;
@@ -41,7 +40,6 @@ public final class HttpEchoProtocol extends BaseProtocol {
     private ByteBuffer reply;     // the reply owed, while in WRITE
     private String event;         // its log event
     private int requestBytes;     // the size of the request it answers, head and body
-    private String closeAfter;    // non-null: once the reply is out, close for this reason
 
     private HttpEchoProtocol(Context context) {
         super(context);
@@ -60,9 +58,6 @@ public final class HttpEchoProtocol extends BaseProtocol {
 
     @Override
     protected Step decide(ByteBuffer in) {
-        if (closeAfter != null) {
-            return close(closeAfter, true); // the last reply is out: FIN, and what still arrives is dropped
-        }
         if (bodyLength < 0) {
             int end = endOfHead(in);
             if (end < 0) {
@@ -90,18 +85,8 @@ public final class HttpEchoProtocol extends BaseProtocol {
     }
 
     @Override
-    public int inPlaceBytes() {
-        return 0; // every reply is built in a buffer of its own
-    }
-
-    @Override
     public ByteBuffer reply() {
         return reply;
-    }
-
-    @Override
-    public int repliesOffered() {
-        return 1;
     }
 
     @Override
@@ -153,8 +138,9 @@ public final class HttpEchoProtocol extends BaseProtocol {
         this.event = event;
         this.requestBytes = requestBytes;
         this.reply = reply;
-        this.closeAfter = closeAfter;
-        start(Phase.WRITE);
+        if (closeAfter != null) {
+            closeAfterReply(closeAfter);
+        }
         return Step.WRITE;
     }
 

@@ -143,7 +143,8 @@ final class LoopConnection implements PhaseTimer {
         if (!in.hasRemaining()) {
             if (in.capacity() >= BufferPool.LARGE) {
                 // A whole message always fits, and a whole one is answered before the next read.
-                throw new IllegalStateException("a full buffer holds no whole message");
+                throw new IllegalStateException("the protocol asks to read more while holding "
+                        + in.remaining() + " bytes, over Protocol.MAX_HELD_BYTES");
             }
             // The unfinished message fills its buffer: it is bigger, so it moves one step up.
             int grown = BufferPool.grownFrom(in.capacity());

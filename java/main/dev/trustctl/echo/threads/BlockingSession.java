@@ -7,7 +7,6 @@ import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.proto.Protocol;
 import dev.trustctl.proto.Protocol.Step;
 import dev.trustctl.wire.Connection;
-import dev.trustctl.wire.FrameCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -183,11 +182,16 @@ final class BlockingSession implements Runnable {
             return;
         }
         int needed = buf.remaining() + wanted;
+        if (needed > Protocol.MAX_HELD_BYTES) {
+            // As the event loop: a protocol that holds more than a largest frame and asks for more is at fault.
+            throw new IllegalStateException("the protocol asks to read " + wanted + " more bytes while holding "
+                    + buf.remaining() + ", over Protocol.MAX_HELD_BYTES");
+        }
         if (needed <= buf.capacity()) {
             buf.compact().flip();
             return;
         }
-        int bigger = Math.max(needed, Math.min(2 * buf.capacity(), FrameCodec.MAX_FRAME_WITH_HEADER_BYTES));
+        int bigger = Math.max(needed, Math.min(2 * buf.capacity(), Protocol.MAX_HELD_BYTES));
         ByteBuffer grown = ByteBuffer.allocateDirect(bigger);
         admitted.held().take(bigger - buf.capacity());
         buf = grown.put(buf).flip();
