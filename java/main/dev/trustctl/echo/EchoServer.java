@@ -63,21 +63,14 @@ public final class EchoServer {
 
     /** Binds the listening socket of an echo server; a port in use or a forbidden one fails here. */
     public static EchoServer bind(ServerSettings settings) throws IOException {
-        return bind(settings, EchoHandler.protocol());
+        return bind(settings, EchoHandler.protocol(), null, FloodVerdict.NONE);
     }
 
-    /** Binds the listening socket of a server whose connections each speak a protocol {@code protocols} makes. */
-    public static EchoServer bind(ServerSettings settings, Protocol.Factory protocols) throws IOException {
-        return bind(settings, protocols, null);
-    }
-
-    /** The same, each connection's reads, writes and events said on {@code trace} too (null: no trace). */
-    public static EchoServer bind(ServerSettings settings, Protocol.Factory protocols, ServerTrace trace)
-            throws IOException {
-        return bind(settings, protocols, trace, FloodVerdict.NONE);
-    }
-
-    /** The same, each connection asking {@code verdict} before it makes a line the flood limit would hold back. */
+    /**
+     * Binds the listening socket of a server whose connections each speak what {@code protocols} makes, said on
+     * {@code trace} too (null: no trace), each asking {@code verdict} before it makes a line the flood limit would
+     * hold back.
+     */
     public static EchoServer bind(ServerSettings settings, Protocol.Factory protocols, ServerTrace trace,
             FloodVerdict verdict) throws IOException {
         return bind(settings, protocols, trace, verdict, new HeldBytes(ServerSettings.MAX_HELD_BYTES));
@@ -92,19 +85,16 @@ public final class EchoServer {
             throw new UnknownHostException("cannot resolve bind address " + settings.bind());
         }
         Exposure.warnIfExposed(settings.bind(), address);
-        // An IPv4 address gets an IPv4 socket, so ss shows 127.0.0.1:PORT rather than a v4-mapped v6 address.
+        // socket(): an IPv4 address gets an IPv4 socket, so ss shows 127.0.0.1:PORT, not a v4-mapped v6 address.
         ServerSocketChannel listener = ServerSocketChannel.open(address.getAddress() instanceof Inet4Address
                 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-        try {
-            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            listener.setOption(StandardSocketOptions.SO_RCVBUF, ServerSettings.SOCKET_RECEIVE_BUFFER);
-            listener.bind(address, ServerSettings.BACKLOG);
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw e;
-        }
         EchoServer server;
         try {
+            // SO_REUSEADDR: a restart binds while the last run's connections are in TIME_WAIT. The JDK already
+            // sets it on Linux; said here so it is seen, and holds wherever the JDK's default differs.
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.setOption(StandardSocketOptions.SO_RCVBUF, ServerSettings.SOCKET_RECEIVE_BUFFER);
+            listener.bind(address, ServerSettings.BACKLOG); // bind() and listen() in one call
             server = new EchoServer(settings, listener, protocols, trace, verdict, held);
         } catch (IOException | RuntimeException e) {
             listener.close();
@@ -203,28 +193,12 @@ public final class EchoServer {
         int forced = allClosedWithin(ServerSettings.STOP_GRACE) ? 0 : engine.closeAll();
         allClosedWithin(ServerSettings.STOP_GRACE); // a forced close still logs each conn_close before server_stop
         engine.shutdown();
-        LOG.atInfo().setMessage("server_stop").addKeyValue("run_id", runId)
-                .addKeyValue("connections", stats.accepted.sum())
-                .addKeyValue("rejected", stats.rejected.sum()).addKeyValue("frames", stats.frames.sum())
-                .addKeyValue("frames_rejected", stats.framesRejected.sum())
-                .addKeyValue("bytes_in", stats.bytesIn.sum()).addKeyValue("bytes_out", stats.bytesOut.sum())
-                .addKeyValue("timeouts", stats.timeouts.sum()).addKeyValue("errors", stats.errors.sum())
-                .addKeyValue("accept_errors", stats.acceptErrors.sum()).addKeyValue("closed_idle", idleClosed)
-                .addKeyValue("closed_forced", forced).addKeyValue("engine_failures", engine.failedPasses())
-                .addKeyValue("log_lines_lost", Log.linesLost()).addKeyValue("log_lines_suppressed", Log.linesSuppressed())
-                .addKeyValue("log_lines_dropped", Log.linesDropped())
-                .addKeyValue("log_writer_failures", Log.writerFailures()).log();
+        stats.logStop(runId, idleClosed, forced, engine.failedPasses());
     }
 
     /** The counters a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
     public String summary() {
-        return count(stats.accepted.sum(), "connection") + ", " + count(stats.frames.sum(), "frame") + ", "
-                + count(stats.framesRejected.sum(), "frame") + " rejected, " + count(stats.timeouts.sum(), "timeout")
-                + ", " + count(stats.errors.sum(), "error");
-    }
-
-    private static String count(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
+        return stats.summary();
     }
 
     /** Waits until every client slot is back, that is every connection closed and logged. */

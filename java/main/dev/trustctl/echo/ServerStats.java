@@ -1,7 +1,9 @@
 package dev.trustctl.echo;
 
 import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.log.Log;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.LoggerFactory;
 
 /** Counters over a server's life, logged with {@code server_stop}; cheap to bump from many threads. */
 final class ServerStats {
@@ -24,5 +26,30 @@ final class ServerStats {
             case "conn_rejected" -> rejected.increment();
             default -> errors.increment();
         }
+    }
+
+    /** {@code server_stop}: every counter, the stop's own and the log's. */
+    void logStop(String runId, int closedIdle, int closedForced, long engineFailures) {
+        LoggerFactory.getLogger("echo").atInfo().setMessage("server_stop").addKeyValue("run_id", runId)
+                .addKeyValue("connections", accepted.sum()).addKeyValue("rejected", rejected.sum())
+                .addKeyValue("frames", frames.sum()).addKeyValue("frames_rejected", framesRejected.sum())
+                .addKeyValue("bytes_in", bytesIn.sum()).addKeyValue("bytes_out", bytesOut.sum())
+                .addKeyValue("timeouts", timeouts.sum()).addKeyValue("errors", errors.sum())
+                .addKeyValue("accept_errors", acceptErrors.sum()).addKeyValue("closed_idle", closedIdle)
+                .addKeyValue("closed_forced", closedForced).addKeyValue("engine_failures", engineFailures)
+                .addKeyValue("log_lines_lost", Log.linesLost()).addKeyValue("log_lines_suppressed", Log.linesSuppressed())
+                .addKeyValue("log_lines_dropped", Log.linesDropped())
+                .addKeyValue("log_writer_failures", Log.writerFailures()).log();
+    }
+
+    /** {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
+    String summary() {
+        return count(accepted.sum(), "connection") + ", " + count(frames.sum(), "frame") + ", "
+                + count(framesRejected.sum(), "frame") + " rejected, " + count(timeouts.sum(), "timeout") + ", "
+                + count(errors.sum(), "error");
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -1,6 +1,5 @@
 package dev.trustctl.wire;
 
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,13 +9,13 @@ import java.time.Duration;
 import java.util.function.IntConsumer;
 
 /**
- * One peer, spoken to with blocking reads and writes that each move every byte or fail: {@link #recvExact}
- * and {@link #sendExact}. Every wait is a whole-operation deadline of one timeout,
+ * One peer on a blocking channel whose every wait has a deadline: {@link #recvExact} and {@link #sendExact}
+ * ({@link ExactIO}'s) over its own {@link #read} and {@link #write}. Every wait is a whole-operation deadline of one timeout,
  * per {@link Phase}: idle until a message starts, then the whole message, then the whole write. Blocking calls
  * cannot time themselves out, so a shared {@link Watchdog} closes the channel when a deadline passes and the
  * blocked call fails with {@link DeadlineExceededException}.
  */
-public final class Connection implements Closeable {
+public final class Connection implements ByteChannel {
     private static final int SINK_BYTES = 4096;
 
     private final ByteChannel channel;
@@ -39,36 +38,24 @@ public final class Connection implements Closeable {
     }
 
     /**
-     * recv_exact: reads until {@code dst} is full, however few bytes each call brings. Returns how many came: all
-     * of them, or fewer only when the peer closed first, -1 if it closed before the first (where C's recv returns
-     * 0, Java's read returns -1). The first byte after an idle wait starts the FRAME deadline: the rest of the
-     * message must come within one timeout, however slowly it trickles in.
+     * recv_exact ({@link ExactIO#recvExact}) on this connection: every read within the current phase's deadline.
+     * The first byte after an idle wait starts the FRAME deadline: the rest of the message must come within one
+     * timeout, however slowly it trickles in.
      */
     public int recvExact(ByteBuffer dst) throws IOException {
-        int got = 0;
-        while (dst.hasRemaining()) {
-            int n = readSome(dst);
-            if (n < 0) {
-                return got == 0 ? -1 : got;
-            }
-            if (n > 0 && got == 0) {
-                startFrameIfIdle();
-            }
-            got += n;
-        }
-        return got;
+        return ExactIO.recvExact(this, dst);
     }
 
-    private synchronized void startFrameIfIdle() {
-        if (phase == Phase.IDLE) {
-            startPhase(Phase.FRAME);
-        }
+    /** send_exact ({@link ExactIO#sendExact}) on this connection, within the current phase's deadline. */
+    public void sendExact(ByteBuffer src) throws IOException {
+        ExactIO.sendExact(this, src);
     }
 
-    /** Reads what is there (at least one byte, blocking until then); -1 at end of stream. */
-    public int readSome(ByteBuffer dst) throws IOException {
-        int n;
+    /** One read of what is there (at least one byte, blocking until then); -1 at end of stream. */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
         int asked = dst.remaining();
+        int n;
         try {
             n = channel.read(dst);
         } catch (IOException e) {
@@ -81,29 +68,34 @@ public final class Connection implements Closeable {
         if (trace != null) {
             trace.read(asked, n);
         }
+        if (n > 0) {
+            startFrameIfIdle();
+        }
         return n;
     }
 
-    /**
-     * send_exact: writes every remaining byte of {@code src}, however few each call takes, within the current
-     * phase's deadline. The JVM ignores SIGPIPE, so a peer that is gone makes this throw (EPIPE), never kills us.
-     */
-    public void sendExact(ByteBuffer src) throws IOException {
+    /** One write of what the socket takes now, within the current phase's deadline. */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
         int offered = src.remaining();
         try {
-            while (src.hasRemaining()) {
-                offered = src.remaining();
-                int put = channel.write(src);
-                if (trace != null) {
-                    trace.wrote(offered, put);
-                }
+            int put = channel.write(src);
+            if (trace != null) {
+                trace.wrote(offered, put);
             }
+            return put;
         } catch (IOException e) {
             IOException failure = translate(e);
             if (trace != null) {
                 trace.failed("write", offered, failure);
             }
             throw failure;
+        }
+    }
+
+    private synchronized void startFrameIfIdle() {
+        if (phase == Phase.IDLE) {
+            startPhase(Phase.FRAME);
         }
     }
 
@@ -198,6 +190,11 @@ public final class Connection implements Closeable {
             return new EOFException("closed locally");
         }
         return e;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isOpen();
     }
 
     public boolean isClosedLocally() {

@@ -68,7 +68,7 @@ final class ServerFixture implements AutoCloseable {
     static ServerFixture start(Io io, Duration timeout, int maxClients, int loops, Protocol.Factory protocols,
             ServerTrace trace) throws IOException {
         return new ServerFixture(EchoServer.bind(new ServerSettings("127.0.0.1", 0, timeout, maxClients, io, loops),
-                protocols, trace));
+                protocols, trace, FloodVerdict.NONE));
     }
 
     /** An echo server that holds at most what {@code held} allows for its clients. */

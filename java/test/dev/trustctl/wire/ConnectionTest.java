@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * recvExact / readSome / sendExact move every byte whatever the channel hands over per call; recvExact says how
+ * recvExact / read / sendExact move every byte whatever the channel hands over per call; recvExact says how
  * many came when the peer closed first. The connection's phase is only ever the one its owner started
  * ({@link Connection#startPhase}): a stalled peer is cut off by the watchdog with that phase (IDLE, FRAME or WRITE).
  */
@@ -112,12 +112,12 @@ class ConnectionTest {
     }
 
     @Test
-    void readSomeReturnsWhatCameAndMinusOneAtTheEnd() throws Exception {
+    void aReadReturnsWhatCameAndMinusOneAtTheEnd() throws Exception {
         try (Connection conn = new Connection(FakeChannels.oneByte(new byte[] {42}), LONG, watchdog)) {
             ByteBuffer dst = ByteBuffer.allocate(8);
-            assertThat(conn.readSome(dst)).isEqualTo(1);
+            assertThat(conn.read(dst)).isEqualTo(1);
             assertThat(dst.get(0)).isEqualTo((byte) 42);
-            assertThat(conn.readSome(dst)).isEqualTo(-1);
+            assertThat(conn.read(dst)).isEqualTo(-1);
         }
     }
 
@@ -284,7 +284,7 @@ class ConnectionTest {
         try (Connection conn = new Connection(channel, LONG, watchdog)) {
             assertThat(conn.closeSoonIfIdle(Duration.ofSeconds(5))).isTrue();
             ByteBuffer dst = ByteBuffer.allocate(4);
-            assertThat(conn.readSome(dst)).isEqualTo(1);
+            assertThat(conn.read(dst)).isEqualTo(1);
             conn.startPhase(Phase.FRAME);
             assertThat(conn.recvExact(dst)).isEqualTo(3);
             conn.expireIfDue(System.nanoTime() + Duration.ofSeconds(6).toNanos()); // past the linger, not the timeout
@@ -301,7 +301,7 @@ class ConnectionTest {
         Connection conn = new Connection(channel, LONG, watchdog);
         Future<Integer> read = background.submit(() -> {
             ByteBuffer dst = ByteBuffer.allocate(4);
-            conn.readSome(dst);
+            conn.read(dst);
             conn.startPhase(Phase.FRAME); // a message has begun, as the protocol says at its first byte
             return conn.recvExact(dst);
         });

@@ -167,7 +167,7 @@ final class BlockingSession implements Runnable {
         int end = buf.limit();
         buf.limit(buf.capacity()).position(end);
         try {
-            return conn.readSome(buf);
+            return conn.read(buf);
         } finally {
             buf.limit(buf.position()).position(start);
         }
