@@ -39,10 +39,6 @@ public final class ConnectionEvents implements ProtocolEvents {
         this.verdict = verdict;
     }
 
-    public long id() {
-        return id;
-    }
-
     private LoggingEventBuilder tagged(LoggingEventBuilder event, String requestId) {
         return event.addKeyValue("request_id", requestId).addKeyValue("run_id", runId).addKeyValue("conn_id", id);
     }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
  */
 public final class Signals {
     public static final int SIGINT = 2;
-    public static final int SIGPIPE = 13;
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private Signals() {

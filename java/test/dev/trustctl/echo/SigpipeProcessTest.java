@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(Io.class)
 @ExtendWith(EngineAvailable.class)
 class SigpipeProcessTest {
+    private static final int SIGPIPE = 13;
+
     /** Attempts at the race below before giving up; each one is a few milliseconds. */
     private static final int ATTEMPTS = 50;
 
@@ -84,8 +86,8 @@ class SigpipeProcessTest {
     @Test
     void sigpipeIsCaughtByTheJvmAndTheSigintNoticeFollowsSigIgn() throws Exception {
         start();
-        assertThat(inMask("SigCgt", Signals.SIGPIPE)).as("SIGPIPE (bit 13 of SigCgt): HotSpot's handler").isTrue();
-        assertThat(inMask("SigIgn", Signals.SIGPIPE)).as("SIGPIPE is not SIG_IGN").isFalse();
+        assertThat(inMask("SigCgt", SIGPIPE)).as("SIGPIPE (bit 13 of SigCgt): HotSpot's handler").isTrue();
+        assertThat(inMask("SigIgn", SIGPIPE)).as("SIGPIPE is not SIG_IGN").isFalse();
         // SIGINT is ignored only if this test's own JVM inherited it so (make test run as a background job):
         // either way it is caught or ignored, and the notice says which.
         boolean ignored = inMask("SigIgn", Signals.SIGINT);
