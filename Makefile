@@ -29,7 +29,7 @@ JAVAC_FLAGS := --release 17 -Xlint:all -Werror -encoding UTF-8 -XDstringConcat=i
 
 # Pinned jars: coordinates in tools/pom.xml, checksums in tools/jars.sha256 (one list each, kept in step).
 MAIN_JARS := lib/commons-cli-1.11.0.jar lib/slf4j-api-2.0.17.jar \
-             lib/logback-core-1.5.38.jar lib/logback-classic-1.5.38.jar
+             lib/logback-core-1.5.38.jar lib/logback-classic-1.5.38.jar lib/HdrHistogram-2.2.2.jar
 TEST_JARS := lib/junit-platform-console-standalone-6.0.3.jar lib/assertj-core-3.27.7.jar \
              lib/byte-buddy-1.18.3.jar lib/jqwik-api-1.9.3.jar lib/jqwik-engine-1.9.3.jar
 empty :=
