@@ -29,7 +29,7 @@ JAVAC_FLAGS := --release 17 -Xlint:all -Werror -encoding UTF-8 -XDstringConcat=i
 
 # Pinned jars: coordinates in tools/pom.xml, checksums in tools/jars.sha256 (one list each, kept in step).
 MAIN_JARS := lib/commons-cli-1.11.0.jar lib/slf4j-api-2.0.17.jar \
-             lib/logback-core-1.5.38.jar lib/logback-classic-1.5.38.jar
+             lib/logback-core-1.5.38.jar lib/logback-classic-1.5.38.jar lib/HdrHistogram-2.2.2.jar
 TEST_JARS := lib/junit-platform-console-standalone-6.0.3.jar lib/assertj-core-3.27.7.jar \
              lib/byte-buddy-1.18.3.jar lib/jqwik-api-1.9.3.jar lib/jqwik-engine-1.9.3.jar
 empty :=
@@ -52,14 +52,18 @@ help: ## list the targets
 
 jars: lib/.verified ## fetch the pinned jars and verify their SHA-256
 
-lib/.verified: tools/pom.xml tools/jars.sha256 $(wildcard lib/*.jar)
+lib/.verified: tools/pom.xml tools/jars.sha256 $(MAIN_JARS) $(TEST_JARS)
+	@rm -f $@ # a failed check is checked again next time, whatever the jars' dates
 	@command -v $(MVN) >/dev/null || { echo "make: Maven (mvn) is needed to fetch the pinned jars: apt-get install -y maven" >&2; exit 1; }
 	@if ! sha256sum --quiet -c tools/jars.sha256 >/dev/null 2>&1; then \
 	  echo "fetch   pinned jars into lib/ (Maven)"; \
 	  $(MVN) $(MVN_FLAGS) -f tools/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/lib 2>&1 | $(NO_ESCAPES); \
 	fi
-	@sha256sum --quiet -c tools/jars.sha256 || { echo "make: a jar in lib/ does not match tools/jars.sha256: refusing to use it" >&2; exit 1; }
+	@sha256sum --quiet -c tools/jars.sha256 || { echo "make: a jar in lib/ is missing or does not match tools/jars.sha256: refusing to use it" >&2; exit 1; }
 	@touch $@
+
+# A pinned jar that went missing is made by the rule above (fetched, then checked), not taken as verified still.
+$(MAIN_JARS) $(TEST_JARS):
 
 compile: build/main.stamp ## compile the main sources
 

@@ -17,11 +17,6 @@ public interface Command {
         return true;
     }
 
-    /** Hidden commands are left out of {@code trustctl --help}. */
-    default boolean hidden() {
-        return false;
-    }
-
     /** True for {@code init}: it may fix the modes of TRUST_HOME before they are checked. */
     default boolean tightensHome() {
         return false;

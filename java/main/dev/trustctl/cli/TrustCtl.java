@@ -41,7 +41,7 @@ public final class TrustCtl {
     public TrustCtl(Terminal term, Protocol.Factory serverProtocols) {
         this.term = term;
         for (Command c : List.of(new InitCommand(), new StatusCommand(), new ConfigCommand(), new VersionCommand(),
-                new EchoServerCommand(serverProtocols), new EchoClientCommand(), new LoadTestCommand(), new CdsTraining())) {
+                new EchoServerCommand(serverProtocols), new EchoClientCommand(), new LoadTestCommand())) {
             commands.put(c.name(), c);
         }
     }
@@ -152,7 +152,7 @@ public final class TrustCtl {
         }
     }
 
-    /** The visible command a typo most likely meant: at most 2 edits away (1 for a short name), else none. */
+    /** The command a typo most likely meant: at most 2 edits away (1 for a short name), else none. */
     private Optional<String> nearest(String typed) {
         if (typed.startsWith("-") || typed.length() > Shown.MAX_CHARS) {
             return Optional.empty();
@@ -161,7 +161,7 @@ public final class TrustCtl {
         int bestDistance = Integer.MAX_VALUE;
         for (Command c : commands.values()) {
             int d = EditDistance.between(typed, c.name());
-            if (!c.hidden() && d < bestDistance) {
+            if (d < bestDistance) {
                 best = c.name();
                 bestDistance = d;
             }
@@ -183,7 +183,7 @@ public final class TrustCtl {
         out.println("usage: trustctl [--help] [--version] [--verbose] COMMAND [ARGS]");
         out.println();
         out.println("commands:");
-        commands.values().stream().filter(c -> !c.hidden()).forEach(c -> out.printf("  %-15s %s%n", c.name(), c.summary()));
+        commands.values().forEach(c -> out.printf("  %-15s %s%n", c.name(), c.summary()));
         out.println();
         out.println("TRUST_HOME (default ~/.trustctl) holds config and logs/trustctl.log.");
         out.println("'trustctl COMMAND --help' describes a command. Exit codes: 0 ok, 1 failure, 2 usage"

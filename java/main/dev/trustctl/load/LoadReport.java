@@ -7,20 +7,22 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.AbstractHistogram;
 
 /**
- * What a load run measured: round trips, failures by kind, rates and latency percentiles (nearest rank).
+ * What a load run measured: round trips, failures by kind, rates and latency percentiles (HdrHistogram's: the
+ * nearest rank, exact below 2 us, else rounded up by at most 0.1%).
  * {@code closedAtAccept} counts sessions the server reset or closed before their first echo, as a server at its
  * {@code --max-clients} does.
  */
 public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> failures, double elapsedSeconds,
-                         long sessionsDone, double connectSeconds, long[] sortedNanos, String firstError,
+                         long sessionsDone, double connectSeconds, AbstractHistogram latencyNanos, String firstError,
                          long closedAtAccept) {
 
     /** A report without a recorded error, as a run with no failure gives. */
     public LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> failures, double elapsedSeconds,
-                      long sessionsDone, double connectSeconds, long[] sortedNanos) {
-        this(settings, ok, failures, elapsedSeconds, sessionsDone, connectSeconds, sortedNanos, null, 0);
+                      long sessionsDone, double connectSeconds, AbstractHistogram latencyNanos) {
+        this(settings, ok, failures, elapsedSeconds, sessionsDone, connectSeconds, latencyNanos, null, 0);
     }
 
     public long failed() {
@@ -52,7 +54,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> 
     }
 
     public double latencyMicros(double percentile) {
-        return Latencies.percentile(sortedNanos, percentile) / 1000.0;
+        return latencyNanos.getValueAtPercentile(percentile) / 1000.0;
     }
 
     /**
@@ -79,7 +81,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> 
                     + " ended, and those never started (%d ok + %d failed + %d not run = %d)%n", ok, failed(), notRun(),
                     settings.expected()));
         }
-        if (sortedNanos.length > 0) {
+        if (latencyNanos.getTotalCount() > 0) {
             text.append(String.format(Locale.ROOT, "latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us%n",
                     latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(100)));
         }
@@ -128,7 +130,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> 
         fields.put("elapsed_s", round(elapsedSeconds, 6));
         fields.put("rt_per_s", round(roundTripsPerSecond(), 1));
         fields.put("conn_per_s", round(connectionsPerSecond(), 1));
-        boolean measured = sortedNanos.length > 0; // no round trip, no latency: null rather than a false 0
+        boolean measured = latencyNanos.getTotalCount() > 0; // no round trip, no latency: null rather than a false 0
         fields.put("p50_us", measured ? round(latencyMicros(50), 1) : null);
         fields.put("p90_us", measured ? round(latencyMicros(90), 1) : null);
         fields.put("p99_us", measured ? round(latencyMicros(99), 1) : null);

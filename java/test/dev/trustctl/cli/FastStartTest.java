@@ -44,6 +44,14 @@ class FastStartTest {
     }
 
     @Test
+    void theLoadTestsHistogramIsLoadedOnlyWhenARunStarts() throws Exception {
+        for (String[] args : new String[][] {{"--version"}, {"status"}, {"echo-load-test", "--help"}}) {
+            assertThat(classesLoadedBy(args)).as(String.join(" ", args)).contains("dev.trustctl.cli.TrustCtl")
+                    .doesNotContain("org.HdrHistogram");
+        }
+    }
+
+    @Test
     void echoClientDoesSetItUp() throws Exception {
         // The check above can fail: a command that logs events of its own loads exactly that class.
         assertThat(classesLoadedBy("echo-client", "--help")).contains("ch.qos.logback.classic.util.ContextInitializer");

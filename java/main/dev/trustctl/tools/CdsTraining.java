@@ -1,41 +1,30 @@
-package dev.trustctl.cli;
+package dev.trustctl.tools;
 
+import dev.trustctl.Main;
+import dev.trustctl.cli.Terminal;
+import dev.trustctl.cli.TrustCtl;
 import dev.trustctl.echo.EchoServer;
 import dev.trustctl.echo.ServerSettings;
-import dev.trustctl.errors.ExitCode;
-import dev.trustctl.home.TrustHome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * Hidden {@code cds-training}: what {@code make} runs once (tools/train-cds) so the start-up
- * archive holds the classes real commands load: help, status, config, a server, a client, a short load run.
+ * Build-time tooling, not a command: the start-up archive's training run, which {@code make} runs once through
+ * tools/train-cds ({@code java -cp build/trustctl.jar dev.trustctl.tools.CdsTraining}, a scratch TRUST_HOME) so
+ * the archive holds the classes real commands load: help, init, status, config, a server, a client, a short load
+ * run, and last a real {@code trustctl --version} through {@link Main}, the launchers' entry point, which ends
+ * the JVM as every call does.
  */
-final class CdsTraining implements Command {
-    @Override
-    public String name() {
-        return "cds-training";
+public final class CdsTraining {
+    private CdsTraining() {
     }
 
-    @Override
-    public String summary() {
-        return "";
-    }
-
-    @Override
-    public boolean hidden() {
-        return true;
-    }
-
-    @Override
-    public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
-        Terminal quiet = new Terminal(new PrintStream(OutputStream.nullOutputStream()),
-                new PrintStream(OutputStream.nullOutputStream()), term.env());
-        TrustCtl cli = new TrustCtl(quiet);
+    public static void main(String[] args) throws IOException, InterruptedException {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        TrustCtl cli = new TrustCtl(new Terminal(nowhere, nowhere, System.getenv()));
         cli.run("--help");
         cli.run("init");
         cli.run("status", "--json");
@@ -55,11 +44,7 @@ final class CdsTraining implements Command {
         cli.run("echo-client", "127.0.0.1", "1", "refused");
         cli.run("echo-load-test", "--port", port, "--clients", "3", "--messages", "3");
         server.stop();
-        try {
-            serving.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return ExitCode.OK;
+        serving.join();
+        Main.main(new String[] {"--version"});
     }
 }
