@@ -2,7 +2,7 @@ package dev.trustctl.cli;
 
 import dev.trustctl.echo.ServerSettings;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /** The keys {@code trustctl config} knows, each with its default and the check its value must pass. */
@@ -66,18 +66,9 @@ public enum ConfigKey {
         return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
     }
 
-    /** The known key a typo most likely meant: at most 2 edits away. */
-    static Optional<String> nearest(String typed) {
-        if (typed.length() > Shown.MAX_CHARS) {
-            return Optional.empty();
-        }
-        return Arrays.stream(values()).map(ConfigKey::key)
-                .filter(k -> EditDistance.between(typed, k) <= 2)
-                .min(Comparator.comparingInt(k -> EditDistance.between(typed, k)));
-    }
-
     public static ConfigKey require(String key) throws UsageException {
+        List<String> known = Arrays.stream(values()).map(ConfigKey::key).toList();
         return find(key).orElseThrow(() -> new UsageException("unknown config key: " + Shown.of(key)
-                + nearest(key).map(k -> ". Did you mean '" + k + "'?").orElse("") + " (known: " + String.join(", ", Arrays.stream(values()).map(ConfigKey::key).toList()) + ")"));
+                + DidYouMean.hint("", key, known) + " (known: " + String.join(", ", known) + ")"));
     }
 }

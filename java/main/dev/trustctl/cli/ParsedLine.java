@@ -1,6 +1,7 @@
 package dev.trustctl.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,27 +53,16 @@ public final class ParsedLine {
         return new ParsedLine(parsed);
     }
 
-    /**
-     * What a mistyped option most likely meant: {@code --verbose} is trustctl's own and goes before the command;
-     * otherwise the command's option at most 2 edits away (1 for a short name), if there is one.
-     */
+    /** What a mistyped option most likely meant: {@code --verbose} goes before the command; else a near option. */
     static String hint(Options options, String typed) {
         if (typed.equals(VERBOSE)) {
             return ". Did you mean 'trustctl --verbose COMMAND ...'? (--verbose goes before the command)";
         }
-        if (!typed.startsWith("--") || typed.length() > Shown.MAX_CHARS) {
-            return "";
-        }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
+        List<String> names = new ArrayList<>();
         for (Option o : options.getOptions()) {
-            int d = o.getLongOpt() == null ? Integer.MAX_VALUE : EditDistance.between(typed.substring(2), o.getLongOpt());
-            if (d < bestDistance) {
-                best = o.getLongOpt();
-                bestDistance = d;
-            }
+            names.add(o.getLongOpt());
         }
-        return best != null && bestDistance <= (best.length() <= 4 ? 1 : 2) ? ". Did you mean '--" + best + "'?" : "";
+        return typed.startsWith("--") ? DidYouMean.hint("--", typed, names) : "";
     }
 
     /** {@code --port 1 --port 0}: which one was meant is a guess, and the second escaped every check. */

@@ -8,11 +8,11 @@ import dev.trustctl.log.Log;
 import dev.trustctl.proto.Protocol;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
@@ -117,8 +117,14 @@ public final class TrustCtl {
             }
             default -> {
                 if (command == null) {
-                    throw new UsageException((name.startsWith("-") ? "unknown option: " : "unknown command: ")
-                            + Shown.of(name) + nearest(name).map(n -> ". Did you mean '" + n + "'?").orElse(""));
+                    List<String> visible = new ArrayList<>();
+                    for (Command c : commands.values()) {
+                        if (!c.hidden()) {
+                            visible.add(c.name());
+                        }
+                    }
+                    throw new UsageException(name.startsWith("-") ? "unknown option: " + Shown.of(name)
+                            : "unknown command: " + Shown.of(name) + DidYouMean.hint("", name, visible));
                 }
                 return command.run(rest, home, term);
             }
@@ -150,23 +156,6 @@ public final class TrustCtl {
                 throw new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e), e);
             }
         }
-    }
-
-    /** The visible command a typo most likely meant: at most 2 edits away (1 for a short name), else none. */
-    private Optional<String> nearest(String typed) {
-        if (typed.startsWith("-") || typed.length() > Shown.MAX_CHARS) {
-            return Optional.empty();
-        }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (Command c : commands.values()) {
-            int d = EditDistance.between(typed, c.name());
-            if (!c.hidden() && d < bestDistance) {
-                best = c.name();
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= (best.length() <= 4 ? 1 : 2) ? Optional.of(best) : Optional.empty();
     }
 
     private String hintFor(Command command) {
