@@ -17,8 +17,10 @@ public final class Config {
     public static Config load(TrustHome home) throws HomeException {
         Map<ConfigKey, String> stored = new EnumMap<>(ConfigKey.class);
         for (Map.Entry<String, String> e : ConfigFile.read(home.configFile()).entrySet()) {
-            ConfigKey key = ConfigKey.find(e.getKey()).orElseThrow(() -> new HomeException(
-                    "config " + home.configFile() + ": unknown key '" + Shown.of(e.getKey()) + "'"));
+            ConfigKey key = ConfigKey.find(e.getKey());
+            if (key == null) {
+                throw new HomeException("config " + home.configFile() + ": unknown key '" + Shown.of(e.getKey()) + "'");
+            }
             try {
                 key.check(e.getValue());
             } catch (UsageException bad) {

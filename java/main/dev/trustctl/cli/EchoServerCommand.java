@@ -77,57 +77,23 @@ final class EchoServerCommand implements Command {
                         + " the log. Default: off").get());
     }
 
-    /** The config value that leaves a setting to the server. */
-    static final String AUTO = "auto";
-
-    static Io io(String name, String raw) throws UsageException {
-        Io io = raw == null ? null : Io.parse(raw.strip());
-        if (io == null) {
-            throw new UsageException(name + " must be loop, threads or virtual, got '" + raw + "'");
-        }
-        return io;
-    }
-
-    /** A client limit, or 0 for auto (the engine's default). */
-    static int maxClients(String name, String raw) throws UsageException {
-        if (AUTO.equals(raw.strip())) {
-            return 0;
-        }
-        try {
-            return Values.intInRange(name, raw, 1, ServerSettings.MAX_MAX_CLIENTS);
-        } catch (UsageException e) {
-            throw new UsageException(e.getMessage().replace(", got", " (or auto), got"));
-        }
-    }
-
-    /** A loop count, or the default for auto. */
-    static int loops(String name, String raw) throws UsageException {
-        if (AUTO.equals(raw.strip())) {
-            return ServerSettings.defaultLoops();
-        }
-        try {
-            return Values.intInRange(name, raw, 1, ServerSettings.MAX_LOOPS);
-        } catch (UsageException e) {
-            throw new UsageException(e.getMessage().replace(", got", " (or auto), got"));
-        }
-    }
-
     /** The settings the command line asks for, with config and defaults filling the gaps. */
     static ServerSettings settings(ParsedLine line, Config config) throws UsageException {
         Arguments.none(line);
-        Io io = io("--io", valueOr(line, "io", config, ConfigKey.SERVER_IO));
+        Io io = Values.io("--io", valueOr(line, "io", config, ConfigKey.SERVER_IO));
         if (io == Io.VIRTUAL && !VirtualThreads.available()) {
             throw new UsageException("--io virtual needs Java " + VirtualThreads.NEEDED_RELEASE
                     + " or newer (virtual threads), this is Java " + VirtualThreads.runningVersion()
                     + ": choose another with JAVA_HOME=/path/to/jdk ./trustctl ...");
         }
-        int maxClients = maxClients("--max-clients", valueOr(line, "max-clients", config, ConfigKey.SERVER_MAX_CLIENTS));
+        int maxClients = Values.countOrAuto("--max-clients", valueOr(line, "max-clients", config,
+                ConfigKey.SERVER_MAX_CLIENTS), ServerSettings.MAX_MAX_CLIENTS, ServerSettings.defaultMaxClients(io, FdLimit.soft()));
         return new ServerSettings(
                 Values.host("--bind", valueOr(line, "bind", config, ConfigKey.SERVER_BIND)),
                 Values.port("--port", valueOr(line, "port", config, ConfigKey.SERVER_PORT)),
                 Values.seconds("--timeout", valueOr(line, "timeout", config, ConfigKey.SERVER_TIMEOUT)),
-                maxClients > 0 ? maxClients : ServerSettings.defaultMaxClients(io, FdLimit.soft()),
-                io, loops("--loops", valueOr(line, "loops", config, ConfigKey.SERVER_LOOPS)));
+                maxClients, io, Values.countOrAuto("--loops", valueOr(line, "loops", config, ConfigKey.SERVER_LOOPS),
+                        ServerSettings.MAX_LOOPS, ServerSettings.defaultLoops()));
     }
 
     private static String valueOr(ParsedLine line, String flag, Config config, ConfigKey key) {
