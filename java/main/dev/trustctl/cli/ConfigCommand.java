@@ -9,19 +9,14 @@ import org.apache.commons.cli.CommandLine;
 /** {@code trustctl config get KEY | set KEY VALUE | list}: the persistent settings in {@code $TRUST_HOME/config}. */
 final class ConfigCommand extends ParsedCommand {
     @Override
-    public String name() {
-        return "config";
-    }
-
-    @Override
-    public String summary() {
-        return "get, set or list settings (config get KEY, config set KEY VALUE, config list)";
+    About about() {
+        return new About("config", "get, set or list settings (config get KEY, config set KEY VALUE, config list)",
+                "trustctl config get KEY | config set KEY VALUE | config list\n\nReads and writes $TRUST_HOME/config.");
     }
 
     @Override
     String help() {
-        StringBuilder help = new StringBuilder("trustctl config get KEY | config set KEY VALUE | config list\n\n"
-                + "Reads and writes $TRUST_HOME/config. Keys (default):");
+        StringBuilder help = new StringBuilder(super.help()).append(" Keys (default):");
         for (ConfigKey k : ConfigKey.values()) {
             help.append("\n  ").append(k.key()).append(" (").append(k.defaultValue()).append(')');
         }

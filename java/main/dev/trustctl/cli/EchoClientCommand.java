@@ -31,21 +31,12 @@ final class EchoClientCommand extends ParsedCommand {
     static final int MAX_GENERATED = 16 * 1024 * 1024;
 
     @Override
-    public String name() {
-        return "echo-client";
-    }
-
-    @Override
-    public String summary() {
-        return "send framed messages and check their echoes (also ./echo-client)";
-    }
-
-    @Override
-    String help() {
-        return "echo-client [--timeout SECONDS] [--trace] HOST PORT MESSAGE...\n       echo-client [--timeout SECONDS]"
+    About about() {
+        return new About("echo-client", "send framed messages and check their echoes (also ./echo-client)",
+                "echo-client [--timeout SECONDS] [--trace] HOST PORT MESSAGE...\n       echo-client [--timeout SECONDS]"
                 + " [--trace] HOST PORT --payload-size N\n\nSends each MESSAGE as a length-prefixed frame and prints its"
                 + " echo. Exit codes: 0 ok, 2 usage, 3 cannot connect, 4 closed or reset by the server, 5 timeout, 6 echo"
-                + " differs.";
+                + " differs.");
     }
 
     @Override

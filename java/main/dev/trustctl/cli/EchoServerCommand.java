@@ -34,20 +34,11 @@ final class EchoServerCommand extends ParsedCommand {
     }
 
     @Override
-    public String name() {
-        return "echo-server";
-    }
-
-    @Override
-    public String summary() {
-        return "run the framed TCP echo server (127.0.0.1:9900 by default)";
-    }
-
-    @Override
-    String help() {
-        return "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS] [--max-clients N] [--io"
+    About about() {
+        return new About("echo-server", "run the framed TCP echo server (127.0.0.1:9900 by default)", "trustctl"
+                + " echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS] [--max-clients N] [--io"
                 + " loop|threads|virtual] [--loops N] [--trace]\n\nEchoes every length-prefixed frame (4-byte big-endian"
-                + " length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.";
+                + " length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.");
     }
 
     @Override

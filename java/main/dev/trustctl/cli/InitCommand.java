@@ -8,18 +8,9 @@ import org.apache.commons.cli.CommandLine;
 /** {@code trustctl init}: creates TRUST_HOME's layout; running it again changes nothing and keeps the config. */
 final class InitCommand extends ParsedCommand {
     @Override
-    public String name() {
-        return "init";
-    }
-
-    @Override
-    public String summary() {
-        return "create the TRUST_HOME layout (config, logs/); safe to repeat";
-    }
-
-    @Override
-    String help() {
-        return "trustctl init\n\nCreates $TRUST_HOME (default ~/.trustctl) with config and logs/. An existing config is kept.";
+    About about() {
+        return new About("init", "create the TRUST_HOME layout (config, logs/); safe to repeat", "trustctl init\n\n"
+                + "Creates $TRUST_HOME (default ~/.trustctl) with config and logs/. An existing config is kept.");
     }
 
     @Override

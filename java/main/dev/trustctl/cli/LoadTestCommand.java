@@ -23,22 +23,13 @@ final class LoadTestCommand extends ParsedCommand {
     private static final Path STDERR = Path.of("/proc/self/fd/2");
 
     @Override
-    public String name() {
-        return "echo-load-test";
-    }
-
-    @Override
-    public String summary() {
-        return "measure an echo server: round trips, failures, latency (also ./echo-load-test)";
-    }
-
-    @Override
-    String help() {
-        return "echo-load-test [--host HOST] --port PORT [--clients C] [--messages M] [--concurrency K]\n"
-                + "                      [--payload-size S] [--hold] [--deadline SECONDS] [--timeout SECONDS] [--json]"
-                + " [--trace] [--help]\n       echo-load-test HOST PORT [the same options]\n\nRuns C sessions of M framed"
-                + " round trips against an echo server and checks every echoed byte. Exit codes: 0 all ok, 1 any"
-                + " failure, 2 usage.";
+    About about() {
+        return new About("echo-load-test", "measure an echo server: round trips, failures, latency (also"
+                + " ./echo-load-test)", "echo-load-test [--host HOST] --port PORT [--clients C] [--messages M]"
+                + " [--concurrency K]\n                      [--payload-size S] [--hold] [--deadline SECONDS] [--timeout"
+                + " SECONDS] [--json] [--trace] [--help]\n       echo-load-test HOST PORT [the same options]\n\nRuns C"
+                + " sessions of M framed round trips against an echo server and checks every echoed byte. Exit codes: 0"
+                + " all ok, 1 any failure, 2 usage.");
     }
 
     @Override

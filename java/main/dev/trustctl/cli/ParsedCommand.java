@@ -21,8 +21,28 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  * shape for all; commons-cli's errors become one-line usage errors, and an option given twice is one too.
  */
 abstract class ParsedCommand implements Command {
-    /** The help above the options: the usage line(s), a blank line, what the command does. */
-    abstract String help();
+    /**
+     * What a command says of itself: its name, its line in {@code trustctl --help}, and its own help above the
+     * options (the usage line or lines, a blank line, what it does). Made on each call, so keep it to constants.
+     */
+    record About(String name, String summary, String help) {
+    }
+
+    abstract About about();
+
+    @Override
+    public String name() {
+        return about().name();
+    }
+
+    @Override
+    public String summary() {
+        return about().summary();
+    }
+
+    String help() {
+        return about().help();
+    }
 
     /** The command's options, {@code -h/--help} first: an override adds its own to {@code super.options()}. */
     Options options() {

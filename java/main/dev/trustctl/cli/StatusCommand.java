@@ -11,18 +11,9 @@ import org.apache.commons.cli.Options;
 /** {@code trustctl status [--json]}: where TRUST_HOME is, whether it is initialised, the log file, the version. */
 final class StatusCommand extends ParsedCommand {
     @Override
-    public String name() {
-        return "status";
-    }
-
-    @Override
-    public String summary() {
-        return "show TRUST_HOME, whether it is initialised, the log file and the version";
-    }
-
-    @Override
-    String help() {
-        return "trustctl status [--json]\n\nShows where trustctl keeps its state.";
+    About about() {
+        return new About("status", "show TRUST_HOME, whether it is initialised, the log file and the version",
+                "trustctl status [--json]\n\nShows where trustctl keeps its state.");
     }
 
     @Override

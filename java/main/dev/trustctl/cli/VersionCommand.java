@@ -11,18 +11,8 @@ final class VersionCommand extends ParsedCommand {
     static final String VERSION = "0.1.0";
 
     @Override
-    public String name() {
-        return "version";
-    }
-
-    @Override
-    public String summary() {
-        return "print the version";
-    }
-
-    @Override
-    String help() {
-        return "trustctl version\n\nPrints the version.";
+    About about() {
+        return new About("version", "print the version", "trustctl version\n\nPrints the version.");
     }
 
     @Override
