@@ -70,8 +70,34 @@ final class EchoClientCommand extends ParsedCommand {
         int port = Values.port("PORT", words.get(1));
         Duration timeout = seconds(line, "timeout", DEFAULT_TIMEOUT);
         List<byte[]> payloads = payloads(line, words.subList(2, words.size()));
-        WireTrace trace = line.hasOption("trace") ? new WireTrace(term.err()) : null;
-        return exchange(host, port, timeout, payloads, line.hasOption("payload-size"), trace, term);
+        String where = HostPort.of(host, port);
+        int sent = 0; // 0 while connecting; then which message is on its way
+        try (Watchdog watchdog = new Watchdog(timeout, "client-watchdog");
+             EchoClient client = EchoClient.connect(host, port, timeout, watchdog)) {
+            if (line.hasOption("trace")) {
+                client.trace(new WireTrace(term.err()));
+            }
+            for (byte[] payload : payloads) {
+                sent++;
+                byte[] echo = client.echo(payload);
+                if (!Arrays.equals(echo, payload)) {
+                    failure(ErrorMap.ECHO_MISMATCH, where, sent).addKeyValue("sent_bytes", payload.length)
+                            .addKeyValue("got_bytes", echo.length).log();
+                    term.err().println("Error: echo " + sent + " differs: sent " + payload.length + " bytes, got "
+                            + echo.length + " bytes back");
+                    return ErrorMap.ECHO_MISMATCH.exitCode();
+                }
+                term.out().println(line.hasOption("payload-size") ? "echoed " + echo.length + " bytes"
+                        : new String(echo, StandardCharsets.UTF_8));
+            }
+            return ExitCode.OK;
+        } catch (IOException e) {
+            ErrorMap.Row row = sent == 0 ? ErrorMap.classifyConnect(e) : ErrorMap.classify(e);
+            ErrorMap.withFields(failure(row, where, sent), row, e).log();
+            term.err().println("Error: " + (sent == 0 ? "cannot connect to " + where + ": " + describe(row, e)
+                    : noEcho(row, e, sent, payloads.get(sent - 1).length, where)));
+            return row.exitCode();
+        }
     }
 
     private static List<byte[]> payloads(CommandLine line, List<String> messages) throws UsageException {
@@ -96,47 +122,9 @@ final class EchoClientCommand extends ParsedCommand {
         return payloads;
     }
 
-    private static int exchange(String host, int port, Duration timeout, List<byte[]> payloads, boolean generated,
-                                WireTrace trace, Terminal term) {
-        String where = HostPort.of(host, port);
-        int sent = 0;
-        try (Watchdog watchdog = new Watchdog(timeout, "client-watchdog")) {
-            EchoClient client;
-            try {
-                client = EchoClient.connect(host, port, timeout, watchdog);
-            } catch (IOException e) {
-                ErrorMap.Row row = ErrorMap.classifyConnect(e);
-                ErrorMap.withFields(failure(row, where, 0), row, e).log();
-                term.err().println("Error: cannot connect to " + where + ": " + describe(row, e));
-                return row.exitCode();
-            }
-            try (client) {
-                if (trace != null) {
-                    client.trace(trace);
-                }
-                for (byte[] payload : payloads) {
-                    sent++;
-                    byte[] echo = client.echo(payload);
-                    if (!Arrays.equals(echo, payload)) {
-                        failure(ErrorMap.ECHO_MISMATCH, where, sent).addKeyValue("sent_bytes", payload.length)
-                                .addKeyValue("got_bytes", echo.length).log();
-                        term.err().println("Error: echo " + sent + " differs: sent " + payload.length + " bytes, got "
-                                + echo.length + " bytes back");
-                        return ErrorMap.ECHO_MISMATCH.exitCode();
-                    }
-                    term.out().println(generated ? "echoed " + echo.length + " bytes" : new String(echo, StandardCharsets.UTF_8));
-                }
-                return ExitCode.OK;
-            } catch (IOException e) {
-                return failed(e, sent, payloads.get(sent - 1).length, where, term);
-            }
-        }
-    }
-
-    private static int failed(IOException e, int frame, int size, String where, Terminal term) {
-        ErrorMap.Row row = ErrorMap.classify(e);
-        ErrorMap.withFields(failure(row, where, frame), row, e).log();
-        String message = switch (row.exitCode()) {
+    /** Why message {@code frame} (of {@code size} bytes) got no echo, as the error line says it. */
+    private static String noEcho(ErrorMap.Row row, IOException e, int frame, int size, String where) {
+        return switch (row.exitCode()) {
             case ExitCode.TIMEOUT -> "no echo of message " + frame + " from " + where + " within the timeout ("
                     + e.getMessage() + ")";
             case ExitCode.MISMATCH -> where + " replied with an invalid frame: " + e.getMessage();
@@ -146,8 +134,6 @@ final class EchoClientCommand extends ParsedCommand {
                     + FrameCodec.MAX_PAYLOAD_BYTES + "-byte limit, so the server most likely rejected it"
                     : where + " closed the connection before echoing message " + frame + ": " + describe(row, e);
         };
-        term.err().println("Error: " + message);
-        return row.exitCode();
     }
 
     /**
