@@ -6,13 +6,8 @@ import dev.trustctl.home.TrustHome;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The effective configuration: what {@code config} holds, checked key by key, with defaults for the rest. */
-public final class Config {
-    private final Map<ConfigKey, String> stored;
-
-    private Config(Map<ConfigKey, String> stored) {
-        this.stored = stored;
-    }
+/** The effective configuration: what {@code config} holds ({@code stored}, checked key by key), defaults for the rest. */
+public record Config(Map<ConfigKey, String> stored) {
 
     public static Config load(TrustHome home) throws HomeException {
         Map<ConfigKey, String> stored = new EnumMap<>(ConfigKey.class);
@@ -33,10 +28,6 @@ public final class Config {
 
     public String get(ConfigKey key) {
         return stored.getOrDefault(key, key.defaultValue());
-    }
-
-    public boolean isSet(ConfigKey key) {
-        return stored.containsKey(key);
     }
 
     /** Checks the value, then rewrites the file atomically with it. */

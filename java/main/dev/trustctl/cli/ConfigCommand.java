@@ -41,7 +41,7 @@ final class ConfigCommand extends ParsedCommand {
                 home.ensureUsable();
                 Config config = Config.load(home);
                 for (ConfigKey key : ConfigKey.values()) {
-                    term.out().println(key.key() + "=" + config.get(key) + (config.isSet(key) ? "" : "  # default"));
+                    term.out().println(key.key() + "=" + config.get(key) + (config.stored().containsKey(key) ? "" : "  # default"));
                 }
             }
             default -> throw new UsageException("unknown config action: " + Shown.of(words.get(0)) + " (get, set or list)");
