@@ -12,32 +12,36 @@ public interface Command {
     /** One line for {@code trustctl --help}. */
     String summary();
 
-    /** False for commands that work without a usable TRUST_HOME (they still log when they can). */
-    default boolean needsHome() {
-        return true;
-    }
-
     /** Hidden commands are left out of {@code trustctl --help}. */
     default boolean hidden() {
         return false;
     }
 
-    /** True for {@code init}: it may fix the modes of TRUST_HOME before they are checked. */
-    default boolean tightensHome() {
-        return false;
+    /** What trustctl sets up before the command runs. */
+    default Setup setup() {
+        return Setup.HOME;
     }
 
-    /** Long-running commands log through a queue instead of writing each line in the caller's thread. */
-    default boolean longRunning() {
-        return false;
-    }
+    /** Whether a command needs a usable TRUST_HOME, and which log it writes. */
+    enum Setup {
+        /** Needs TRUST_HOME; writes its one command_done line directly, which starts far faster than logback. */
+        HOME,
+        /** {@code init}: as HOME, after fixing the modes of TRUST_HOME that would otherwise be refused. */
+        INIT,
+        /** Works without a usable TRUST_HOME, and logs its line there when it can. */
+        ANYWHERE,
+        /** Works without a usable TRUST_HOME; logs events of its own (a client's failures), so through logback. */
+        CLIENT,
+        /** Needs TRUST_HOME; logs through logback's queue, so no line waits on the disk in the serving thread. */
+        SERVER;
 
-    /**
-     * Commands that log events of their own (a client's failures, a server's connections) set up the full log;
-     * the others write their one command_done line directly, which starts faster.
-     */
-    default boolean logsEvents() {
-        return longRunning();
+        boolean needsHome() {
+            return this != ANYWHERE && this != CLIENT;
+        }
+
+        boolean logsEvents() {
+            return this == CLIENT || this == SERVER;
+        }
     }
 
     int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException;

@@ -10,8 +10,9 @@ import org.apache.commons.cli.CommandLine;
 final class ConfigCommand extends ParsedCommand {
     @Override
     About about() {
-        return new About("config", "get, set or list settings (config get KEY, config set KEY VALUE, config list)",
-                "trustctl config get KEY | config set KEY VALUE | config list\n\nReads and writes $TRUST_HOME/config.");
+        return new About("config", Setup.HOME, "get, set or list settings (config get KEY, config set KEY VALUE,"
+                + " config list)", "trustctl config get KEY | config set KEY VALUE | config list\n\nReads and writes"
+                + " $TRUST_HOME/config.");
     }
 
     @Override

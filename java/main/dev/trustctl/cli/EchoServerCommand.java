@@ -35,15 +35,10 @@ final class EchoServerCommand extends ParsedCommand {
 
     @Override
     About about() {
-        return new About("echo-server", "run the framed TCP echo server (127.0.0.1:9900 by default)", "trustctl"
-                + " echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS] [--max-clients N] [--io"
+        return new About("echo-server", Setup.SERVER, "run the framed TCP echo server (127.0.0.1:9900 by default)",
+                "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS] [--max-clients N] [--io"
                 + " loop|threads|virtual] [--loops N] [--trace]\n\nEchoes every length-prefixed frame (4-byte big-endian"
                 + " length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.");
-    }
-
-    @Override
-    public boolean longRunning() {
-        return true;
     }
 
     @Override

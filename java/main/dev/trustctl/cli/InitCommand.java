@@ -9,13 +9,9 @@ import org.apache.commons.cli.CommandLine;
 final class InitCommand extends ParsedCommand {
     @Override
     About about() {
-        return new About("init", "create the TRUST_HOME layout (config, logs/); safe to repeat", "trustctl init\n\n"
-                + "Creates $TRUST_HOME (default ~/.trustctl) with config and logs/. An existing config is kept.");
-    }
-
-    @Override
-    public boolean tightensHome() {
-        return true;
+        return new About("init", Setup.INIT, "create the TRUST_HOME layout (config, logs/); safe to repeat",
+                "trustctl init\n\nCreates $TRUST_HOME (default ~/.trustctl) with config and logs/. An existing config"
+                + " is kept.");
     }
 
     @Override

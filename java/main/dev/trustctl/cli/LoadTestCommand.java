@@ -24,22 +24,12 @@ final class LoadTestCommand extends ParsedCommand {
 
     @Override
     About about() {
-        return new About("echo-load-test", "measure an echo server: round trips, failures, latency (also"
+        return new About("echo-load-test", Setup.CLIENT, "measure an echo server: round trips, failures, latency (also"
                 + " ./echo-load-test)", "echo-load-test [--host HOST] --port PORT [--clients C] [--messages M]"
                 + " [--concurrency K]\n                      [--payload-size S] [--hold] [--deadline SECONDS] [--timeout"
                 + " SECONDS] [--json] [--trace] [--help]\n       echo-load-test HOST PORT [the same options]\n\nRuns C"
                 + " sessions of M framed round trips against an echo server and checks every echoed byte. Exit codes: 0"
                 + " all ok, 1 any failure, 2 usage.");
-    }
-
-    @Override
-    public boolean needsHome() {
-        return false;
-    }
-
-    @Override
-    public boolean logsEvents() {
-        return true;
     }
 
     @Override

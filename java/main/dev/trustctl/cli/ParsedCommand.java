@@ -22,10 +22,11 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  */
 abstract class ParsedCommand implements Command {
     /**
-     * What a command says of itself: its name, its line in {@code trustctl --help}, and its own help above the
-     * options (the usage line or lines, a blank line, what it does). Made on each call, so keep it to constants.
+     * What a command says of itself: its name, what it needs set up, its line in {@code trustctl --help}, and its
+     * own help above the options (the usage line or lines, a blank line, what it does). Made on each call, so keep
+     * it to constants.
      */
-    record About(String name, String summary, String help) {
+    record About(String name, Setup setup, String summary, String help) {
     }
 
     abstract About about();
@@ -38,6 +39,11 @@ abstract class ParsedCommand implements Command {
     @Override
     public String summary() {
         return about().summary();
+    }
+
+    @Override
+    public Setup setup() {
+        return about().setup();
     }
 
     String help() {

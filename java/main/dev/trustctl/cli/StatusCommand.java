@@ -12,7 +12,7 @@ import org.apache.commons.cli.Options;
 final class StatusCommand extends ParsedCommand {
     @Override
     About about() {
-        return new About("status", "show TRUST_HOME, whether it is initialised, the log file and the version",
+        return new About("status", Setup.HOME, "show TRUST_HOME, whether it is initialised, the log file and the version",
                 "trustctl status [--json]\n\nShows where trustctl keeps its state.");
     }
 

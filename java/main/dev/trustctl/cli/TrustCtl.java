@@ -103,21 +103,22 @@ public final class TrustCtl {
 
     /** Commands that need TRUST_HOME fail on a bad one; the rest log where they can and run regardless. */
     private void startLog(TrustHome home, Command command) throws HomeException {
+        Command.Setup setup = command == null ? Command.Setup.ANYWHERE : command.setup();
         directLog = null;
         logbackStarted = false;
         try {
-            if (command != null && command.tightensHome()) {
+            if (setup == Command.Setup.INIT) {
                 home.tightenModes();
             }
             home.ensureUsable();
-            if (command != null && command.logsEvents()) {
-                Log.start(home.logDir(), command.longRunning());
+            if (setup.logsEvents()) {
+                Log.start(home.logDir(), setup == Command.Setup.SERVER); // queued
                 logbackStarted = true;
             } else {
                 directLog = DirectLog.open(home.logDir());
             }
         } catch (IOException e) {
-            if (command != null && command.needsHome()) {
+            if (setup.needsHome()) {
                 throw e instanceof HomeException known ? known
                         : new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e), e);
             }

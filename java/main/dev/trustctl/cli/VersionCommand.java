@@ -12,12 +12,7 @@ final class VersionCommand extends ParsedCommand {
 
     @Override
     About about() {
-        return new About("version", "print the version", "trustctl version\n\nPrints the version.");
-    }
-
-    @Override
-    public boolean needsHome() {
-        return false;
+        return new About("version", Setup.ANYWHERE, "print the version", "trustctl version\n\nPrints the version.");
     }
 
     @Override
