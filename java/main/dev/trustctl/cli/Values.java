@@ -63,8 +63,11 @@ public final class Values {
      * a script or {@code ss} than to trustctl. As every Unix tool does, only ASCII digits are numbers here.
      */
     private static void asciiDigits(String name, String raw) throws UsageException {
-        if (raw != null && raw.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'))) {
-            throw new UsageException(name + " must be written in ASCII digits (0-9), got '" + Shown.of(raw) + "'");
+        for (int i = 0, c; raw != null && i < raw.length(); i += Character.charCount(c)) {
+            c = raw.codePointAt(i);
+            if (Character.isDigit(c) && (c < '0' || c > '9')) {
+                throw new UsageException(name + " must be written in ASCII digits (0-9), got '" + Shown.of(raw) + "'");
+            }
         }
     }
 
@@ -91,8 +94,11 @@ public final class Values {
 
     /** A host name or IP literal; only checks it is one word of printable text (resolution errors come later). */
     public static String host(String name, String raw) throws UsageException {
-        if (raw == null || raw.isBlank()
-                || raw.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        boolean word = raw != null && !raw.isBlank();
+        for (int i = 0; word && i < raw.length(); i++) {
+            word = !Character.isWhitespace(raw.charAt(i)) && !Character.isISOControl(raw.charAt(i));
+        }
+        if (!word) {
             throw new UsageException(name + " must be a host name or IP address, got '" + Shown.of(raw) + "'");
         }
         return raw;
