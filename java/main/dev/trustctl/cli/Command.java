@@ -24,7 +24,10 @@ public interface Command {
 
     /** Whether a command needs a usable TRUST_HOME, and which log it writes. */
     enum Setup {
-        /** Needs TRUST_HOME; writes its one command_done line directly, which starts far faster than logback. */
+        /**
+         * Needs TRUST_HOME, which trustctl makes (or refuses, in one line) before the command runs; writes its one
+         * command_done line directly, which starts far faster than logback.
+         */
         HOME,
         /** {@code init}: as HOME, after fixing the modes of TRUST_HOME that would otherwise be refused. */
         INIT,

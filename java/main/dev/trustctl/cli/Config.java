@@ -30,10 +30,9 @@ public record Config(Map<ConfigKey, String> stored) {
         return stored.getOrDefault(key, key.defaultValue());
     }
 
-    /** Checks the value, then rewrites the file atomically with it. */
+    /** Checks the value, then rewrites the file atomically with it (trustctl made sure TRUST_HOME is usable). */
     public static void set(TrustHome home, ConfigKey key, String value) throws UsageException, HomeException {
         key.check(value);
-        home.ensureUsable();
         Map<String, String> entries = ConfigFile.read(home.configFile());
         entries.put(key.key(), value.strip());
         ConfigFile.write(home.configFile(), entries);

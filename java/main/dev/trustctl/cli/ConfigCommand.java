@@ -33,13 +33,11 @@ final class ConfigCommand extends ParsedCommand {
         switch (words.get(0)) {
             case "get" -> {
                 ConfigKey key = ConfigKey.require(words(line, "action", "KEY").get(1));
-                home.ensureUsable();
                 term.out().println(Config.load(home).get(key));
             }
             case "set" -> Config.set(home, ConfigKey.require(words(line, "action", "KEY", "VALUE").get(1)), words.get(2));
             case "list" -> {
                 words(line, "action");
-                home.ensureUsable();
                 Config config = Config.load(home);
                 for (ConfigKey key : ConfigKey.values()) {
                     term.out().println(key.key() + "=" + config.get(key) + (config.stored().containsKey(key) ? "" : "  # default"));
