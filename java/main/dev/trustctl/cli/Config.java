@@ -6,7 +6,7 @@ import dev.trustctl.home.TrustHome;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The effective configuration: what {@code config} holds ({@code stored}, checked key by key), defaults for the rest. */
+/** The effective configuration: what {@code config} holds ({@code stored}, checked key by key), else defaults. */
 public record Config(Map<ConfigKey, String> stored) {
 
     public static Config load(TrustHome home) throws HomeException {

@@ -35,15 +35,18 @@ final class ConfigCommand extends ParsedCommand {
                 ConfigKey key = ConfigKey.require(words(line, "action", "KEY").get(1));
                 term.out().println(Config.load(home).get(key));
             }
-            case "set" -> Config.set(home, ConfigKey.require(words(line, "action", "KEY", "VALUE").get(1)), words.get(2));
+            case "set" -> Config.set(home, ConfigKey.require(words(line, "action", "KEY", "VALUE").get(1)),
+                    words.get(2));
             case "list" -> {
                 words(line, "action");
                 Config config = Config.load(home);
                 for (ConfigKey key : ConfigKey.values()) {
-                    term.out().println(key.key() + "=" + config.get(key) + (config.stored().containsKey(key) ? "" : "  # default"));
+                    term.out().println(key.key() + "=" + config.get(key)
+                            + (config.stored().containsKey(key) ? "" : "  # default"));
                 }
             }
-            default -> throw new UsageException("unknown config action: " + Shown.of(words.get(0)) + " (get, set or list)");
+            default -> throw new UsageException("unknown config action: " + Shown.of(words.get(0))
+                    + " (get, set or list)");
         }
         return ExitCode.OK;
     }

@@ -9,7 +9,7 @@ final class DidYouMean {
     private DidYouMean() {
     }
 
-    /** {@code ". Did you mean 'PREFIX+NAME'?"} for {@code PREFIX+typo} (every caller's typed text starts so), else "". */
+    /** {@code ". Did you mean 'PREFIX+NAME'?"} for {@code PREFIX+typo} (typed always starts with prefix), else "". */
     static String hint(String prefix, String typed, Iterable<String> names) {
         String word = typed.substring(prefix.length());
         if (word.length() > Shown.MAX_CHARS) {
@@ -24,7 +24,8 @@ final class DidYouMean {
                 bestDistance = d;
             }
         }
-        return best != null && bestDistance <= (best.length() <= 4 ? 1 : 2) ? ". Did you mean '" + prefix + best + "'?" : "";
+        boolean near = best != null && bestDistance <= (best.length() <= 4 ? 1 : 2);
+        return near ? ". Did you mean '" + prefix + best + "'?" : "";
     }
 
     /** The optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */

@@ -33,10 +33,10 @@ final class EchoClientCommand extends ParsedCommand {
     @Override
     About about() {
         return new About("echo-client", Setup.CLIENT, "send framed messages and check their echoes (also"
-                + " ./echo-client)", "echo-client [--timeout SECONDS] [--trace] HOST PORT MESSAGE...\n       echo-client [--timeout SECONDS]"
-                + " [--trace] HOST PORT --payload-size N\n\nSends each MESSAGE as a length-prefixed frame and prints its"
-                + " echo. Exit codes: 0 ok, 2 usage, 3 cannot connect, 4 closed or reset by the server, 5 timeout, 6 echo"
-                + " differs.");
+                + " ./echo-client)", "echo-client [--timeout SECONDS] [--trace] HOST PORT MESSAGE...\n"
+                + "       echo-client [--timeout SECONDS] [--trace] HOST PORT --payload-size N\n\nSends each MESSAGE"
+                + " as a length-prefixed frame and prints its echo. Exit codes: 0 ok, 2 usage, 3 cannot connect, 4 closed"
+                + " or reset by the server, 5 timeout, 6 echo differs.");
     }
 
     @Override

@@ -44,7 +44,8 @@ final class EchoServerCommand extends ParsedCommand {
     @Override
     Options options() {
         return super.options()
-                .addOption(flag("port", "PORT", "TCP port, 1..65535. Default: server.port, else " + ServerSettings.DEFAULT_PORT))
+                .addOption(flag("port", "PORT", "TCP port, 1..65535. Default: server.port, else "
+                        + ServerSettings.DEFAULT_PORT))
                 .addOption(flag("bind", "ADDR", "address to listen on. Default: " + ServerSettings.DEFAULT_BIND
                         + " (loopback only)"))
                 .addOption(flag("timeout", "SECONDS", "idle, per-frame and per-write deadline, 0.01..86400, decimals"

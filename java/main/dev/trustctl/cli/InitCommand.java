@@ -17,7 +17,8 @@ final class InitCommand extends ParsedCommand {
     @Override
     int run(CommandLine line, TrustHome home, Terminal term) throws UsageException, IOException {
         words(line);
-        term.out().println(home.init() ? "initialised " + home.dir() : "already initialised " + home.dir() + " (config kept)");
+        term.out().println(home.init() ? "initialised " + home.dir()
+                : "already initialised " + home.dir() + " (config kept)");
         return ExitCode.OK;
     }
 }
