@@ -8,7 +8,6 @@ import java.util.Map;
 
 /** The effective configuration: what {@code config} holds ({@code stored}, checked key by key), else defaults. */
 public record Config(Map<ConfigKey, String> stored) {
-
     public static Config load(TrustHome home) throws HomeException {
         Map<ConfigKey, String> stored = new EnumMap<>(ConfigKey.class);
         for (Map.Entry<String, String> e : ConfigFile.read(home.configFile()).entrySet()) {
