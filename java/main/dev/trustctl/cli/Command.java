@@ -12,27 +12,34 @@ public interface Command {
     /** One line for {@code trustctl --help}. */
     String summary();
 
-    /** False for commands that work without a usable TRUST_HOME (they still log when they can). */
-    default boolean needsHome() {
-        return true;
+    /** What trustctl sets up before the command runs. */
+    default Setup setup() {
+        return Setup.HOME;
     }
 
-    /** True for {@code init}: it may fix the modes of TRUST_HOME before they are checked. */
-    default boolean tightensHome() {
-        return false;
-    }
+    /** Whether a command needs a usable TRUST_HOME, and which log it writes. */
+    enum Setup {
+        /**
+         * Needs TRUST_HOME, which trustctl makes (or refuses, in one line) before the command runs; writes its one
+         * command_done line directly, which starts far faster than logback.
+         */
+        HOME,
+        /** {@code init}: as HOME, after fixing the modes of TRUST_HOME that would otherwise be refused. */
+        INIT,
+        /** Works without a usable TRUST_HOME, and logs its line there when it can. */
+        ANYWHERE,
+        /** Works without a usable TRUST_HOME; logs events of its own (a client's failures), so through logback. */
+        CLIENT,
+        /** Needs TRUST_HOME; logs through logback's queue, so no line waits on the disk in the serving thread. */
+        SERVER;
 
-    /** Long-running commands log through a queue instead of writing each line in the caller's thread. */
-    default boolean longRunning() {
-        return false;
-    }
+        boolean needsHome() {
+            return this != ANYWHERE && this != CLIENT;
+        }
 
-    /**
-     * Commands that log events of their own (a client's failures, a server's connections) set up the full log;
-     * the others write their one command_done line directly, which starts faster.
-     */
-    default boolean logsEvents() {
-        return longRunning();
+        boolean logsEvents() {
+            return this == CLIENT || this == SERVER;
+        }
     }
 
     int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException;

@@ -6,19 +6,15 @@ import dev.trustctl.home.TrustHome;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The effective configuration: what {@code config} holds, checked key by key, with defaults for the rest. */
-public final class Config {
-    private final Map<ConfigKey, String> stored;
-
-    private Config(Map<ConfigKey, String> stored) {
-        this.stored = stored;
-    }
-
+/** The effective configuration: what {@code config} holds ({@code stored}, checked key by key), else defaults. */
+public record Config(Map<ConfigKey, String> stored) {
     public static Config load(TrustHome home) throws HomeException {
         Map<ConfigKey, String> stored = new EnumMap<>(ConfigKey.class);
         for (Map.Entry<String, String> e : ConfigFile.read(home.configFile()).entrySet()) {
-            ConfigKey key = ConfigKey.find(e.getKey()).orElseThrow(() -> new HomeException(
-                    "config " + home.configFile() + ": unknown key '" + Shown.of(e.getKey()) + "'"));
+            ConfigKey key = ConfigKey.find(e.getKey());
+            if (key == null) {
+                throw new HomeException("config " + home.configFile() + ": unknown key '" + Shown.of(e.getKey()) + "'");
+            }
             try {
                 key.check(e.getValue());
             } catch (UsageException bad) {
@@ -33,14 +29,9 @@ public final class Config {
         return stored.getOrDefault(key, key.defaultValue());
     }
 
-    public boolean isSet(ConfigKey key) {
-        return stored.containsKey(key);
-    }
-
-    /** Checks the value, then rewrites the file atomically with it. */
+    /** Checks the value, then rewrites the file atomically with it (trustctl made sure TRUST_HOME is usable). */
     public static void set(TrustHome home, ConfigKey key, String value) throws UsageException, HomeException {
         key.check(value);
-        home.ensureUsable();
         Map<String, String> entries = ConfigFile.read(home.configFile());
         entries.put(key.key(), value.strip());
         ConfigFile.write(home.configFile(), entries);

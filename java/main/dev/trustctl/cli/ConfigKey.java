@@ -1,48 +1,17 @@
 package dev.trustctl.cli;
 
 import dev.trustctl.echo.ServerSettings;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The keys {@code trustctl config} knows, each with its default and the check its value must pass. */
 public enum ConfigKey {
-    SERVER_PORT("server.port", String.valueOf(ServerSettings.DEFAULT_PORT)) {
-        @Override
-        void check(String value) throws UsageException {
-            Values.port(key(), value);
-        }
-    },
-    SERVER_BIND("server.bind", ServerSettings.DEFAULT_BIND) {
-        @Override
-        void check(String value) throws UsageException {
-            Values.host(key(), value);
-        }
-    },
-    SERVER_TIMEOUT("server.timeout", Values.secondsText(ServerSettings.DEFAULT_TIMEOUT)) {
-        @Override
-        void check(String value) throws UsageException {
-            Values.seconds(key(), value);
-        }
-    },
-    SERVER_MAX_CLIENTS("server.max_clients", EchoServerCommand.AUTO) {
-        @Override
-        void check(String value) throws UsageException {
-            EchoServerCommand.maxClients(key(), value);
-        }
-    },
-    SERVER_IO("server.io", ServerSettings.DEFAULT_IO.label()) {
-        @Override
-        void check(String value) throws UsageException {
-            EchoServerCommand.io(key(), value);
-        }
-    },
-    SERVER_LOOPS("server.loops", EchoServerCommand.AUTO) {
-        @Override
-        void check(String value) throws UsageException {
-            EchoServerCommand.loops(key(), value);
-        }
-    };
+    SERVER_PORT("server.port", String.valueOf(ServerSettings.DEFAULT_PORT)),
+    SERVER_BIND("server.bind", ServerSettings.DEFAULT_BIND),
+    SERVER_TIMEOUT("server.timeout", Values.secondsText(ServerSettings.DEFAULT_TIMEOUT)),
+    SERVER_MAX_CLIENTS("server.max_clients", Values.AUTO),
+    SERVER_IO("server.io", ServerSettings.DEFAULT_IO.label()),
+    SERVER_LOOPS("server.loops", Values.AUTO);
 
     private final String key;
     private final String defaultValue;
@@ -60,24 +29,38 @@ public enum ConfigKey {
         return defaultValue;
     }
 
-    abstract void check(String value) throws UsageException;
-
-    public static Optional<ConfigKey> find(String key) {
-        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
-    }
-
-    /** The known key a typo most likely meant: at most 2 edits away. */
-    static Optional<String> nearest(String typed) {
-        if (typed.length() > Shown.MAX_CHARS) {
-            return Optional.empty();
+    /** The check of the echo-server flag the key stands for, its message naming the key. */
+    void check(String value) throws UsageException {
+        switch (this) {
+            case SERVER_PORT -> Values.port(key, value);
+            case SERVER_BIND -> Values.host(key, value);
+            case SERVER_TIMEOUT -> Values.seconds(key, value);
+            case SERVER_MAX_CLIENTS -> Values.countOrAuto(key, value, ServerSettings.MAX_MAX_CLIENTS, 0);
+            case SERVER_IO -> Values.io(key, value);
+            case SERVER_LOOPS -> Values.countOrAuto(key, value, ServerSettings.MAX_LOOPS, 0);
         }
-        return Arrays.stream(values()).map(ConfigKey::key)
-                .filter(k -> EditDistance.between(typed, k) <= 2)
-                .min(Comparator.comparingInt(k -> EditDistance.between(typed, k)));
     }
 
-    public static ConfigKey require(String key) throws UsageException {
-        return find(key).orElseThrow(() -> new UsageException("unknown config key: " + Shown.of(key)
-                + nearest(key).map(k -> ". Did you mean '" + k + "'?").orElse("") + " (known: " + String.join(", ", Arrays.stream(values()).map(ConfigKey::key).toList()) + ")"));
+    /** The key named {@code key}, or null. */
+    static ConfigKey find(String key) {
+        for (ConfigKey k : values()) {
+            if (k.key.equals(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    static ConfigKey require(String key) throws UsageException {
+        ConfigKey found = find(key);
+        if (found != null) {
+            return found;
+        }
+        List<String> known = new ArrayList<>();
+        for (ConfigKey k : values()) {
+            known.add(k.key);
+        }
+        throw new UsageException("unknown config key: " + Shown.of(key) + DidYouMean.hint("", key, known) + " (known: "
+                + String.join(", ", known) + ")");
     }
 }

@@ -16,9 +16,8 @@ import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.Protocol;
 import dev.trustctl.wire.HostPort;
 import java.io.IOException;
-import java.util.List;
 import java.util.Locale;
-import org.apache.commons.cli.Option;
+import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * then says so in one line on stderr. Flags left out come from the config file, then from the defaults in
  * {@link ServerSettings}.
  */
-final class EchoServerCommand implements Command {
+final class EchoServerCommand extends ParsedCommand {
     private final Protocol.Factory protocols; // null: the echo
 
     EchoServerCommand(Protocol.Factory protocols) {
@@ -35,131 +34,70 @@ final class EchoServerCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "echo-server";
+    About about() {
+        return new About("echo-server", Setup.SERVER, "run the framed TCP echo server (127.0.0.1:9900 by default)",
+                "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS] [--max-clients N] [--io"
+                + " loop|threads|virtual] [--loops N] [--trace]\n\nEchoes every length-prefixed frame (4-byte big-endian"
+                + " length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.");
     }
 
     @Override
-    public String summary() {
-        return "run the framed TCP echo server (127.0.0.1:9900 by default)";
-    }
-
-    @Override
-    public boolean longRunning() {
-        return true;
-    }
-
-    static Options options() {
-        return ParsedLine.optionsWithHelp()
-                .addOption(Option.builder().longOpt("port").hasArg().argName("PORT")
-                        .desc("TCP port, 1..65535. Default: server.port, else " + ServerSettings.DEFAULT_PORT).get())
-                .addOption(Option.builder().longOpt("bind").hasArg().argName("ADDR")
-                        .desc("address to listen on. Default: " + ServerSettings.DEFAULT_BIND + " (loopback only)").get())
-                .addOption(Option.builder().longOpt("timeout").hasArg().argName("SECONDS")
-                        .desc("idle, per-frame and per-write deadline, 0.01..86400, decimals allowed. Default: "
-                                + ServerSettings.DEFAULT_TIMEOUT.toSeconds()).get())
-                .addOption(Option.builder().longOpt("max-clients").hasArg().argName("N")
-                        .desc("clients served at once, 1.." + ServerSettings.MAX_MAX_CLIENTS
-                                + "; more are closed at once. Default: server.max_clients, else auto: "
-                                + Io.LOOP.defaultMaxClients() + " (loop, virtual) or " + Io.THREADS.defaultMaxClients()
-                                + " (threads), lowered to what the open-file limit allows").get())
-                .addOption(Option.builder().longOpt("io").hasArg().argName("ENGINE")
-                        .desc("how bytes move: loop (event loops, java.nio Selector), threads (a thread per"
-                                + " client) or virtual (a virtual thread per client, Java " + VirtualThreads.NEEDED_RELEASE
-                                + "+). Default: server.io, else " + ServerSettings.DEFAULT_IO.label()).get())
-                .addOption(Option.builder().longOpt("loops").hasArg().argName("N")
-                        .desc("event-loop threads for --io loop, 1.." + ServerSettings.MAX_LOOPS
-                                + ". Default: server.loops, else auto: one per processor ("
-                                + ServerSettings.defaultLoops() + " here)").get())
-                .addOption(Option.builder().longOpt("trace").desc("show every read and write of each connection"
-                        + " (its id, the bytes moved, where the frame stands: header 2/4, payload 1000/65536) and"
-                        + " each open, timeout, rejection and close on stderr; never payload bytes. Bounded like"
-                        + " the log. Default: off").get());
-    }
-
-    /** The config value that leaves a setting to the server. */
-    static final String AUTO = "auto";
-
-    static Io io(String name, String raw) throws UsageException {
-        Io io = raw == null ? null : Io.parse(raw.strip());
-        if (io == null) {
-            throw new UsageException(name + " must be loop, threads or virtual, got '" + raw + "'");
-        }
-        return io;
-    }
-
-    /** A client limit, or 0 for auto (the engine's default). */
-    static int maxClients(String name, String raw) throws UsageException {
-        if (AUTO.equals(raw.strip())) {
-            return 0;
-        }
-        try {
-            return Values.intInRange(name, raw, 1, ServerSettings.MAX_MAX_CLIENTS);
-        } catch (UsageException e) {
-            throw new UsageException(e.getMessage().replace(", got", " (or auto), got"));
-        }
-    }
-
-    /** A loop count, or the default for auto. */
-    static int loops(String name, String raw) throws UsageException {
-        if (AUTO.equals(raw.strip())) {
-            return ServerSettings.defaultLoops();
-        }
-        try {
-            return Values.intInRange(name, raw, 1, ServerSettings.MAX_LOOPS);
-        } catch (UsageException e) {
-            throw new UsageException(e.getMessage().replace(", got", " (or auto), got"));
-        }
+    Options options() {
+        return super.options()
+                .addOption(flag("port", "PORT", "TCP port, 1..65535. Default: server.port, else "
+                        + ServerSettings.DEFAULT_PORT))
+                .addOption(flag("bind", "ADDR", "address to listen on. Default: " + ServerSettings.DEFAULT_BIND
+                        + " (loopback only)"))
+                .addOption(flag("timeout", "SECONDS", "idle, per-frame and per-write deadline, 0.01..86400, decimals"
+                        + " allowed. Default: " + ServerSettings.DEFAULT_TIMEOUT.toSeconds()))
+                .addOption(flag("max-clients", "N", "clients served at once, 1.." + ServerSettings.MAX_MAX_CLIENTS
+                        + "; more are closed at once. Default: server.max_clients, else auto: " + Io.LOOP.defaultMaxClients()
+                        + " (loop, virtual) or " + Io.THREADS.defaultMaxClients() + " (threads), lowered to what the"
+                        + " open-file limit allows"))
+                .addOption(flag("io", "ENGINE", "how bytes move: loop (event loops, java.nio Selector), threads (a"
+                        + " thread per client) or virtual (a virtual thread per client, Java " + VirtualThreads.NEEDED_RELEASE
+                        + "+). Default: server.io, else " + ServerSettings.DEFAULT_IO.label()))
+                .addOption(flag("loops", "N", "event-loop threads for --io loop, 1.." + ServerSettings.MAX_LOOPS
+                        + ". Default: server.loops, else auto: one per processor (" + ServerSettings.defaultLoops()
+                        + " here)"))
+                .addOption(flag("trace", null, "show every read and write of each connection (its id, the bytes moved,"
+                        + " where the frame stands: header 2/4, payload 1000/65536) and each open, timeout, rejection"
+                        + " and close on stderr; never payload bytes. Bounded like the log. Default: off"));
     }
 
     /** The settings the command line asks for, with config and defaults filling the gaps. */
-    static ServerSettings settings(ParsedLine line, Config config) throws UsageException {
-        Arguments.none(line);
-        Io io = io("--io", valueOr(line, "io", config, ConfigKey.SERVER_IO));
+    static ServerSettings settings(CommandLine line, Config config) throws UsageException {
+        words(line);
+        Io io = Values.io("--io", line.getOptionValue("io", config.get(ConfigKey.SERVER_IO)));
         if (io == Io.VIRTUAL && !VirtualThreads.available()) {
             throw new UsageException("--io virtual needs Java " + VirtualThreads.NEEDED_RELEASE
                     + " or newer (virtual threads), this is Java " + VirtualThreads.runningVersion()
                     + ": choose another with JAVA_HOME=/path/to/jdk ./trustctl ...");
         }
-        int maxClients = maxClients("--max-clients", valueOr(line, "max-clients", config, ConfigKey.SERVER_MAX_CLIENTS));
-        return new ServerSettings(
-                Values.host("--bind", valueOr(line, "bind", config, ConfigKey.SERVER_BIND)),
-                Values.port("--port", valueOr(line, "port", config, ConfigKey.SERVER_PORT)),
-                Values.seconds("--timeout", valueOr(line, "timeout", config, ConfigKey.SERVER_TIMEOUT)),
-                maxClients > 0 ? maxClients : ServerSettings.defaultMaxClients(io, FdLimit.soft()),
-                io, loops("--loops", valueOr(line, "loops", config, ConfigKey.SERVER_LOOPS)));
-    }
-
-    private static String valueOr(ParsedLine line, String flag, Config config, ConfigKey key) {
-        return line.has(flag) ? line.value(flag) : config.get(key);
-    }
-
-    private static String engineText(ServerSettings settings) {
-        return settings.io() == Io.LOOP ? "loop x" + settings.loops() : settings.io().label();
+        int maxClients = Values.countOrAuto("--max-clients", line.getOptionValue("max-clients",
+                config.get(ConfigKey.SERVER_MAX_CLIENTS)), ServerSettings.MAX_MAX_CLIENTS,
+                ServerSettings.defaultMaxClients(io, FdLimit.soft()));
+        return new ServerSettings(Values.host("--bind", line.getOptionValue("bind", config.get(ConfigKey.SERVER_BIND))),
+                Values.port("--port", line.getOptionValue("port", config.get(ConfigKey.SERVER_PORT))),
+                Values.seconds("--timeout", line.getOptionValue("timeout", config.get(ConfigKey.SERVER_TIMEOUT))),
+                maxClients, io, Values.countOrAuto("--loops", line.getOptionValue("loops",
+                        config.get(ConfigKey.SERVER_LOOPS)), ServerSettings.MAX_LOOPS, ServerSettings.defaultLoops()));
     }
 
     @Override
-    public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
-        Options options = options();
-        ParsedLine line = ParsedLine.parse(options, args);
-        if (line.has("help")) {
-            ParsedLine.printHelp(term.out(), "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS]"
-                    + " [--max-clients N] [--io loop|threads|virtual] [--loops N] [--trace]", "Echoes every length-prefixed frame (4-byte"
-                    + " big-endian length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.",
-                    options);
-            return ExitCode.OK;
-        }
+    int run(CommandLine line, TrustHome home, Terminal term) throws UsageException, IOException {
         ServerSettings settings = settings(line, Config.load(home));
         EchoServer server;
         try {
             server = EchoServer.bind(settings, protocols != null ? protocols : EchoHandler.protocol(),
-                    line.has("trace") ? new ServerTrace(term.err()) : null, Log.floodVerdict());
+                    line.hasOption("trace") ? new ServerTrace(term.err()) : null, Log.floodVerdict());
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);
             // The logger is looked up here, not in a static field: trustctl builds every command at start-up,
             // and a short CLI call must not set up logback.
-            LoggerFactory.getLogger("echo").atError().setMessage("bind_failed").addKeyValue("errno", row.errno()).addKeyValue("port", settings.port())
-                    .addKeyValue("bind", settings.bind()).addKeyValue("action", Action.EXIT.label()).log();
+            LoggerFactory.getLogger("echo").atError().setMessage("bind_failed").addKeyValue("errno", row.errno())
+                    .addKeyValue("port", settings.port()).addKeyValue("bind", settings.bind())
+                    .addKeyValue("action", Action.EXIT.label()).log();
             throw new IOException("cannot listen on " + HostPort.of(settings.bind(), settings.port()) + ": "
                     + row.errno() + " (" + e.getMessage() + ")", e);
         }
@@ -171,8 +109,8 @@ final class EchoServerCommand implements Command {
                     + " does for a background job): stop it with kill %d (SIGTERM)%n", ProcessHandle.current().pid());
         }
         term.err().printf("echo-server listening on %s (io %s, timeout %s s, max %d clients); log: %s%n",
-                HostPort.of(settings.bind(), server.port()), engineText(settings), Values.secondsText(settings.timeout()),
-                settings.maxClients(), home.logFile());
+                HostPort.of(settings.bind(), server.port()), settings.io() == Io.LOOP ? "loop x" + settings.loops()
+                : settings.io().label(), Values.secondsText(settings.timeout()), settings.maxClients(), home.logFile());
         long started = System.nanoTime();
         server.serve();
         // One line to end on after Ctrl-C; every counter is in the server_stop event.

@@ -30,19 +30,19 @@ public final class Shown {
      * so no input moves the cursor, clears the screen or forges a second line; everything else as it is.
      */
     public static String escape(String raw) {
-        if (raw == null || raw.chars().noneMatch(Shown::isControl)) {
-            return raw;
+        if (raw == null) {
+            return null;
         }
-        StringBuilder out = new StringBuilder(raw.length() + 16);
-        raw.chars().forEach(c -> {
+        StringBuilder out = new StringBuilder(raw.length());
+        for (char c : raw.toCharArray()) {
             switch (c) {
                 case '\n' -> out.append("\\n");
                 case '\t' -> out.append("\\t");
                 case '\r' -> out.append("\\r");
-                default -> out.append(!isControl(c) ? String.valueOf((char) c)
-                        : c < 0x80 ? String.format("\\x%02x", c) : String.format("\\u%04x", c));
+                default -> out.append(!isControl(c) ? String.valueOf(c)
+                        : c < 0x80 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
             }
-        });
+        }
         return out.toString();
     }
 

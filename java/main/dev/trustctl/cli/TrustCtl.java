@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
@@ -23,7 +22,6 @@ import org.slf4j.spi.LoggingEventBuilder;
  * command sets up logback; a short one writes its line through {@link DirectLog}, which starts far faster.
  */
 public final class TrustCtl {
-    private static final String HINT = "try 'trustctl --help'";
     private static final long FLUSH_MILLIS = 2000;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final Terminal term;
@@ -48,145 +46,99 @@ public final class TrustCtl {
 
     public int run(String... argv) {
         long started = System.nanoTime();
-        List<String> args = Arrays.asList(argv);
-        boolean verbose = false;
-        while (!args.isEmpty() && args.get(0).equals("--verbose")) {
-            verbose = true;
-            args = args.subList(1, args.size());
+        int at = 0;
+        while (at < argv.length && argv[at].equals("--verbose")) {
+            at++;
         }
-        String name = args.isEmpty() ? "" : args.get(0);
+        boolean verbose = at > 0;
+        String name = at < argv.length ? argv[at] : "";
         Command command = commands.get(name);
-        TrustHome home = TrustHome.fromEnv(term.env());
         int code;
         String error = null; // what stderr said, so the log alone explains the exit code
         try {
-            code = dispatch(name, command, args.isEmpty() ? args : args.subList(1, args.size()), home);
+            List<String> rest = Arrays.asList(argv).subList(Math.min(at + 1, argv.length), argv.length);
+            code = dispatch(name, command, rest, TrustHome.fromEnv(term.env()));
         } catch (UsageException e) {
             error = Shown.escape(e.getMessage());
-            term.err().println("Error: " + error);
-            term.err().println(hintFor(command));
+            term.err().println("Error: " + error + "\ntry 'trustctl " + (command == null ? "" : name + " ") + "--help'");
             code = ExitCode.USAGE;
-        } catch (IOException e) {
-            error = Shown.escape(e.getMessage());
-            term.err().println("Error: " + error);
-            printTrace(verbose, e);
-            code = ExitCode.FAILURE;
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            error = "internal error: " + Shown.escape(e.toString());
-            term.err().println("Error: " + error + (verbose ? "" : " (--verbose shows where)"));
-            printTrace(verbose, e);
+        } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            boolean bug = !(e instanceof IOException);
+            error = bug ? "internal error: " + Shown.escape(e.toString()) : Shown.escape(e.getMessage());
+            term.err().println("Error: " + error + (bug && !verbose ? " (--verbose shows where)" : ""));
+            if (verbose) {
+                e.printStackTrace(term.err());
+            }
             code = ExitCode.FAILURE;
         }
-        logDone(name.isEmpty() ? "(none)" : Shown.cut(name), code, (System.nanoTime() - started) / 1_000_000, error);
+        Object[] done = {"command", name.isEmpty() ? "(none)" : Shown.cut(name), "exit_code", code, "duration_ms",
+            (System.nanoTime() - started) / 1_000_000, "error", error};
+        logDone(error == null ? Arrays.copyOf(done, 6) : done);
         return code;
     }
 
-    private void logDone(String name, int code, long millis, String error) {
-        if (directLog != null) {
-            if (error == null) {
-                directLog.event("INFO", "command_done", "command", name, "exit_code", code, "duration_ms", millis);
-            } else {
-                directLog.event("INFO", "command_done", "command", name, "exit_code", code, "duration_ms", millis,
-                        "error", error);
+    private int dispatch(String name, Command command, List<String> rest, TrustHome home)
+            throws UsageException, IOException {
+        startLog(home, command);
+        return switch (name) {
+            case "" -> usage(term.err(), ExitCode.USAGE);
+            case "-h", "--help", "help" -> usage(term.out(), ExitCode.OK);
+            case "-V", "--version" -> commands.get("version").run(List.of(), home, term);
+            default -> {
+                if (command != null) {
+                    yield command.run(rest, home, term);
+                }
+                throw new UsageException(name.startsWith("-") ? "unknown option: " + Shown.of(name)
+                        : "unknown command: " + Shown.of(name) + DidYouMean.hint("", name, commands.keySet()));
             }
+        };
+    }
+
+    /** Commands that need TRUST_HOME fail on a bad one; the rest log where they can and run regardless. */
+    private void startLog(TrustHome home, Command command) throws HomeException {
+        Command.Setup setup = command == null ? Command.Setup.ANYWHERE : command.setup();
+        directLog = null;
+        logbackStarted = false;
+        try {
+            if (setup == Command.Setup.INIT) {
+                home.tightenModes();
+            }
+            home.ensureUsable();
+            if (setup.logsEvents()) {
+                Log.start(home.logDir(), setup == Command.Setup.SERVER); // queued
+                logbackStarted = true;
+            } else {
+                directLog = DirectLog.open(home.logDir());
+            }
+        } catch (IOException e) {
+            if (setup.needsHome()) {
+                throw e instanceof HomeException known ? known
+                        : new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e), e);
+            }
+        }
+    }
+
+    /** The command_done line, in whichever log the command set up: {@code fields} alternate a name and its value. */
+    private void logDone(Object... fields) {
+        if (directLog != null) {
+            directLog.event("INFO", "command_done", fields);
         } else if (logbackStarted) {
-            LoggingEventBuilder done = LoggerFactory.getLogger("trustctl").atInfo().setMessage("command_done")
-                    .addKeyValue("command", name).addKeyValue("exit_code", code).addKeyValue("duration_ms", millis);
-            if (error != null) {
-                done.addKeyValue("error", error);
+            LoggingEventBuilder done = LoggerFactory.getLogger("trustctl").atInfo().setMessage("command_done");
+            for (int i = 0; i < fields.length; i += 2) {
+                done.addKeyValue((String) fields[i], fields[i + 1]);
             }
             done.log();
             Log.flush(FLUSH_MILLIS); // a server's queued lines are on disk when run() returns, not some time later
         }
     }
 
-    private int dispatch(String name, Command command, List<String> rest, TrustHome home)
-            throws UsageException, IOException {
-        startLog(home, command);
-        if (name.isEmpty()) {
-            printUsage(term.err());
-            return ExitCode.USAGE;
-        }
-        switch (name) {
-            case "-h", "--help", "help" -> {
-                printUsage(term.out());
-                return ExitCode.OK;
-            }
-            case "-V", "--version" -> {
-                return commands.get("version").run(List.of(), home, term);
-            }
-            default -> {
-                if (command == null) {
-                    throw new UsageException((name.startsWith("-") ? "unknown option: " : "unknown command: ")
-                            + Shown.of(name) + nearest(name).map(n -> ". Did you mean '" + n + "'?").orElse(""));
-                }
-                return command.run(rest, home, term);
-            }
-        }
-    }
-
-    /** Commands that need TRUST_HOME fail on a bad one; the rest log where they can and run regardless. */
-    private void startLog(TrustHome home, Command command) throws HomeException {
-        boolean needsHome = command != null && command.needsHome();
-        directLog = null;
-        logbackStarted = false;
-        try {
-            if (command != null && command.tightensHome()) {
-                home.tightenModes();
-            }
-            home.ensureUsable();
-            if (command != null && command.logsEvents()) {
-                Log.start(home.logDir(), command.longRunning());
-                logbackStarted = true;
-            } else {
-                directLog = DirectLog.open(home.logDir());
-            }
-        } catch (HomeException e) {
-            if (needsHome) {
-                throw e;
-            }
-        } catch (IOException e) {
-            if (needsHome) {
-                throw new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e), e);
-            }
-        }
-    }
-
-    /** The command a typo most likely meant: at most 2 edits away (1 for a short name), else none. */
-    private Optional<String> nearest(String typed) {
-        if (typed.startsWith("-") || typed.length() > Shown.MAX_CHARS) {
-            return Optional.empty();
-        }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
+    private int usage(PrintStream out, int code) {
+        out.println("usage: trustctl [--help] [--version] [--verbose] COMMAND [ARGS]\n\ncommands:");
         for (Command c : commands.values()) {
-            int d = EditDistance.between(typed, c.name());
-            if (d < bestDistance) {
-                best = c.name();
-                bestDistance = d;
-            }
+            out.printf("  %-15s %s%n", c.name(), c.summary());
         }
-        return bestDistance <= (best.length() <= 4 ? 1 : 2) ? Optional.of(best) : Optional.empty();
-    }
-
-    private String hintFor(Command command) {
-        return command == null ? HINT : "try 'trustctl " + command.name() + " --help'";
-    }
-
-    private void printTrace(boolean verbose, Throwable e) {
-        if (verbose) {
-            e.printStackTrace(term.err());
-        }
-    }
-
-    private void printUsage(PrintStream out) {
-        out.println("usage: trustctl [--help] [--version] [--verbose] COMMAND [ARGS]");
-        out.println();
-        out.println("commands:");
-        commands.values().forEach(c -> out.printf("  %-15s %s%n", c.name(), c.summary()));
-        out.println();
-        out.println("TRUST_HOME (default ~/.trustctl) holds config and logs/trustctl.log.");
-        out.println("'trustctl COMMAND --help' describes a command. Exit codes: 0 ok, 1 failure, 2 usage"
-                + " (echo-client adds 3 to 6).");
+        out.println("\nTRUST_HOME (default ~/.trustctl) holds config and logs/trustctl.log.\n'trustctl COMMAND --help'"
+                + " describes a command. Exit codes: 0 ok, 1 failure, 2 usage (echo-client adds 3 to 6).");
+        return code;
     }
 }

@@ -1,5 +1,6 @@
 package dev.trustctl.cli;
 
+import dev.trustctl.echo.Io;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -13,6 +14,9 @@ public final class Values {
     public static final BigDecimal MIN_SECONDS = new BigDecimal("0.01");
     /** The longest: a day. */
     public static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(86_400);
+
+    /** The value that leaves a count to the server (its engine's default). */
+    public static final String AUTO = "auto";
 
     private Values() {
     }
@@ -59,15 +63,42 @@ public final class Values {
      * a script or {@code ss} than to trustctl. As every Unix tool does, only ASCII digits are numbers here.
      */
     private static void asciiDigits(String name, String raw) throws UsageException {
-        if (raw != null && raw.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'))) {
-            throw new UsageException(name + " must be written in ASCII digits (0-9), got '" + Shown.of(raw) + "'");
+        for (int i = 0, c; raw != null && i < raw.length(); i += Character.charCount(c)) {
+            c = raw.codePointAt(i);
+            if (Character.isDigit(c) && (c < '0' || c > '9')) {
+                throw new UsageException(name + " must be written in ASCII digits (0-9), got '" + Shown.of(raw) + "'");
+            }
+        }
+    }
+
+    /** An engine: {@code loop}, {@code threads} or {@code virtual}. */
+    public static Io io(String name, String raw) throws UsageException {
+        Io io = raw == null ? null : Io.parse(raw.strip());
+        if (io == null) {
+            throw new UsageException(name + " must be loop, threads or virtual, got '" + Shown.of(raw) + "'");
+        }
+        return io;
+    }
+
+    /** A count from 1 to {@code max}, or {@link #AUTO}: then {@code auto}, what the server would choose. */
+    public static int countOrAuto(String name, String raw, int max, int auto) throws UsageException {
+        if (AUTO.equals(raw.strip())) {
+            return auto;
+        }
+        try {
+            return intInRange(name, raw, 1, max);
+        } catch (UsageException e) {
+            throw new UsageException(e.getMessage().replaceFirst(", got", " (or auto), got"));
         }
     }
 
     /** A host name or IP literal; only checks it is one word of printable text (resolution errors come later). */
     public static String host(String name, String raw) throws UsageException {
-        if (raw == null || raw.isBlank()
-                || raw.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        boolean word = raw != null && !raw.isBlank();
+        for (int i = 0; word && i < raw.length(); i++) {
+            word = !Character.isWhitespace(raw.charAt(i)) && !Character.isISOControl(raw.charAt(i));
+        }
+        if (!word) {
             throw new UsageException(name + " must be a host name or IP address, got '" + Shown.of(raw) + "'");
         }
         return raw;

@@ -2,42 +2,31 @@ package dev.trustctl.cli;
 
 import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
+import java.io.IOException;
 import java.util.List;
-import org.apache.commons.cli.Options;
+import org.apache.commons.cli.CommandLine;
 
 /** {@code trustctl version}: prints {@code trustctl 0.1.0}, like {@code --version}. */
-final class VersionCommand implements Command {
+final class VersionCommand extends ParsedCommand {
     static final String VERSION = "0.1.0";
 
     @Override
-    public String name() {
-        return "version";
+    About about() {
+        return new About("version", Setup.ANYWHERE, "print the version", "trustctl version\n\nPrints the version.");
     }
 
     @Override
-    public String summary() {
-        return "print the version";
-    }
-
-    @Override
-    public boolean needsHome() {
-        return false;
-    }
-
-    @Override
-    public int run(List<String> args, TrustHome home, Terminal term) throws UsageException {
-        if (args.isEmpty()) { // nothing to parse: the option parser's set-up (lambdas included) is most of its time
-            term.out().println("trustctl " + VERSION);
-            return ExitCode.OK;
+    public int run(List<String> args, TrustHome home, Terminal term) throws UsageException, IOException {
+        if (!args.isEmpty()) { // else nothing to parse: the option parser's set-up (lambdas included) is most of its time
+            return super.run(args, home, term);
         }
-        Options options = ParsedLine.optionsWithHelp();
-        ParsedLine line = ParsedLine.parse(options, args);
-        if (line.has("help")) {
-            ParsedLine.printHelp(term.out(), "trustctl version", "Prints the version.", options);
-            return ExitCode.OK;
-        }
-        Arguments.none(line);
         term.out().println("trustctl " + VERSION);
         return ExitCode.OK;
+    }
+
+    @Override
+    int run(CommandLine line, TrustHome home, Terminal term) throws UsageException, IOException {
+        words(line);
+        return run(List.of(), home, term);
     }
 }

@@ -1,21 +1,16 @@
 package dev.trustctl.home;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,59 +60,45 @@ public final class ConfigFile {
 
     /** The file's text, checked to be a small regular file of UTF-8 before a byte is read; "" when missing. */
     private static String text(Path file) throws HomeException {
-        ByteBuffer bytes = ByteBuffer.allocate(MAX_BYTES + 1);
+        byte[] bytes;
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!attributes.isRegularFile()) {
+            if (!Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
                 throw new HomeException("config " + file + " is not a regular file");
             }
-            if (attributes.size() > MAX_BYTES) {
-                throw new HomeException("config " + file + " is larger than " + MAX_BYTES + " bytes");
-            }
-            // The file may have been swapped or grown since: the read stops one byte past the limit regardless.
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
-                    // reads until the end or one byte past the limit
-                }
+            // Even a file swapped or grown since is read no further than one byte past the limit.
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_BYTES + 1);
             }
         } catch (NoSuchFileException e) {
             return "";
-        } catch (HomeException e) {
-            throw e;
-        } catch (AccessDeniedException e) {
-            throw new HomeException("cannot read config " + file + ": permission denied", e);
         } catch (IOException e) {
-            throw new HomeException("cannot read config " + file + ": " + e.getMessage(), e);
+            throw e instanceof HomeException known ? known
+                    : new HomeException("cannot read config " + file + ": " + HomeException.reason(e), e);
         }
-        if (bytes.position() > MAX_BYTES) {
+        if (bytes.length > MAX_BYTES) {
             throw new HomeException("config " + file + " is larger than " + MAX_BYTES + " bytes");
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes.flip()).toString();
+        try { // a new decoder reports malformed input rather than replacing it
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             throw new HomeException("config " + file + " is not valid UTF-8 text");
         }
-        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
-    /** Replaces the file with these entries, atomically. */
+    /** Replaces the file with these entries, atomically: a private temp file, written through (O_SYNC), renamed. */
     public static void write(Path file, Map<String, String> entries) throws HomeException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        StringBuilder text = new StringBuilder(HEADER);
+        for (Map.Entry<String, String> e : new TreeMap<>(entries).entrySet()) {
+            text.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
         try {
             // A leftover of a writer that crashed with this same pid (pid 1 in a container, say) is stale.
             Files.deleteIfExists(tmp);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8)) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-                out.write(HEADER);
-                for (Map.Entry<String, String> e : new TreeMap<>(entries).entrySet()) {
-                    out.write(e.getKey() + "=" + e.getValue() + "\n");
-                }
-                out.flush();
-                channel.force(true);
-            }
+            Files.setPosixFilePermissions(Files.createFile(tmp), StrictModes.PRIVATE_FILE); // before a byte is in it
+            Files.write(tmp, text.toString().getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE,
+                    StandardOpenOption.SYNC);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             try {

@@ -28,28 +28,28 @@ public final class StrictModes {
      */
     public static void check(Path dir, String name, boolean followLink) throws HomeException {
         LinkOption[] how = followLink ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        if (!followLink && Files.isSymbolicLink(dir)) {
+            throw new HomeException(name + " " + dir + " is a symbolic link: trustctl never writes through one;"
+                    + " replace it with a directory (rm " + dir + " && mkdir -m 700 " + dir + ")");
+        }
+        if (!Files.isDirectory(dir, how)) {
+            throw new HomeException(name + " is not a directory: " + dir);
+        }
+        int owner;
+        Set<PosixFilePermission> mode;
         try {
-            if (!followLink && Files.isSymbolicLink(dir)) {
-                throw new HomeException(name + " " + dir + " is a symbolic link: trustctl never writes through one;"
-                        + " replace it with a directory (rm " + dir + " && mkdir -m 700 " + dir + ")");
-            }
-            if (!Files.isDirectory(dir, how)) {
-                throw new HomeException(name + " is not a directory: " + dir);
-            }
-            int owner = (Integer) Files.getAttribute(dir, "unix:uid", how);
-            if (owner != MY_UID) {
-                throw new HomeException(name + " " + dir + " belongs to uid " + owner + ", not to you (uid " + MY_UID
-                        + "): use a directory of your own, or chown it");
-            }
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, how);
-            if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new HomeException(name + " " + dir + " is writable by group or others ("
-                        + PosixFilePermissions.toString(mode) + "): run chmod go-w " + dir);
-            }
-        } catch (HomeException e) {
-            throw e;
+            owner = (Integer) Files.getAttribute(dir, "unix:uid", how);
+            mode = Files.getPosixFilePermissions(dir, how);
         } catch (IOException e) {
             throw new HomeException("cannot check " + name + " " + dir + ": " + HomeException.reason(e), e);
+        }
+        if (owner != MY_UID) {
+            throw new HomeException(name + " " + dir + " belongs to uid " + owner + ", not to you (uid " + MY_UID
+                    + "): use a directory of your own, or chown it");
+        }
+        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new HomeException(name + " " + dir + " is writable by group or others ("
+                    + PosixFilePermissions.toString(mode) + "): run chmod go-w " + dir);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.trustctl.home;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -16,27 +15,15 @@ import java.util.Map;
  * or {@code $HOME/.trustctl} when TRUST_HOME is unset or empty. Created private to the user (0700); one that
  * is not the user's own or is writable by group or others is refused ({@link StrictModes}).
  */
-public final class TrustHome {
-    public static final String ENV = "TRUST_HOME";
-    public static final String DEFAULT_DIR = ".trustctl";
-
-    private final Path dir;
-
-    public TrustHome(Path dir) {
-        this.dir = dir.toAbsolutePath().normalize();
+public record TrustHome(Path dir) {
+    public TrustHome {
+        dir = dir.toAbsolutePath().normalize();
     }
 
     public static TrustHome fromEnv(Map<String, String> env) {
-        String explicit = env.get(ENV);
-        if (explicit != null && !explicit.isEmpty()) {
-            return new TrustHome(Paths.get(explicit));
-        }
-        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-        return new TrustHome(Paths.get(home, DEFAULT_DIR));
-    }
-
-    public Path dir() {
-        return dir;
+        String explicit = env.get("TRUST_HOME");
+        return new TrustHome(explicit != null && !explicit.isEmpty() ? Paths.get(explicit)
+                : Paths.get(env.getOrDefault("HOME", System.getProperty("user.home")), ".trustctl"));
     }
 
     public Path configFile() {
@@ -57,15 +44,10 @@ public final class TrustHome {
 
     /** Fails with one clear line unless the directory exists (or can be made) and is a writable directory. */
     public void ensureUsable() throws HomeException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new HomeException("TRUST_HOME is not a directory: " + dir);
-        }
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException e) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_DIR));
+        } catch (FileAlreadyExistsException e) { // a file, or a link to one
             throw new HomeException("TRUST_HOME is not a directory: " + dir);
-        } catch (AccessDeniedException e) {
-            throw new HomeException("cannot create TRUST_HOME " + dir + ": permission denied", e);
         } catch (IOException e) {
             throw new HomeException("cannot create TRUST_HOME " + dir + ": " + HomeException.reason(e), e);
         }
@@ -83,9 +65,7 @@ public final class TrustHome {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        if (!Files.isSymbolicLink(dir)) {
-            StrictModes.tighten(dir, StrictModes.PRIVATE_DIR);
-        }
+        StrictModes.tighten(dir, StrictModes.PRIVATE_DIR);
         StrictModes.tighten(configFile(), StrictModes.PRIVATE_FILE);
         StrictModes.tighten(logDir(), StrictModes.PRIVATE_DIR);
         if (Files.isDirectory(logDir(), LinkOption.NOFOLLOW_LINKS)) {

@@ -234,7 +234,7 @@ class BadInputTest {
     @Test
     void loadTestHelpsUsageLinesListEveryOption() {
         String usage = run(home, "echo-load-test", "--help").out().split("\n\n")[0];
-        assertThat(LoadTestCommand.options().getOptions())
+        assertThat(new LoadTestCommand().options().getOptions())
                 .allSatisfy(o -> assertThat(usage).contains("--" + o.getLongOpt()));
         assertThat(usage).contains("echo-load-test HOST PORT");
     }

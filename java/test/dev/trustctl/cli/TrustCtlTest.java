@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.cli.CommandLine;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -306,7 +307,7 @@ class TrustCtlTest {
         run("config", "set", "server.timeout", "2.5");
         Config config = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
         var settings = EchoServerCommand.settings(
-                ParsedLine.parse(EchoServerCommand.options(), List.of("--port", "9999")), config);
+                ParsedCommand.parse(new EchoServerCommand(null).options(), List.of("--port", "9999")), config);
         assertThat(settings.port()).isEqualTo(9999);
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(settings.bind()).isEqualTo("127.0.0.1");
@@ -318,7 +319,7 @@ class TrustCtlTest {
     void eachEngineHasItsOwnDefaultClientLimitLoweredToTheOpenFileLimit() throws Exception {
         Config config = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
         var threads = EchoServerCommand.settings(
-                ParsedLine.parse(EchoServerCommand.options(), List.of("--io", "threads")), config);
+                ParsedCommand.parse(new EchoServerCommand(null).options(), List.of("--io", "threads")), config);
         assertThat(threads.io()).isEqualTo(Io.THREADS);
         assertThat(threads.maxClients()).isEqualTo(ServerSettings.defaultMaxClients(Io.THREADS, FdLimit.soft()));
         assertThat(ServerSettings.defaultMaxClients(Io.LOOP, 0)).isEqualTo(10_000);
@@ -327,7 +328,7 @@ class TrustCtlTest {
         run("config", "set", "server.io", "threads");
         run("config", "set", "server.loops", "3");
         Config stored = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
-        var fromConfig = EchoServerCommand.settings(ParsedLine.parse(EchoServerCommand.options(), List.of()), stored);
+        var fromConfig = EchoServerCommand.settings(ParsedCommand.parse(new EchoServerCommand(null).options(), List.of()), stored);
         assertThat(fromConfig.io()).isEqualTo(Io.THREADS);
         assertThat(fromConfig.loops()).isEqualTo(3);
     }
@@ -337,7 +338,7 @@ class TrustCtlTest {
     void ioVirtualNeedsJava21AndThenDefaultsToTheLoopsClientLimit() throws Exception {
         run("config", "set", "server.io", "virtual"); // a valid setting, whichever JVM writes it
         Config stored = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
-        ParsedLine none = ParsedLine.parse(EchoServerCommand.options(), List.of());
+        CommandLine none = ParsedCommand.parse(new EchoServerCommand(null).options(), List.of());
         if (Runtime.version().feature() >= 21) {
             var settings = EchoServerCommand.settings(none, stored);
             assertThat(settings.io()).isEqualTo(Io.VIRTUAL);
