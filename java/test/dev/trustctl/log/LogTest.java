@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -17,6 +18,11 @@ class LogTest {
 
     @TempDir
     Path home;
+
+    @AfterEach
+    void stopLog() {
+        Log.stop(); // else this log outlives its folder, and the next test's lines say it cannot be written
+    }
 
     @Test
     void theLogDirectoryAndFileArePrivateToTheUser() throws IOException {
