@@ -2,14 +2,16 @@ package dev.trustctl.log;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
@@ -31,12 +33,17 @@ final class FloodLimit extends TurboFilter implements FloodVerdict {
     /** Lines held back by the limit, or skipped where they are made: each said in a log_suppressed line. */
     static final LongAdder SUPPRESSED = new LongAdder();
     private static final long SAY_EVERY_MILLIS = 1000;
-    /** Connections remembered for their first lines; past that the oldest are forgotten (and start afresh). */
     private static final int CONNECTIONS_REMEMBERED = 4096;
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger("log");
 
     /** One event name's bucket: its tokens change under the limit's lock; the rest is read without it. */
     private static final class Bucket {
+        /** Until when lines past a connection's first are held back, and until when all of them are (millis). */
+        volatile long laterHeldUntil;
+        volatile long allHeldUntil;
+        final LongAdder held = new LongAdder();
+        /** When the lines not yet said began to be held back; 0 when there are none. */
+        final AtomicLong heldSince = new AtomicLong();
         double tokens;
         long refilledAt;
 
@@ -44,28 +51,28 @@ final class FloodLimit extends TurboFilter implements FloodVerdict {
             this.tokens = tokens;
             this.refilledAt = now;
         }
-
-        /** Until when lines past a connection's first are held back, and until when all of them are (millis). */
-        volatile long laterHeldUntil;
-        volatile long allHeldUntil;
-        final LongAdder held = new LongAdder();
-        /** When the lines not yet said began to be held back; 0 when there are none. */
-        final AtomicLong heldSince = new AtomicLong();
     }
 
     private final LogSettings settings;
+    /** Below this many tokens a name's lines past a connection's first ones are held back: the upper half. */
+    private final double laterFloor;
+    private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final Map<String, Integer> linesPerConnection = new LinkedHashMap<>(256, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > CONNECTIONS_REMEMBERED;
-        }
-    };
+    /** Lines of each name from each connection, for its first lines: past {@value #CONNECTIONS_REMEMBERED}, all start afresh. */
+    private final Map<String, Integer> linesPerConnection = new HashMap<>();
 
     FloodLimit(LogSettings settings) {
         this.settings = settings;
+        this.laterFloor = settings.burst() / 2.0 + 1;
+    }
+
+    /** A started limit, asked by {@code context} about every line from now on. */
+    static FloodLimit install(LogSettings settings, LoggerContext context) {
+        FloodLimit limit = new FloodLimit(settings);
+        limit.setContext(context);
+        limit.start();
+        context.addTurboFilter(limit);
+        return limit;
     }
 
     /** The classic API's question (is a level on, a message with arguments): not the limit's business. */
@@ -91,35 +98,39 @@ final class FloodLimit extends TurboFilter implements FloodVerdict {
         return passes ? FilterReply.NEUTRAL : FilterReply.DENY;
     }
 
-    /** Whether the line passes; if not, it is counted as held back. */
-    synchronized boolean admits(String name, Object connId, long now) {
+    /** Whether the line passes; if not, it is counted as held back. A lock, not a monitor: no virtual thread pins. */
+    boolean admits(String name, Object connId, long now) {
+        lock.lock();
+        try {
+            return admitsLocked(name, connId, now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean admitsLocked(String name, Object connId, long now) {
         Bucket b = buckets.computeIfAbsent(name, n -> new Bucket(settings.burst(), now));
         b.tokens = Math.min(settings.burst(), b.tokens + Math.max(0, now - b.refilledAt) * settings.perSecond() / 1000.0);
         b.refilledAt = Math.max(now, b.refilledAt);
+        if (linesPerConnection.size() > CONNECTIONS_REMEMBERED) {
+            linesPerConnection.clear();
+        }
         boolean first = connId == null
                 || linesPerConnection.merge(name + '\0' + connId, 1, Integer::sum) <= settings.firstPerConnection();
-        boolean passes = b.tokens >= (first ? 1 : laterLinesFloor());
+        boolean passes = b.tokens >= (first ? 1 : laterFloor);
         if (passes) {
             b.tokens--;
         } else {
             hold(b, now);
         }
         b.allHeldUntil = heldUntil(b, 1, now);
-        b.laterHeldUntil = heldUntil(b, laterLinesFloor(), now);
+        b.laterHeldUntil = heldUntil(b, laterFloor, now);
         return passes;
-    }
-
-    /** Below this many tokens a name's lines past a connection's first ones are held back. */
-    private double laterLinesFloor() {
-        return settings.burst() / 2.0 + 1;
     }
 
     /** When the bucket will have refilled to {@code floor} tokens: until then, lines that need as many are held. */
     private long heldUntil(Bucket b, double floor, long now) {
-        if (b.tokens >= floor) {
-            return 0;
-        }
-        return settings.perSecond() == 0 ? Long.MAX_VALUE
+        return b.tokens >= floor ? 0 : settings.perSecond() == 0 ? Long.MAX_VALUE
                 : now + (long) Math.ceil((floor - b.tokens) * 1000 / settings.perSecond());
     }
 

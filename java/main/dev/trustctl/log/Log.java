@@ -90,15 +90,10 @@ public final class Log {
         SharedFile file = new SharedFile(PrivateFile.logIn(logDir), settings, context, stderr);
         file.start();
         LogQueue queue = queued ? new LogQueue(file, context) : null;
-        FloodLimit limit = queued && settings.limited() ? new FloodLimit(settings) : null;
         if (queue != null) {
             queue.start();
         }
-        if (limit != null) {
-            limit.setContext(context);
-            limit.start();
-            context.addTurboFilter(limit);
-        }
+        FloodLimit limit = queued && settings.limited() ? FloodLimit.install(settings, context) : null;
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(queue != null ? queue : file);

@@ -21,8 +21,6 @@ final class LogQueue extends AsyncAppenderBase<ILoggingEvent> {
     /** Lines a {@link NeverWaitingThread} gave up because the queue was (nearly) full. */
     static final LongAdder DROPPED = new LongAdder();
     private final SharedFile file;
-    /** Lines put in the queue: {@link #flush} waits until the file has done as many. */
-    private final LongAdder queued = new LongAdder();
 
     LogQueue(SharedFile file, Context context) {
         this.file = file;
@@ -30,7 +28,7 @@ final class LogQueue extends AsyncAppenderBase<ILoggingEvent> {
         setName("queue");
         setQueueSize(SIZE);
         setDiscardingThreshold(KEPT_FREE);
-        setMaxFlushTime(5000); // at stop, what is still queued (Log.stop flushes first)
+        setMaxFlushTime(5000); // at stop, for what is still queued (Log.stop flushes first)
         addAppender(file);
     }
 
@@ -44,15 +42,15 @@ final class LogQueue extends AsyncAppenderBase<ILoggingEvent> {
         return false;
     }
 
-    /** Called for each line about to be put. No prepareForDeferredProcessing: JsonLine needs no MDC or thread name. */
+    /** Counts each line about to be put. No prepareForDeferredProcessing: JsonLine needs no MDC or thread name. */
     @Override
     protected void preprocess(ILoggingEvent event) {
-        queued.increment();
+        file.queued.increment(); // the file batches while more are on their way
     }
 
     /** Waits (at most {@code timeoutMillis}) until everything queued before this call has been written (or counted). */
     boolean flush(long timeoutMillis) {
-        long target = queued.sum();
+        long target = file.queued.sum();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (file.done.sum() < target) {
             if (System.nanoTime() > deadline) {

@@ -5,9 +5,9 @@ import ch.qos.logback.core.Context;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.trustctl.home.HomeException;
 import dev.trustctl.home.StrictModes;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +48,15 @@ final class SharedFile extends UnsynchronizedAppenderBase<ILoggingEvent> {
     /** File locks belong to the whole JVM: its threads take turns here before taking one. */
     private static final Object IN_PROCESS = new Object();
 
-    /** Lines handed to this appender and done with, written or counted: what {@link LogQueue#flush} waits for. */
+    /** A batch is written once it holds this much, more lines on their way or not. */
+    private static final int BATCH_BYTES = 64 * 1024;
+
+    /** Lines a server's queue took for this appender (none when it writes in the caller's thread). */
+    final LongAdder queued = new LongAdder();
+    /** Lines written, or counted lost: {@link LogQueue#flush} waits until they are as many as were queued. */
     final LongAdder done = new LongAdder();
+    private final ByteArrayOutputStream batch = new ByteArrayOutputStream(BATCH_BYTES);
+    private int batchLines;
     private final Path path;
     private final LogSettings settings;
     private final PrintStream stderr;
@@ -90,31 +97,47 @@ final class SharedFile extends UnsynchronizedAppenderBase<ILoggingEvent> {
         }
     }
 
+    /**
+     * Adds the line to the batch, and writes the batch when no more lines are on their way (a server's queue holds
+     * none, and its worker has none in hand) or it is big enough: one lock and one write for a burst of lines.
+     */
     @Override
     protected void append(ILoggingEvent event) {
         synchronized (IN_PROCESS) {
-            try (FileLock held = lock()) {
-                if (!channel.isOpen() || !Objects.equals(fileKeyAtPath(), fileKey)) {
-                    reopen(held != null); // another process rolled it (or something else took its place: refused)
-                }
-                write(encoder.encode(event), held != null);
-                if (held != null && channel.size() > settings.maxFileBytes()) {
-                    roll();
-                }
-            } catch (IOException e) {
-                lost(e);
-            } catch (RuntimeException e) {
-                LOST.increment(); // a field whose text cannot be had costs its own line only
+            // As logback's FileAppender does: an interrupt (AsyncAppender's stop) would close the file under a write.
+            boolean interrupted = Thread.interrupted();
+            try {
+                batch.writeBytes(encoder.encode(event));
+                batchLines++;
             } catch (Throwable e) { // NOPMD: the thread that writes the log must outlive any error
-                LOST.increment();
-                FAILURES.increment();
-                if (!errorSaid) {
-                    errorSaid = true;
-                    stderr.println("trustctl: the log writer failed (" + e + "); its line is lost, it goes on");
-                }
-            } finally {
+                lost(e, 1, false); // a field whose text cannot be had costs its own line only
                 done.increment();
             }
+            if (batchLines > 0 && (batch.size() >= BATCH_BYTES || queued.sum() <= done.sum() + batchLines)) {
+                writeBatch();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** One write of the batch, holding the lock: the file reopened first if someone rolled it, rolled after if due. */
+    private void writeBatch() {
+        try (FileLock held = lock()) {
+            if (!channel.isOpen() || !Objects.equals(fileKeyAtPath(), fileKey)) {
+                reopen(held != null); // another process rolled it (or something else took its place: refused)
+            }
+            write(batch.toByteArray(), held != null);
+            if (held != null && channel.size() > settings.maxFileBytes()) {
+                roll();
+            }
+        } catch (Throwable e) { // NOPMD: as above
+            lost(e, batchLines, true);
+        } finally {
+            done.add(batchLines);
+            batchLines = 0;
+            batch.reset();
         }
     }
 
@@ -145,17 +168,12 @@ final class SharedFile extends UnsynchronizedAppenderBase<ILoggingEvent> {
      * torn line: it is cut off when the lock is held (without it, the bytes after ours may be another process's).
      */
     private void write(byte[] line, boolean locked) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(line);
-        if (lostUnsaid > 0) {
-            byte[] said = JsonLine.now("WARN", "log_lines_lost", List.of(new KeyValuePair("lines", lostUnsaid),
-                    new KeyValuePair("total", LOST.sum()))).getBytes(StandardCharsets.UTF_8);
-            bytes = ByteBuffer.allocate(said.length + line.length).put(said).put(line).flip();
-        }
+        byte[] bytes = lostUnsaid == 0 ? line : (JsonLine.now("WARN", "log_lines_lost", List.of(new KeyValuePair("lines",
+                lostUnsaid), new KeyValuePair("total", LOST.sum()))) + new String(line, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
         long start = channel.size();
         try {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
+            PrivateFile.write(channel, bytes);
         } catch (IOException e) {
             if (locked && channel.size() > start) {
                 channel.truncate(start);
@@ -182,19 +200,32 @@ final class SharedFile extends UnsynchronizedAppenderBase<ILoggingEvent> {
         return path.resolveSibling(path.getFileName() + "." + n);
     }
 
-    private void lost(IOException e) {
-        LOST.increment();
-        lostUnsaid++;
-        if (!failing) {
-            failing = true;
-            stderr.println("trustctl: cannot write the log " + path + ": " + HomeException.reason(e)
-                    + "; lines are lost (and counted) until it can");
+    /** Counts lost lines and says why once: an Error of the writer's, or the file (until it can be written again). */
+    private void lost(Throwable e, int lines, boolean writing) {
+        LOST.add(lines);
+        if (e instanceof Error) {
+            FAILURES.increment();
+            if (!errorSaid) {
+                errorSaid = true;
+                stderr.println("trustctl: the log writer failed (" + e + "); its lines are lost (and counted), it goes on");
+            }
+        } else if (writing) {
+            lostUnsaid += lines;
+            if (!failing) {
+                failing = true;
+                stderr.println("trustctl: cannot write the log " + path + ": "
+                        + (e instanceof IOException io ? HomeException.reason(io) : e.toString())
+                        + "; lines are lost (and counted) until it can");
+            }
         }
     }
 
     @Override
     public void stop() {
         synchronized (IN_PROCESS) {
+            if (batchLines > 0) {
+                writeBatch();
+            }
             super.stop();
             try {
                 channel.close();

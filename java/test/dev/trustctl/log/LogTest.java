@@ -53,4 +53,16 @@ class LogTest {
         }
         assertThat(Files.readAllLines(logs.resolve(Log.FILE_NAME)).get(0)).startsWith("{\"ts\":\"").endsWith("}");
     }
+
+    /** A server's lines go through a queue: stopping the log writes all of them before it returns. */
+    @Test
+    void stoppingAQueuedLogWritesEverythingQueued() throws IOException {
+        Path logs = home.resolve("logs");
+        Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 0, 0, 0), System.err);
+        for (int i = 0; i < 5000; i++) {
+            LOG.atInfo().setMessage("frame_echo").addKeyValue("n", i).log();
+        }
+        Log.stop();
+        assertThat(Files.readAllLines(logs.resolve(Log.FILE_NAME))).hasSize(5000);
+    }
 }

@@ -52,7 +52,7 @@ class WriterSurvivesTest {
         assertThat(Log.flush(5000)).isTrue();
         assertThat(Log.writerFailures()).isEqualTo(failures + 2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).as("said once").isEqualTo("trustctl: the log writer failed"
-                + " (java.lang.AssertionError: boom); its line is lost, it goes on\n");
+                + " (java.lang.AssertionError: boom); its lines are lost (and counted), it goes on\n");
         // More than the queue holds: were the writer gone, these callers would wait for it forever.
         for (int i = 0; i < 20_000; i++) {
             LOG.atInfo().setMessage("after").addKeyValue("n", i).log();
