@@ -153,7 +153,9 @@ final class FloodLimit extends TurboFilter implements FloodVerdict {
 
     private static void hold(Bucket b, long now) {
         b.held.increment();
-        b.heldSince.compareAndSet(0, now);
+        if (b.heldSince.get() == 0) { // a read, not a write, for every line held back after the first
+            b.heldSince.compareAndSet(0, now);
+        }
         SUPPRESSED.increment();
     }
 
