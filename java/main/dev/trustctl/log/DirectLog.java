@@ -2,7 +2,6 @@ package dev.trustctl.log;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ public final class DirectLog {
     /** Appends one event: {@code keyValues} alternate a field name and its value. Failing to write is ignored. */
     public void event(String level, String event, Object... keyValues) {
         try (FileChannel out = PrivateFile.reopen(file)) {
-            PrivateFile.write(out, line(System.currentTimeMillis(), level, event, keyValues).getBytes(StandardCharsets.UTF_8));
+            PrivateFile.write(out, line(System.currentTimeMillis(), level, event, keyValues));
         } catch (IOException e) {
             // the log is a record of the call, never a reason for it to fail
         }

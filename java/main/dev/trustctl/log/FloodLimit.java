@@ -1,177 +1,235 @@
 package dev.trustctl.log;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.turbo.TurboFilter;
-import ch.qos.logback.core.spi.FilterReply;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
-import org.slf4j.event.LoggingEvent;
 
 /**
- * Keeps one client from erasing the log's history: a logback TurboFilter, so it decides in the thread that logs,
- * before logback makes the event. Each event name has a token bucket of {@link LogSettings#burst()} lines refilled at
- * {@link LogSettings#perSecond()}. The first {@link LogSettings#firstPerConnection()} lines of a name from one
- * connection ({@code conn_id}) may empty the bucket; later ones only its upper half, so a flooding connection leaves
- * room for everyone else's first lines. What is held back is counted and said in one {@code log_suppressed} line per
- * name and second (all of it before {@code server_stop}). Lifecycle events always pass.
- * <p>
- * It is also the {@link FloodVerdict} handed to where lines are made: a connection asks it before making a line,
- * and while the bucket holds that line back the answer costs no lock (each bucket publishes until when it holds).
+ * Keeps one client from erasing the log's history: each event name has a token bucket of
+ * {@link LogSettings#burst()} lines refilled at {@link LogSettings#perSecond()}. The first
+ * {@link LogSettings#firstPerConnection()} lines of a name from one connection ({@code conn_id}) may empty the
+ * bucket; later ones only its upper half, so a flooding connection leaves room for everyone else's first
+ * frames. What is held back is counted and said in one {@code log_suppressed} line per name and second.
+ * Lifecycle events ({@code server_start}, {@code server_stop}, {@code command_done}) always pass.
+ * Used by the log's single writer thread only, so nothing here is synchronised but its {@link #verdict()}, which
+ * the threads that make lines ask.
  */
-final class FloodLimit extends TurboFilter implements FloodVerdict {
-    static final Set<String> ALWAYS = Set.of("server_start", "server_stop", "command_done", "log_suppressed");
-    /** Lines held back by the limit, or skipped where they are made: each said in a log_suppressed line. */
-    static final LongAdder SUPPRESSED = new LongAdder();
-    private static final long SAY_EVERY_MILLIS = 1000;
+final class FloodLimit {
+    static final Set<String> ALWAYS = Set.of("server_start", "server_stop", "command_done");
+    static final String SUPPRESSED = "log_suppressed";
+    private static final long SUMMARY_EVERY_MILLIS = 1000;
+    /** Connections remembered for their first lines; past that the oldest are forgotten (and start afresh). */
     private static final int CONNECTIONS_REMEMBERED = 4096;
-    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger("log");
 
-    /** One event name's bucket: its tokens change under the limit's lock; the rest is read without it. */
     private static final class Bucket {
-        /** Until when lines past a connection's first are held back, and until when all of them are (millis). */
-        volatile long laterHeldUntil;
-        volatile long allHeldUntil;
-        final LongAdder held = new LongAdder();
-        /** When the lines not yet said began to be held back; 0 when there are none. */
-        final AtomicLong heldSince = new AtomicLong();
         double tokens;
         long refilledAt;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.refilledAt = now;
-        }
+        long suppressed;
+        long suppressedSince;
     }
 
     private final LogSettings settings;
-    /** Below this many tokens a name's lines past a connection's first ones are held back: the upper half. */
-    private final double laterFloor;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    /** Lines of each name from each connection, for its first lines: past {@value #CONNECTIONS_REMEMBERED}, all start afresh. */
-    private final Map<String, Integer> linesPerConnection = new HashMap<>();
+    private final LogCounters counters;
+    private final Verdict verdict; // null when the limit is off
+    private final Map<String, Bucket> buckets = new HashMap<>();
+    private final Map<String, Integer> linesPerConnection = new LinkedHashMap<>(256, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
 
-    FloodLimit(LogSettings settings) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > CONNECTIONS_REMEMBERED;
+        }
+    };
+    private int pending;
+
+    FloodLimit(LogSettings settings, LogCounters counters) {
         this.settings = settings;
-        this.laterFloor = settings.burst() / 2.0 + 1;
+        this.counters = counters;
+        this.verdict = settings.limited() ? new Verdict(settings.firstPerConnection(), counters.suppressed) : null;
     }
 
-    /** A started limit, asked by {@code context} about every line from now on. */
-    static FloodLimit install(LogSettings settings, LoggerContext context) {
-        FloodLimit limit = new FloodLimit(settings);
-        limit.setContext(context);
-        limit.start();
-        context.addTurboFilter(limit);
-        return limit;
+    /** What the threads that make lines ask before making one; {@link FloodVerdict#NONE} when the limit is off. */
+    FloodVerdict verdict() {
+        return verdict == null ? FloodVerdict.NONE : verdict;
     }
 
-    /** The classic API's question (is a level on, a message with arguments): not the limit's business. */
-    @Override
-    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        return FilterReply.NEUTRAL;
-    }
-
-    /** SLF4J's fluent API: every line this program logs. */
-    @Override
-    public FilterReply decide(Logger logger, LoggingEvent event) {
+    /** Whether {@code event} is written; if not, it is counted as suppressed. */
+    boolean admit(ILoggingEvent event) {
         String name = event.getMessage();
-        long now = System.currentTimeMillis();
-        if (name == null || ALWAYS.contains(name)) {
-            if ("server_stop".equals(name)) {
-                sayHeld(now, true); // what was held back, before the last word
-            }
-            return FilterReply.NEUTRAL;
+        if (!settings.limited() || name == null || ALWAYS.contains(name)) {
+            return true;
         }
-        KeyValuePair conn = JsonLine.find(event.getKeyValuePairs(), "conn_id");
-        boolean passes = admits(name, conn == null ? null : conn.value, now);
-        sayHeld(now, false);
-        return passes ? FilterReply.NEUTRAL : FilterReply.DENY;
+        long now = event.getTimeStamp();
+        Bucket bucket = bucket(name, now);
+        refill(bucket, now);
+        double floor = firstLinesOfItsConnection(name, event) ? 1 : laterLinesFloor();
+        if (bucket.tokens >= floor) {
+            bucket.tokens--;
+            return true;
+        }
+        held(bucket, 1, now);
+        counters.suppressed.increment();
+        return false;
     }
 
-    /** Whether the line passes; if not, it is counted as held back. A lock, not a monitor: no virtual thread pins. */
-    boolean admits(String name, Object connId, long now) {
-        lock.lock();
-        try {
-            return admitsLocked(name, connId, now);
-        } finally {
-            lock.unlock();
+    private Bucket bucket(String name, long now) {
+        return buckets.computeIfAbsent(name, n -> {
+            Bucket b = new Bucket();
+            b.tokens = settings.burst();
+            b.refilledAt = now;
+            return b;
+        });
+    }
+
+    private void refill(Bucket bucket, long now) {
+        if (now > bucket.refilledAt) {
+            bucket.tokens = Math.min(settings.burst(), bucket.tokens + (now - bucket.refilledAt) * settings.perSecond() / 1000.0);
+            bucket.refilledAt = now;
         }
     }
 
-    private boolean admitsLocked(String name, Object connId, long now) {
-        Bucket b = buckets.computeIfAbsent(name, n -> new Bucket(settings.burst(), now));
-        b.tokens = Math.min(settings.burst(), b.tokens + Math.max(0, now - b.refilledAt) * settings.perSecond() / 1000.0);
-        b.refilledAt = Math.max(now, b.refilledAt);
-        if (linesPerConnection.size() > CONNECTIONS_REMEMBERED) {
-            linesPerConnection.clear();
-        }
-        boolean first = connId == null
-                || linesPerConnection.merge(name + '\0' + connId, 1, Integer::sum) <= settings.firstPerConnection();
-        boolean passes = b.tokens >= (first ? 1 : laterFloor);
-        if (passes) {
-            b.tokens--;
-        } else {
-            hold(b, now);
-        }
-        b.allHeldUntil = heldUntil(b, 1, now);
-        b.laterHeldUntil = heldUntil(b, laterFloor, now);
-        return passes;
+    /** Below this many tokens a name's lines past a connection's first ones are held back. */
+    private double laterLinesFloor() {
+        return settings.burst() / 2.0 + 1;
     }
 
-    /** When the bucket will have refilled to {@code floor} tokens: until then, lines that need as many are held. */
-    private long heldUntil(Bucket b, double floor, long now) {
-        return b.tokens >= floor ? 0 : settings.perSecond() == 0 ? Long.MAX_VALUE
-                : now + (long) Math.ceil((floor - b.tokens) * 1000 / settings.perSecond());
-    }
-
-    @Override
-    public boolean skips(String event, long nth) {
-        return skips(event, nth, System.currentTimeMillis());
-    }
-
-    boolean skips(String event, long nth, long now) {
-        Bucket b = buckets.get(event);
-        if (b == null || now >= (nth <= settings.firstPerConnection() ? b.allHeldUntil : b.laterHeldUntil)) {
-            return false;
+    private void held(Bucket bucket, long lines, long now) {
+        if (bucket.suppressed == 0) {
+            bucket.suppressedSince = now;
+            pending++;
         }
-        hold(b, now);
-        if (now - b.heldSince.get() >= SAY_EVERY_MILLIS) {
-            sayHeld(now, false);
-        }
-        return true;
+        bucket.suppressed += lines;
     }
 
-    private static void hold(Bucket b, long now) {
-        b.held.increment();
-        if (b.heldSince.get() == 0) { // a read, not a write, for every line held back after the first
-            b.heldSince.compareAndSet(0, now);
-        }
-        SUPPRESSED.increment();
-    }
-
-    /** One {@code log_suppressed} line for each name held back a second or more ago (or, when {@code all}, ever). */
-    void sayHeld(long now, boolean all) {
-        buckets.forEach((name, b) -> {
-            long since = b.heldSince.get();
-            if (since != 0 && (all || now - since >= SAY_EVERY_MILLIS) && b.heldSince.compareAndSet(since, 0)) {
-                long lines = b.held.sumThenReset();
-                if (lines > 0) {
-                    LOG.atWarn().setMessage("log_suppressed").addKeyValue("suppressed_event", name)
-                            .addKeyValue("suppressed", lines).addKeyValue("window_ms", Math.max(0, now - since))
-                            .addKeyValue("burst", settings.burst()).addKeyValue("per_second", settings.perSecond())
-                            .log();
+    /**
+     * Takes in what the threads that make lines skipped ({@link #verdict()}), as if held back here, so it is said
+     * in {@code log_suppressed}. Called before each pass's events: a {@code server_stop} in the pass then says all.
+     */
+    void takeSkipped(long now) {
+        if (verdict != null) {
+            verdict.skipped.forEach((name, count) -> {
+                long n = count.sumThenReset();
+                if (n > 0) {
+                    held(bucket(name, now), n, now);
                 }
+            });
+        }
+    }
+
+    /** Tells the threads that make lines which names are held back now. Called after each pass. */
+    void shareVerdict(long now) {
+        if (verdict == null) {
+            return;
+        }
+        Set<String> later = new HashSet<>();
+        Set<String> all = new HashSet<>();
+        buckets.forEach((name, b) -> {
+            refill(b, now);
+            if (b.tokens < laterLinesFloor()) {
+                later.add(name);
+            }
+            if (b.tokens < 1) {
+                all.add(name);
             }
         });
+        verdict.publish(later, all);
+    }
+
+    /** The log stops: from now on nothing is skipped (what was is taken in by the last pass, and said). */
+    void lift() {
+        if (verdict != null) {
+            verdict.publish(Set.of(), Set.of());
+        }
+    }
+
+    private boolean firstLinesOfItsConnection(String name, ILoggingEvent event) {
+        Object conn = connId(event);
+        if (conn == null) {
+            return true;
+        }
+        String key = name + '\0' + conn;
+        int seen = linesPerConnection.merge(key, 1, Integer::sum);
+        return seen <= settings.firstPerConnection();
+    }
+
+    private static Object connId(ILoggingEvent event) {
+        KeyValuePair conn = JsonLine.find(event.getKeyValuePairs(), "conn_id");
+        return conn == null ? null : conn.value;
+    }
+
+    /** True when some suppression has not been said yet. */
+    boolean hasPending() {
+        return pending > 0;
+    }
+
+    /**
+     * One {@code log_suppressed} line for each name whose suppression started at least a second before
+     * {@code now} (or for every one, when {@code all}), appended to {@code out}; returns how many lines.
+     */
+    int summaries(long now, boolean all, StringBuilder out) {
+        if (pending == 0) {
+            return 0;
+        }
+        List<String> said = new ArrayList<>();
+        buckets.forEach((name, b) -> {
+            if (b.suppressed > 0 && (all || now - b.suppressedSince >= SUMMARY_EVERY_MILLIS)) {
+                out.append(JsonLine.now("WARN", SUPPRESSED, List.of(
+                        new KeyValuePair("suppressed_event", name), new KeyValuePair("suppressed", b.suppressed),
+                        new KeyValuePair("window_ms", Math.max(0, now - b.suppressedSince)),
+                        new KeyValuePair("burst", settings.burst()),
+                        new KeyValuePair("per_second", settings.perSecond()))));
+                b.suppressed = 0;
+                said.add(name);
+            }
+        });
+        pending -= said.size();
+        return said.size();
+    }
+
+    /**
+     * The verdict as the threads that make lines see it: later lines of a name are skipped while its bucket is
+     * under the later-lines floor, all of them while it is empty. Written by the writer thread after each pass.
+     */
+    private static final class Verdict implements FloodVerdict {
+        // Always a HashSet: one receiver type at the per-frame contains() call, so the JIT compiles it once for
+        // good (Set.of and Set.copyOf return different classes for different sizes).
+        private volatile Set<String> holdingLater = new HashSet<>();
+        private volatile Set<String> holdingAll = new HashSet<>();
+        private final long firstPerConnection;
+        private final LongAdder suppressed;
+        /** Skipped since the writer last took them in, per event name. */
+        private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
+
+        Verdict(long firstPerConnection, LongAdder suppressed) {
+            this.firstPerConnection = firstPerConnection;
+            this.suppressed = suppressed;
+        }
+
+        @Override
+        public boolean skips(String event, long nth) {
+            if (!holdingAll.contains(event) && (nth <= firstPerConnection || !holdingLater.contains(event))) {
+                return false;
+            }
+            skipped.computeIfAbsent(event, name -> new LongAdder()).increment();
+            suppressed.increment();
+            return true;
+        }
+
+        void publish(Set<String> later, Set<String> all) {
+            if (!later.equals(holdingLater)) {
+                holdingLater = new HashSet<>(later);
+            }
+            if (!all.equals(holdingAll)) {
+                holdingAll = new HashSet<>(all);
+            }
+        }
     }
 }

@@ -4,6 +4,8 @@ import java.util.Map;
 
 /** Appends JSON literals to a StringBuilder: just what a flat log line needs, nothing more. */
 public final class Json {
+    private static final String HEX = "0123456789abcdef";
+
     private Json() {
     }
 
@@ -12,14 +14,23 @@ public final class Json {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            int shortEscape = "\"\\\n\r\t\b\f".indexOf(c);
-            if (shortEscape >= 0) {
-                out.append('\\').append("\"\\nrtbf".charAt(shortEscape));
-            } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                // U+2028/2029 are legal JSON but end a line in JavaScript; escape them with the controls.
-                out.append("\\u").append(Integer.toHexString(c | 0x10000), 1, 5);
-            } else {
-                out.append(c);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    // U+2028/2029 are legal JSON but end a line in JavaScript; escape them with the controls.
+                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+                        out.append("\\u").append(HEX.charAt(c >> 12 & 0xf)).append(HEX.charAt(c >> 8 & 0xf))
+                                .append(HEX.charAt(c >> 4 & 0xf)).append(HEX.charAt(c & 0xf));
+                    } else {
+                        out.append(c);
+                    }
+                }
             }
         }
         out.append('"');

@@ -1,20 +1,16 @@
 package dev.trustctl.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.encoder.EncoderBase;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * The one way a log line is made, whoever writes it (a short CLI call's {@link DirectLog}, the server's logback
- * {@link Encoder}, the log's own lines): one flat JSON object,
- * {@code {"ts":...,"level":...,"event":...,"request_id":...,<fields>}} and a newline. The event name is the message;
- * the fields are SLF4J key-value pairs in their order. A line without a request_id of its own gets the process's
- * ({@link Log#requestId()}). No logback class is loaded on a short call's path: the encoder is a class of its own.
+ * The one way a log line is made, whoever writes it (a short CLI call's {@link DirectLog}, the server's appenders,
+ * the log's own lines): one flat JSON object, {@code {"ts":...,"level":...,"event":...,"request_id":...,<fields>}}
+ * and a newline. The event name is the message; the fields are SLF4J key-value pairs in their order. A line
+ * without a request_id of its own gets the process's ({@link Log#requestId()}).
  */
 final class JsonLine {
     private JsonLine() {
@@ -31,10 +27,11 @@ final class JsonLine {
         }
         // Indexed loops: an iterator is one more class to load at a short call's start (fields is an ArrayList).
         for (int i = 0; fields != null && i < fields.size(); i++) {
+            KeyValuePair kv = fields.get(i);
             out.append(',');
-            Json.appendString(out, fields.get(i).key);
+            Json.appendString(out, kv.key);
             out.append(':');
-            Json.appendValue(out, fields.get(i).value);
+            Json.appendValue(out, kv.value);
         }
         return out.append("}\n").toString();
     }
@@ -45,7 +42,7 @@ final class JsonLine {
                 event.getKeyValuePairs());
     }
 
-    /** A line stamped now, that the log writes of its own accord (a header, a count). */
+    /** A line stamped now: a short call's event, or one the log writes of its own accord (a header, a count). */
     static String now(String level, String event, List<KeyValuePair> fields) {
         return format(System.currentTimeMillis(), level, event, fields);
     }
@@ -80,40 +77,5 @@ final class JsonLine {
             out.append('0');
         }
         return out.append(value);
-    }
-
-    /**
-     * logback's encoder for these lines. Its header is logback's own: whenever the {@link SharedFile} opens a file
-     * other than the first (it rolled, or another process did), logback writes {@code headerBytes()} first, here a
-     * {@code log_continued} line with {@code server_start}'s fields, so no roll (and no flood) loses them.
-     */
-    static final class Encoder extends EncoderBase<ILoggingEvent> {
-        private volatile ILoggingEvent serverStart;
-
-        @Override
-        public byte[] encode(ILoggingEvent event) {
-            if ("server_start".equals(event.getMessage())) {
-                serverStart = event;
-            }
-            return format(event).getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public byte[] headerBytes() {
-            ILoggingEvent start = serverStart;
-            if (start == null) {
-                return null;
-            }
-            List<KeyValuePair> fields = new ArrayList<>(List.of(new KeyValuePair("server_start_ts", start.getTimeStamp())));
-            if (start.getKeyValuePairs() != null) {
-                fields.addAll(start.getKeyValuePairs());
-            }
-            return now("INFO", "log_continued", fields).getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public byte[] footerBytes() {
-            return null;
-        }
     }
 }

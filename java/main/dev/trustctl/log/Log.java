@@ -3,30 +3,33 @@ package dev.trustctl.log;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}, set up in code (no XML to parse at start-up) from
- * logback's own parts: an appender of the {@link SharedFile} (private to the user, shared safely by every process)
- * with our {@link JsonLine} encoder; for a long-running server, logback's AsyncAppender in front ({@link LogQueue}) so
- * the per-frame path never waits on the disk, and a {@link FloodLimit}, logback's TurboFilter, per event name; sizes
- * and limits in {@link LogSettings}. What could not be written, or was held back, is counted for server_stop, from
- * the process's start. The one piece of state here is the installed log.
+ * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up),
+ * private to the user ({@link PrivateFile}), rolled under a lock ({@link RollLock}) by whichever process finds it
+ * past the limit, in whole lines only ({@link WholeLineFile}), flood-limited per event name ({@link FloodLimit});
+ * sizes and limits in {@link LogSettings}. A long-running server logs through a {@link LineQueue}, so the
+ * per-frame path never waits on the disk. Lines that could not be written, or were held back, are counted.
+ * The one piece of state here is the installed log; everything else belongs to it.
  */
 public final class Log {
     public static final String REQUEST_ID = "request_id";
     public static final String FILE_NAME = "trustctl.log";
+    private static final int QUEUE_SIZE = 8192;
     private static final String PROCESS_REQUEST_ID = newId();
 
-    /** The running log's queue (null when it writes directly) and flood limit (null when none); null when stopped. */
-    private record Installed(LogQueue queue, FloodLimit limit) {
-    }
-
+    /** The installed log, or the last one once stopped (its counts are read after); null until one starts. */
     private static volatile Installed current;
+
+    /** An installed log: its queue (null when it writes directly, or has stopped), its verdict, its counts. */
+    private record Installed(LineQueue queue, FloodVerdict verdict, LogCounters counters) {
+    }
 
     private Log() {
     }
@@ -45,24 +48,29 @@ public final class Log {
         return "0000000000000000".substring(hex.length()) + hex;
     }
 
+    private static LogCounters counters() {
+        Installed installed = current;
+        return installed == null ? new LogCounters() : installed.counters();
+    }
+
     /** Lines this process could not write (disk full, file gone unwritable): for {@code server_stop}. */
     public static long linesLost() {
-        return SharedFile.LOST.sum();
+        return counters().lost.sum();
     }
 
     /** Lines the flood limit held back (each said in a {@code log_suppressed} line): for {@code server_stop}. */
     public static long linesSuppressed() {
-        return FloodLimit.SUPPRESSED.sum();
+        return counters().suppressed.sum();
     }
 
-    /** Lines whose writing failed with an Error that the log writer survived: for {@code server_stop}. */
+    /** Passes of the log writer thread that failed and were survived: for {@code server_stop}. */
     public static long writerFailures() {
-        return SharedFile.FAILURES.sum();
+        return counters().writerFailures.sum();
     }
 
     /** Lines a {@link NeverWaitingThread} gave up because the writer's queue was full: for {@code server_stop}. */
     public static long linesDropped() {
-        return LogQueue.DROPPED.sum();
+        return counters().dropped.sum();
     }
 
     /**
@@ -71,41 +79,38 @@ public final class Log {
      */
     public static FloodVerdict floodVerdict() {
         Installed installed = current;
-        return installed == null || installed.limit() == null ? FloodVerdict.NONE : installed.limit();
+        return installed == null ? FloodVerdict.NONE : installed.verdict();
+    }
+
+    /** Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. */
+    public static void start(Path logDir, boolean queued) throws IOException {
+        start(logDir, queued, LogSettings.fromSystemProperties());
     }
 
     /**
-     * Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. Refuses (one
-     * line saying what to fix) a {@code logDir} that is a symbolic link, not this user's, or writable by group or
-     * others, and a log or lock file that is not a regular file.
+     * As {@link #start(Path, boolean)} with these settings. Refuses (one line saying what to fix) a
+     * {@code logDir} that is a symbolic link, not this user's, or writable by group or others.
      */
-    public static void start(Path logDir, boolean queued) throws IOException {
-        start(logDir, queued, LogSettings.fromSystemProperties(), System.err);
-    }
-
-    /** As above with these settings, saying on {@code stderr} what the log cannot write (a test keeps it). */
-    static void start(Path logDir, boolean queued, LogSettings settings, PrintStream stderr) throws IOException {
-        stop();
+    public static void start(Path logDir, boolean queued, LogSettings settings) throws IOException {
+        LogCounters counters = new LogCounters();
+        WholeLineFile file = new WholeLineFile(PrivateFile.logIn(logDir), settings, counters, System.err);
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        SharedFile file = new SharedFile(PrivateFile.logIn(logDir), settings, context, stderr);
-        file.start();
-        LogQueue queue = queued ? new LogQueue(file, context) : null;
-        if (queue != null) {
-            queue.start();
-        }
-        FloodLimit limit = queued && settings.limited() ? FloodLimit.install(settings, context) : null;
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
-        root.addAppender(queue != null ? queue : file);
-        current = new Installed(queue, limit);
+        FloodLimit limit = queued ? new FloodLimit(settings, counters) : null; // the writer thread's alone
+        LineQueue queue = queued ? new LineQueue(file, limit, counters, QUEUE_SIZE, System.err) : null;
+        Appender<ILoggingEvent> appender = queued ? queue : new DirectAppender(file, counters);
+        appender.setContext(context);
+        appender.setName(queued ? "batch" : "direct");
+        appender.start();
+        root.addAppender(appender);
+        current = new Installed(queue, queued ? limit.verdict() : FloodVerdict.NONE, counters);
     }
 
     /** Waits (at most {@code timeoutMillis}) until every line logged so far is written; true when it was. */
     public static boolean flush(long timeoutMillis) {
-        return flush(current, timeoutMillis);
-    }
-
-    private static boolean flush(Installed installed, long timeoutMillis) {
+        Installed installed = current;
         return installed == null || installed.queue() == null || installed.queue().flush(timeoutMillis);
     }
 
@@ -115,16 +120,10 @@ public final class Log {
         if (installed == null) {
             return; // a short CLI call wrote through DirectLog: setting logback up now only to stop it costs ~50 ms
         }
-        current = null;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        if (installed.limit() != null) {
-            context.resetTurboFilterList();
-            installed.limit().sayHeld(System.currentTimeMillis(), true); // nothing held back goes unsaid
-        }
-        // Written before AsyncAppender stops its worker: an interrupt in the middle of a write would close the file.
-        flush(installed, 5000);
         // Ours first: a context stopped once (a test's earlier stop) would skip its appenders.
         context.getLogger(Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
+        current = new Installed(null, FloodVerdict.NONE, installed.counters());
         context.stop();
     }
 }

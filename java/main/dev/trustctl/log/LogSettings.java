@@ -27,26 +27,31 @@ public record LogSettings(long maxFileBytes, int keepFiles, int burst, int perSe
                 DEFAULT_FIRST_PER_CONNECTION);
     }
 
-    /** The defaults, with whatever {@code trustctl.log.*} system property is set; a bad value keeps them all. */
+    /** The defaults, with whatever {@code trustctl.log.*} system property is set; a bad value keeps its default. */
     public static LogSettings fromSystemProperties() {
         try {
-            return new LogSettings(property("max_bytes", DEFAULT_MAX_FILE_BYTES, Long.MAX_VALUE),
-                    (int) property("keep", DEFAULT_KEEP_FILES, Integer.MAX_VALUE),
-                    (int) property("burst", DEFAULT_BURST, Integer.MAX_VALUE),
-                    (int) property("per_second", DEFAULT_PER_SECOND, Integer.MAX_VALUE),
-                    (int) property("first_per_connection", DEFAULT_FIRST_PER_CONNECTION, Integer.MAX_VALUE));
+            return new LogSettings(property("max_bytes", DEFAULT_MAX_FILE_BYTES),
+                    (int) property("keep", DEFAULT_KEEP_FILES), (int) property("burst", DEFAULT_BURST),
+                    (int) property("per_second", DEFAULT_PER_SECOND),
+                    (int) property("first_per_connection", DEFAULT_FIRST_PER_CONNECTION));
         } catch (IllegalArgumentException e) {
             return defaults();
         }
     }
 
-    /** ASCII digits only: Long.parseLong would take any Unicode digit. */
-    private static long property(String name, long fallback, long max) {
-        String value = System.getProperty(PREFIX + name, String.valueOf(fallback)).trim();
-        if (!value.matches("[+-]?[0-9]{1,18}") || Long.parseLong(value) > max) {
+    private static long property(String name, long fallback) {
+        String value = System.getProperty(PREFIX + name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.trim().chars().allMatch(c -> c >= '0' && c <= '9' || c == '-' || c == '+')) {
+            throw new IllegalArgumentException(name); // Long.parseLong would take any Unicode digit
+        }
+        long parsed = Long.parseLong(value.trim()); // NumberFormatException is an IllegalArgumentException
+        if (parsed > Integer.MAX_VALUE && !name.equals("max_bytes")) {
             throw new IllegalArgumentException(name);
         }
-        return Long.parseLong(value);
+        return parsed;
     }
 
     boolean limited() {

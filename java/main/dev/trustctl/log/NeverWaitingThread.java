@@ -1,7 +1,7 @@
 package dev.trustctl.log;
 
 /**
- * A thread that never waits for the log writer (an event loop): when the writer's queue is (nearly) full, its line is
+ * A thread that never waits for the log writer (an event loop): when the writer's queue is full, its line is
  * dropped and counted ({@link Log#linesDropped()}) instead. An event loop serves thousands of clients; a slow disk
  * must not stall them all. The queue knows such a thread by its class: nothing is kept per thread.
  */

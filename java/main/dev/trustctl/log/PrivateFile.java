@@ -4,6 +4,7 @@ import dev.trustctl.home.StrictModes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -75,9 +76,9 @@ final class PrivateFile {
         return FileChannel.open(file, APPEND, PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_FILE));
     }
 
-    /** Writes all of {@code lines} (whole lines) in one O_APPEND write, or as few as the kernel needs. */
-    static void write(FileChannel channel, byte[] lines) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(lines);
+    /** Writes all of {@code text} (whole lines) in one O_APPEND write, or as few as the kernel needs. */
+    static void write(FileChannel channel, String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
             channel.write(bytes);
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import dev.trustctl.testing.StrictJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,20 +44,7 @@ class JsonLineTest {
         LoggingEvent e = event(Level.INFO, "command_done", "command", "status", "exit_code", 0, "duration_ms", 12L);
         e.setInstant(when);
         assertThat(DirectLog.line(when.toEpochMilli(), "INFO", "command_done", "command", "status", "exit_code", 0,
-                "duration_ms", 12L)).isEqualTo(new String(new JsonLine.Encoder().encode(e), StandardCharsets.UTF_8));
-    }
-
-    /** logback writes the encoder's header first in every file it opens after the first: server_start again. */
-    @Test
-    void theHeaderRepeatsServerStartOnceThereIsOne() {
-        JsonLine.Encoder encoder = new JsonLine.Encoder();
-        assertThat(encoder.headerBytes()).as("no server, no header").isNull();
-        encoder.encode(event(Level.INFO, "server_start", "port", 9900, "pid", 7L));
-        Map<String, Object> header = StrictJson.object(new String(encoder.headerBytes(), StandardCharsets.UTF_8).strip());
-        assertThat(header.keySet()).containsExactly("ts", "level", "event", "request_id", "server_start_ts", "port", "pid");
-        assertThat(header).containsEntry("event", "log_continued").containsEntry("server_start_ts",
-                java.math.BigDecimal.valueOf(WHEN.toEpochMilli()));
-        assertThat(encoder.footerBytes()).isNull();
+                "duration_ms", 12L)).isEqualTo(JsonLine.format(e));
     }
 
     @Test
