@@ -20,6 +20,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
@@ -83,7 +84,7 @@ class KeyValuePropertiesTest {
         return Arbitraries.integers().list().ofMaxSize(30);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE) // a list of requests has more edge cases than tries
     void anySequenceIsAnsweredAsAMapWouldHoweverTheReadsCutIt(@ForAll("requests") List<Request> requests,
             @ForAll("cuts") List<Integer> cuts) {
         ConcurrentHashMap<String, byte[]> store = new ConcurrentHashMap<>();
@@ -103,7 +104,7 @@ class KeyValuePropertiesTest {
     }
 
     /** Each request whole, on one of two connections: what one puts, the other gets, deletes, overwrites. */
-    @Property(tries = 300)
+    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE) // a list of requests has more edge cases than tries
     void connectionsShareOneStore(@ForAll("requests") List<Request> requests,
             @ForAll("senders") List<Integer> senders) {
         ConcurrentHashMap<String, byte[]> store = new ConcurrentHashMap<>();
