@@ -68,8 +68,8 @@ public final class Connection implements ByteChannel {
         if (trace != null) {
             trace.read(asked, n);
         }
-        if (n > 0) {
-            startFrameIfIdle();
+        if (n > 0 && phase == Phase.IDLE) { // the owner's own field: no lock to read it, only to change it
+            startPhase(Phase.FRAME);
         }
         return n;
     }
@@ -90,12 +90,6 @@ public final class Connection implements ByteChannel {
                 trace.failed("write", offered, failure);
             }
             throw failure;
-        }
-    }
-
-    private synchronized void startFrameIfIdle() {
-        if (phase == Phase.IDLE) {
-            startPhase(Phase.FRAME);
         }
     }
 
