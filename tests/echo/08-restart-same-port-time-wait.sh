@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Restart at once: the server listens again on its port while its old connections sit in TIME_WAIT, no EADDRINUSE.
-# That takes SO_REUSEADDR, which the JDK already sets on Linux listeners, so this passes whoever sets it; EchoServer
-# sets it explicitly (visible, portable), and java/test/dev/trustctl/echo/ReuseAddressTest shows the bind failing without it.
+# That takes SO_REUSEADDR, which the JDK already sets on Linux listeners, so this passes whoever sets it; Server
+# sets it explicitly (visible, portable), and java/test/dev/trustctl/server/ReuseAddressTest shows the bind failing without it.
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=../lib-echo.sh

@@ -1,6 +1,6 @@
 package dev.trustctl.cli;
 
-import dev.trustctl.echo.ServerSettings;
+import dev.trustctl.server.ServerSettings;
 import java.util.ArrayList;
 import java.util.List;
 

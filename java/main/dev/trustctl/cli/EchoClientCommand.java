@@ -1,14 +1,14 @@
 package dev.trustctl.cli;
 
-import dev.trustctl.echo.EchoClient;
+import dev.trustctl.client.EchoClient;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
-import dev.trustctl.wire.FrameCodec;
-import dev.trustctl.wire.HostPort;
+import dev.trustctl.proto.FrameCodec;
+import dev.trustctl.display.HostPort;
 import dev.trustctl.wire.Watchdog;
-import dev.trustctl.wire.WireTrace;
+import dev.trustctl.display.WireTrace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package dev.trustctl.cli;
 
-import dev.trustctl.echo.EchoServer;
-import dev.trustctl.echo.FdLimit;
-import dev.trustctl.echo.Io;
-import dev.trustctl.echo.ServerSettings;
-import dev.trustctl.echo.ServerTrace;
-import dev.trustctl.echo.Signals;
-import dev.trustctl.echo.threads.VirtualThreads;
+import dev.trustctl.server.Server;
+import dev.trustctl.server.FdLimit;
+import dev.trustctl.server.Io;
+import dev.trustctl.server.ServerSettings;
+import dev.trustctl.display.ServerTrace;
+import dev.trustctl.server.Signals;
+import dev.trustctl.threads.VirtualThreads;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.errors.ExitCode;
@@ -14,7 +14,7 @@ import dev.trustctl.home.TrustHome;
 import dev.trustctl.log.Log;
 import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.Protocol;
-import dev.trustctl.wire.HostPort;
+import dev.trustctl.display.HostPort;
 import java.io.IOException;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
@@ -87,9 +87,9 @@ final class EchoServerCommand extends ParsedCommand {
     @Override
     int run(CommandLine line, TrustHome home, Terminal term) throws UsageException, IOException {
         ServerSettings settings = settings(line, Config.load(home));
-        EchoServer server;
+        Server server;
         try {
-            server = EchoServer.bind(settings, protocols != null ? protocols : EchoHandler.protocol(),
+            server = Server.bind(settings, protocols != null ? protocols : EchoHandler.protocol(),
                     line.hasOption("trace") ? new ServerTrace(term.err()) : null, Log.floodVerdict());
         } catch (IOException e) {
             ErrorMap.Row row = ErrorMap.classify(e);

@@ -2,12 +2,12 @@ package dev.trustctl.cli;
 
 import dev.trustctl.errors.ExitCode;
 import dev.trustctl.home.TrustHome;
-import dev.trustctl.load.LoadReport;
-import dev.trustctl.load.LoadSettings;
-import dev.trustctl.load.LoadTest;
-import dev.trustctl.load.Progress;
-import dev.trustctl.wire.FrameCodec;
-import dev.trustctl.wire.WireTrace;
+import dev.trustctl.client.LoadReport;
+import dev.trustctl.client.LoadSettings;
+import dev.trustctl.client.LoadTest;
+import dev.trustctl.client.Progress;
+import dev.trustctl.proto.FrameCodec;
+import dev.trustctl.display.WireTrace;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;

@@ -1,6 +1,6 @@
 package dev.trustctl.cli;
 
-import dev.trustctl.echo.Io;
+import dev.trustctl.server.Io;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package dev.trustctl.proto;
 
-import dev.trustctl.wire.DeadlineExceededException;
-import dev.trustctl.wire.Phase;
 import java.nio.ByteBuffer;
 
 /**

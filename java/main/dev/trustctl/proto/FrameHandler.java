@@ -18,7 +18,7 @@ public interface FrameHandler {
 
     /**
      * The replies to one message, whose payload is {@code request}'s {@code [position, limit)}, header stripped:
-     * zero or more payloads, each at most {@link dev.trustctl.wire.FrameCodec#MAX_PAYLOAD_BYTES}, that the framing
+     * zero or more payloads, each at most {@link dev.trustctl.proto.FrameCodec#MAX_PAYLOAD_BYTES}, that the framing
      * frames and sends in order. The framing copies each reply's {@code [position, limit)} before it reads again,
      * without moving them, so a shared constant or a slice of {@code request} is safe to return; returning
      * {@code List.of(request)} itself, untouched, sends the request's own bytes back with no copy at all (the

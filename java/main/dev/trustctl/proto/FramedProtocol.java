@@ -1,10 +1,6 @@
 package dev.trustctl.proto;
 
 import dev.trustctl.errors.ErrorMap;
-import dev.trustctl.wire.FrameCodec;
-import dev.trustctl.wire.FrameTooLargeException;
-import dev.trustctl.wire.Phase;
-import dev.trustctl.wire.TruncatedFrameException;
 import java.nio.ByteBuffer;
 import java.util.List;
 

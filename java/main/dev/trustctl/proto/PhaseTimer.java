@@ -1,6 +1,5 @@
 package dev.trustctl.proto;
 
-import dev.trustctl.wire.Phase;
 
 /**
  * The engine's clock, as the protocol sees it: a {@link Protocol} says when a phase starts, the engine runs

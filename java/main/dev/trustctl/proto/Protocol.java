@@ -1,6 +1,5 @@
 package dev.trustctl.proto;
 
-import dev.trustctl.wire.FrameCodec;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
 

@@ -3,7 +3,7 @@ package dev.trustctl.proto;
 /**
  * What a connection's {@link Protocol} reports about one connection, in order: opened, bytes received, the mode, each
  * reply sent, an error, the close. The server's implementation logs and counts them
- * ({@link dev.trustctl.echo.ConnectionEvents}); a test can record them.
+ * ({@link dev.trustctl.server.ConnectionEvents}); a test can record them.
  */
 public interface ProtocolEvents {
     void opened();

@@ -3,8 +3,8 @@ package dev.trustctl.tools;
 import dev.trustctl.Main;
 import dev.trustctl.cli.Terminal;
 import dev.trustctl.cli.TrustCtl;
-import dev.trustctl.echo.EchoServer;
-import dev.trustctl.echo.ServerSettings;
+import dev.trustctl.server.Server;
+import dev.trustctl.server.ServerSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -30,7 +30,7 @@ public final class CdsTraining {
         cli.run("status", "--json");
         cli.run("config", "list");
         cli.run("echo-server", "--port", "0");
-        EchoServer server = EchoServer.bind(new ServerSettings("127.0.0.1", 0, Duration.ofSeconds(5), 4));
+        Server server = Server.bind(new ServerSettings("127.0.0.1", 0, Duration.ofSeconds(5), 4));
         Thread serving = new Thread(() -> {
             try {
                 server.serve();

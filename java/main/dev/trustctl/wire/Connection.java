@@ -1,5 +1,9 @@
 package dev.trustctl.wire;
 
+import dev.trustctl.display.WireTrace;
+import dev.trustctl.proto.DeadlineExceededException;
+import dev.trustctl.proto.Phase;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

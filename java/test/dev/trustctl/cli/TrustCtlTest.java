@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.trustctl.echo.FdLimit;
-import dev.trustctl.echo.Io;
-import dev.trustctl.echo.ServerSettings;
+import dev.trustctl.server.FdLimit;
+import dev.trustctl.server.Io;
+import dev.trustctl.server.ServerSettings;
 import dev.trustctl.errors.ExitCode;
 import dev.trustctl.testing.StrictJson;
 import java.io.IOException;

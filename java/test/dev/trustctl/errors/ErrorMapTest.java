@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.trustctl.wire.DeadlineExceededException;
-import dev.trustctl.wire.FrameTooLargeException;
-import dev.trustctl.wire.Phase;
-import dev.trustctl.wire.TruncatedFrameException;
+import dev.trustctl.proto.DeadlineExceededException;
+import dev.trustctl.proto.FrameTooLargeException;
+import dev.trustctl.proto.Phase;
+import dev.trustctl.proto.TruncatedFrameException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.trustctl.fuzz;
 
 import dev.trustctl.fuzz.Script.Ending;
 import dev.trustctl.fuzz.Script.Reader;
-import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.proto.FrameCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -6,7 +6,7 @@ import dev.trustctl.fuzz.Model.Outcome;
 import dev.trustctl.fuzz.Script.Ending;
 import dev.trustctl.fuzz.Script.Reader;
 import dev.trustctl.fuzz.Session.Observed;
-import dev.trustctl.wire.FrameCodec;
+import dev.trustctl.proto.FrameCodec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;

@@ -3,7 +3,6 @@ package dev.trustctl.proto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustctl.proto.ProtocolHarness.Result;
-import dev.trustctl.wire.FrameCodec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -6,11 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.proto.Protocol.Step;
-import dev.trustctl.wire.DeadlineExceededException;
-import dev.trustctl.wire.FrameCodec;
-import dev.trustctl.wire.FrameTooLargeException;
-import dev.trustctl.wire.Phase;
-import dev.trustctl.wire.TruncatedFrameException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,9 +1,6 @@
 package dev.trustctl.proto;
 
 import dev.trustctl.proto.Protocol.Step;
-import dev.trustctl.wire.FrameCodec;
-import dev.trustctl.wire.FrameTooLargeException;
-import dev.trustctl.wire.TruncatedFrameException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

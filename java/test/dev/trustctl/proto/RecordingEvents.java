@@ -1,6 +1,5 @@
 package dev.trustctl.proto;
 
-import dev.trustctl.wire.Phase;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.CopyOnWriteArrayList;

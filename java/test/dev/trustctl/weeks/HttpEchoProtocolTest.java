@@ -3,7 +3,7 @@ package dev.trustctl.weeks;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustctl.wire.Phase;
+import dev.trustctl.proto.Phase;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.trustctl.wire;
 
+import dev.trustctl.proto.DeadlineExceededException;
+import dev.trustctl.proto.Phase;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

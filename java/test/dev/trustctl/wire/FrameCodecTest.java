@@ -1,5 +1,8 @@
 package dev.trustctl.wire;
 
+import dev.trustctl.proto.FrameCodec;
+import dev.trustctl.proto.FrameTooLargeException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

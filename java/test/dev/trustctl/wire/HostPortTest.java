@@ -1,5 +1,7 @@
 package dev.trustctl.wire;
 
+import dev.trustctl.display.HostPort;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

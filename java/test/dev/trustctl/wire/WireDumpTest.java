@@ -1,5 +1,8 @@
 package dev.trustctl.wire;
 
+import dev.trustctl.display.WireDump;
+import dev.trustctl.proto.FrameCodec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

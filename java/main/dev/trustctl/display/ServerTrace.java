@@ -1,0 +1,106 @@
+package dev.trustctl.display;
+
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.log.LogSettings;
+import dev.trustctl.proto.ForwardingEvents;
+import dev.trustctl.proto.ProtocolEvents;
+import java.io.PrintStream;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * {@code echo-server --trace}: one line on stderr per read and write of each connection (its id, the bytes
+ * moved, where the protocol core stands: {@code header 2/4}, {@code payload 1000/65536}), and each lifecycle
+ * event as it happens (open, timeout and its phase, rejected, close and its reason). Off by default: the core
+ * then checks one boolean. Bounded like the log: a burst of {@value #BURST} lines, then {@value #PER_SECOND}
+ * a second; what that holds back is counted and said once lines flow again. Never payload bytes.
+ */
+public final class ServerTrace {
+    public static final int BURST = LogSettings.DEFAULT_BURST;
+    static final int PER_SECOND = LogSettings.DEFAULT_PER_SECOND;
+
+    private final PrintStream out;
+    private final ReentrantLock lock = new ReentrantLock(); // not synchronized: a virtual thread must not pin
+    private double tokens = BURST;
+    private long refilled = System.nanoTime();
+    private long heldBack;
+
+    public ServerTrace(PrintStream out) {
+        this.out = out;
+    }
+
+    /** {@code events} with every call also traced, as connection {@code id}. */
+    public ProtocolEvents around(ProtocolEvents events, long id) {
+        return new Traced(events, "conn " + id + " ");
+    }
+
+    /** A client closed at once: past the client limit. */
+    public void rejected(String peer, int maxClients) {
+        line("conn - rejected " + peer + ": over --max-clients " + maxClients);
+    }
+
+    public void line(String text) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            tokens = Math.min(BURST, tokens + (now - refilled) * PER_SECOND / 1e9);
+            refilled = now;
+            if (tokens < 1) {
+                heldBack++;
+                return;
+            }
+            tokens--;
+            if (heldBack > 0) {
+                out.println("trace: " + heldBack + " lines held back by the flood limit");
+                heldBack = 0;
+            }
+            out.println(text);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection's events, passed on, the lifecycle ones said on the trace too. */
+    private final class Traced extends ForwardingEvents {
+        private final String prefix;
+
+        Traced(ProtocolEvents events, String prefix) {
+            super(events);
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void opened() {
+            events.opened();
+            line(prefix + "open");
+        }
+
+        @Override
+        public void becameRaw() {
+            events.becameRaw();
+            line(prefix + "mode raw (the first byte begins text)");
+        }
+
+        @Override
+        public String failed(Throwable error) {
+            String reason = events.failed(error);
+            line(prefix + ErrorMap.inWords(error));
+            return reason;
+        }
+
+        @Override
+        public void closed(String reason) {
+            events.closed(reason);
+            line(prefix + "close " + reason);
+        }
+
+        @Override
+        public boolean traces() {
+            return true;
+        }
+
+        @Override
+        public void traced(String call, int bytes, String where) {
+            line(prefix + call + " " + bytes + " bytes, " + where);
+        }
+    }
+}

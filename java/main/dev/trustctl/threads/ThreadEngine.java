@@ -1,0 +1,115 @@
+package dev.trustctl.threads;
+
+import dev.trustctl.server.Admission;
+import dev.trustctl.server.Engine;
+import dev.trustctl.proto.Protocol;
+import dev.trustctl.wire.Connection;
+import dev.trustctl.wire.Watchdog;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The week-2 engine ({@code --io threads}): one accept loop ({@link BlockingAcceptor}), and each client gets
+ * its own thread, which serves it with blocking recv_exact and send_exact ({@link BlockingSession}); one
+ * {@link Watchdog} thread enforces every deadline. Simple to read, but each client costs a thread and its stack,
+ * and a message costs a context switch. {@code --io virtual} is this same engine on virtual threads
+ * ({@link VirtualThreads}): the same blocking code, a cheap thread per client.
+ */
+public final class ThreadEngine implements Engine {
+    private final Duration timeout;
+    private final Duration drain;
+    private final Protocol.Factory protocols;
+    private final BooleanSupplier stopping;
+    private final Fatal fatal;
+    private final Watchdog watchdog;
+    private final ExecutorService workers;
+    private Future<?> acceptor;
+
+    /** One pooled platform thread per client. */
+    public ThreadEngine(Duration timeout, Duration drain, Protocol.Factory protocols, BooleanSupplier stopping,
+            Fatal fatal) {
+        this(timeout, drain, protocols, stopping, fatal, pooledPlatformThreads());
+    }
+
+    /** The same engine, each client's session run as one task of {@code workers} (shut down with the engine). */
+    public ThreadEngine(Duration timeout, Duration drain, Protocol.Factory protocols, BooleanSupplier stopping,
+            Fatal fatal, ExecutorService workers) {
+        this.timeout = timeout;
+        this.drain = drain;
+        this.protocols = protocols;
+        this.stopping = stopping;
+        this.fatal = fatal;
+        this.watchdog = new Watchdog(timeout, "echo-watchdog", fatal::died);
+        this.workers = workers;
+        SessionClasses.initialize();
+    }
+
+    /** Threads are reused across clients and end after 10 s unused; the server's client limit bounds them. */
+    private static ExecutorService pooledPlatformThreads() {
+        AtomicLong threadIds = new AtomicLong();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "echo-conn-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The accept loop runs as one more task of the workers: on virtual threads it costs no OS thread either. */
+    @Override
+    public void start(ServerSocketChannel listener, Admission admission) {
+        acceptor = workers.submit(new BlockingAcceptor(listener, admission, this::serve, fatal));
+    }
+
+    private void serve(Admission.Admitted admitted) {
+        Connection conn = new Connection(admitted.client(), timeout, watchdog);
+        Protocol.Context context = admitted.context(conn::startPhase, stopping, timeout.toMillis());
+        try {
+            workers.execute(new BlockingSession(conn, admitted, protocols, context, drain, fatal));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            conn.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int closeIdleSoon(Duration linger) {
+        return watchdog.closeIdleSoon(linger);
+    }
+
+    @Override
+    public int closeAll() {
+        int open = watchdog.size();
+        watchdog.closeAll();
+        return open;
+    }
+
+    @Override
+    public long failedPasses() {
+        return watchdog.failedPasses();
+    }
+
+    @Override
+    public void shutdown() {
+        workers.shutdown();
+        try {
+            if (acceptor != null) {
+                acceptor.get(1, TimeUnit.SECONDS); // the listener is closed: its accept has returned
+            }
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // an accept loop that failed or hangs is abandoned with the engine's daemon threads
+        }
+        watchdog.close();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.trustctl.threads;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Virtual threads (Java 21, JEP 444) reached from code compiled for Java 17: {@code Thread.ofVirtual()}, its
+ * builder's {@code name(prefix, start)} and {@code factory()}, and {@code Executors.newThreadPerTaskExecutor}
+ * are looked up by name, so no Java 21 type appears in the source. On an older JVM {@link #available()} is false.
+ */
+public final class VirtualThreads {
+    /** The first Java release with virtual threads as a final feature. */
+    public static final int NEEDED_RELEASE = 21;
+
+    private static final MethodHandle PER_TASK_EXECUTOR = lookUp();
+
+    private VirtualThreads() {
+    }
+
+    /** Whether this JVM has virtual threads. */
+    public static boolean available() {
+        return PER_TASK_EXECUTOR != null;
+    }
+
+    /** The running JVM's version and home, for example {@code 17.0.15 (/usr/lib/jvm/java-17-openjdk-amd64)}. */
+    public static String runningVersion() {
+        return System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")";
+    }
+
+    /**
+     * An executor that starts one new virtual thread per task, named {@code prefix} and a number from 1.
+     * Only when {@link #available()}.
+     */
+    public static ExecutorService perTask(String prefix) {
+        if (PER_TASK_EXECUTOR == null) {
+            throw new UnsupportedOperationException("virtual threads need Java " + NEEDED_RELEASE
+                    + " or newer; this JVM is Java " + runningVersion());
+        }
+        ExecutorService executor;
+        try {
+            executor = (ExecutorService) PER_TASK_EXECUTOR.invoke(prefix, 1L);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot make a virtual-thread executor", e);
+        }
+        openPollers(executor);
+        return executor;
+    }
+
+    /**
+     * The JDK opens its pollers (epoll sets, a few descriptors) the first time a virtual thread waits on a
+     * socket. Doing it here, by one wait on a pipe, keeps the server's descriptor count from start-up the same
+     * as after any load. Bounded: a wait that never happens (or never ends) only gives up the warm-up.
+     */
+    private static void openPollers(ExecutorService executor) {
+        try {
+            Pipe pipe = Pipe.open();
+            try (Pipe.SinkChannel sink = pipe.sink(); Pipe.SourceChannel source = pipe.source()) {
+                AtomicReference<Thread> reader = new AtomicReference<>();
+                Future<Integer> read = executor.submit(() -> {
+                    reader.set(Thread.currentThread());
+                    return source.read(ByteBuffer.allocate(1));
+                });
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while (!waiting(reader.get()) && System.nanoTime() - giveUp < 0) {
+                    Thread.sleep(1);
+                }
+                sink.write(ByteBuffer.wrap(new byte[1]));
+                read.get(1, TimeUnit.SECONDS);
+            }
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            // no warm-up: the pollers open with the first client instead
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean waiting(Thread t) {
+        return t != null && t.getState() == Thread.State.WAITING;
+    }
+
+    /** {@code (prefix, start) -> Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix, start).factory())}. */
+    private static MethodHandle lookUp() {
+        if (Runtime.version().feature() < NEEDED_RELEASE) {
+            return null; // Java 19 and 20 had them as a preview only, off unless asked for
+        }
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Class<?> builder = Class.forName("java.lang.Thread$Builder$OfVirtual");
+            MethodHandle ofVirtual = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(builder));
+            MethodHandle name = lookup.findVirtual(builder, "name",
+                    MethodType.methodType(builder, String.class, long.class));
+            MethodHandle factory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
+            MethodHandle executor = lookup.findStatic(Executors.class, "newThreadPerTaskExecutor",
+                    MethodType.methodType(ExecutorService.class, ThreadFactory.class));
+            // name(ofVirtual(), prefix, start): fold the builder in, then chain factory() and the executor.
+            MethodHandle named = MethodHandles.foldArguments(name, ofVirtual);
+            return MethodHandles.filterReturnValue(MethodHandles.filterReturnValue(named, factory), executor);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.trustctl.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustctl.server.Admission;
+import dev.trustctl.server.HeldBytes;
+
+import dev.trustctl.proto.EchoHandler;
+import dev.trustctl.proto.RecordingEvents;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loop connection against fake channels, on the test's thread, with no socket: zero-byte reads, writes the
+ * socket takes a few bytes at a time, a read of many tiny frames, and the buffer kept for an unfinished frame
+ * (sized by what arrived, in steps).
+ */
+class LoopSessionTest {
+    /** Reads as scripted (an empty chunk is a zero-byte read), then end of stream; each write takes at most N bytes. */
+    private static final class FakeChannel implements ByteChannel {
+        final ArrayDeque<byte[]> reads = new ArrayDeque<>();
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        int writeLimit = Integer.MAX_VALUE;
+        int writeCalls;
+        boolean open = true;
+
+        @Override
+        public int read(ByteBuffer dst) {
+            byte[] next = reads.poll();
+            if (next == null) {
+                return -1;
+            }
+            int n = Math.min(next.length, dst.remaining());
+            dst.put(next, 0, n);
+            if (n < next.length) {
+                byte[] rest = new byte[next.length - n];
+                System.arraycopy(next, n, rest, 0, rest.length);
+                reads.push(rest);
+            }
+            return n;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            writeCalls++;
+            int n = Math.min(writeLimit, src.remaining());
+            for (int i = 0; i < n; i++) {
+                written.write(src.get());
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+        }
+    }
+
+    private final EventLoop loop = new EventLoop("test-loop", Duration.ofSeconds(30), Duration.ofSeconds(1),
+            EchoHandler.protocol(), (thread, e) -> { throw new AssertionError(thread + " died", e); }); // never started: the test's thread is the loop's
+    private final FakeChannel channel = new FakeChannel();
+    private final RecordingEvents events = new RecordingEvents();
+    private int interest = SelectionKey.OP_READ;
+    private boolean done;
+    private final LoopSession c = new LoopSession(loop, channel, new LoopSession.Registration() {
+        @Override
+        public void interest(int ops) {
+            interest = ops;
+        }
+
+        @Override
+        public void cancel() {
+            interest = -1;
+        }
+    }, new Admission.Admitted(null, 1, "127.0.0.1:40000", events, () -> done = true,
+            new HeldBytes(1 << 20)), EchoHandler.protocol());
+
+    LoopSessionTest() throws Exception {
+        c.open();
+    }
+
+    @AfterEach
+    void endLoop() {
+        loop.shutdown(Duration.ofSeconds(1));
+    }
+
+    private static byte[] frame(int payload) {
+        byte[] f = new byte[4 + payload];
+        ByteBuffer.wrap(f).putInt(payload);
+        for (int i = 0; i < payload; i++) {
+            f[4 + i] = (byte) i;
+        }
+        return f;
+    }
+
+    private static byte[] slice(byte[] b, int from, int to) {
+        byte[] s = new byte[to - from];
+        System.arraycopy(b, from, s, 0, s.length);
+        return s;
+    }
+
+    @Test
+    void zeroByteReadsChangeNothingAndAFrameSplitAcrossReadsIsEchoedOnce() throws Exception {
+        byte[] f = frame(10);
+        channel.reads.add(new byte[0]);
+        channel.reads.add(slice(f, 0, 3));
+        channel.reads.add(new byte[0]);
+        channel.reads.add(slice(f, 3, f.length));
+        for (int i = 0; i < 4; i++) {
+            c.onReadable();
+        }
+        assertThat(channel.written.toByteArray()).isEqualTo(f);
+        assertThat(channel.writeCalls).isEqualTo(1);
+        assertThat(c.heldCapacity()).as("nothing kept between messages").isZero();
+        c.onReadable(); // end of stream
+        assertThat(events.withoutInput()).containsExactly("open", "reply 10", "closed peer_closed");
+        assertThat(done).isTrue();
+        assertThat(channel.open).isFalse();
+    }
+
+    @Test
+    void aReplyTheSocketTakesThreeBytesAtATimeWaitsForWritableAndReadsNothingMeanwhile() throws Exception {
+        byte[] f = frame(100);
+        channel.writeLimit = 3;
+        channel.reads.add(f);
+        c.onReadable();
+        assertThat(interest).as("owed: wait to write, stop reading").isEqualTo(SelectionKey.OP_WRITE);
+        int rounds = 0;
+        while (interest == SelectionKey.OP_WRITE && rounds++ < 100) {
+            c.onWritable();
+        }
+        assertThat(interest).isEqualTo(SelectionKey.OP_READ);
+        assertThat(channel.written.toByteArray()).isEqualTo(f);
+        assertThat(c.heldCapacity()).isZero();
+        assertThat(events.withoutInput()).containsExactly("open", "reply 100");
+    }
+
+    @Test
+    void aReadOfSixteenThousandEmptyFramesGoesOutInAFewGatheredWritesAndThenGivesOthersTheirTurn() throws Exception {
+        byte[] flood = new byte[BufferPool.LARGE]; // 16 385 empty frames: one read's worth
+        channel.reads.add(flood);
+        c.onReadable();
+        assertThat(channel.writeCalls).as("gathered: not one write call per frame")
+                .isLessThanOrEqualTo(16_384 / 256 + 1);
+        assertThat(interest).as("its share of the pass is used up: the rest waits for the next pass").isZero();
+        assertThat(channel.written.size()).as("its share: so many replies").isEqualTo(4 * LoopSession.PASS_REPLIES);
+        for (int pass = 0; pass < 20 && interest == 0; pass++) {
+            c.resume();
+        }
+        assertThat(channel.written.toByteArray()).isEqualTo(flood);
+        assertThat(interest).isEqualTo(SelectionKey.OP_READ);
+        assertThat(events.seen.stream().filter(e -> e.equals("reply 0")).count()).isEqualTo(16_385);
+    }
+
+    @Test
+    void anUnfinishedFrameIsKeptInABufferSizedByWhatArrivedGrownInSteps() throws Exception {
+        byte[] f = frame(65536);
+        channel.reads.add(slice(f, 0, 5000));
+        c.onReadable();
+        assertThat(c.heldCapacity()).as("5 000 bytes of a 64 KiB frame").isEqualTo(8192);
+        channel.reads.add(slice(f, 5000, 20_000));
+        while (!channel.reads.isEmpty()) {
+            c.onReadable();
+        }
+        assertThat(c.heldCapacity()).isEqualTo(32 * 1024);
+        channel.reads.add(slice(f, 20_000, 40_000));
+        while (!channel.reads.isEmpty()) {
+            c.onReadable();
+        }
+        assertThat(c.heldCapacity()).isEqualTo(BufferPool.LARGE);
+        channel.reads.add(slice(f, 40_000, f.length));
+        while (!channel.reads.isEmpty()) {
+            c.onReadable();
+        }
+        assertThat(channel.written.toByteArray()).isEqualTo(f);
+        assertThat(c.heldCapacity()).isZero();
+    }
+}
