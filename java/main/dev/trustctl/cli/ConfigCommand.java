@@ -7,21 +7,19 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 
 /** {@code trustctl config get KEY | set KEY VALUE | list}: the persistent settings in {@code $TRUST_HOME/config}. */
-final class ConfigCommand extends ParsedCommand {
-    @Override
-    About about() {
-        return new About("config", Setup.HOME, "get, set or list settings (config get KEY, config set KEY VALUE,"
-                + " config list)", "trustctl config get KEY | config set KEY VALUE | config list\n\nReads and writes"
-                + " $TRUST_HOME/config.");
+final class ConfigCommand extends Command {
+    ConfigCommand() {
+        super("config", Setup.HOME, "get, set or list settings (config get KEY, config set KEY VALUE, config list)",
+                "trustctl config get KEY | set KEY VALUE | list", "Reads and writes $TRUST_HOME/config. Keys (default):");
     }
 
     @Override
-    String help() {
-        StringBuilder help = new StringBuilder(super.help()).append(" Keys (default):");
-        for (ConfigKey k : ConfigKey.values()) {
-            help.append("\n  ").append(k.key()).append(" (").append(k.defaultValue()).append(')');
+    String about() {
+        StringBuilder about = new StringBuilder(super.about());
+        for (Config.Key k : Config.Key.values()) {
+            about.append(' ').append(k.key).append(" (").append(k.defaultValue).append(')');
         }
-        return help.toString();
+        return about.toString();
     }
 
     @Override
@@ -32,20 +30,20 @@ final class ConfigCommand extends ParsedCommand {
         }
         switch (words.get(0)) {
             case "get" -> {
-                ConfigKey key = ConfigKey.require(words(line, "action", "KEY").get(1));
+                Config.Key key = Config.Key.require(words(line, "action", "KEY").get(1));
                 term.out().println(Config.load(home).get(key));
             }
-            case "set" -> Config.set(home, ConfigKey.require(words(line, "action", "KEY", "VALUE").get(1)),
+            case "set" -> Config.set(home, Config.Key.require(words(line, "action", "KEY", "VALUE").get(1)),
                     words.get(2));
             case "list" -> {
                 words(line, "action");
                 Config config = Config.load(home);
-                for (ConfigKey key : ConfigKey.values()) {
-                    term.out().println(key.key() + "=" + config.get(key)
+                for (Config.Key key : Config.Key.values()) {
+                    term.out().println(key.key + "=" + config.get(key)
                             + (config.stored().containsKey(key) ? "" : "  # default"));
                 }
             }
-            default -> throw new UsageException("unknown config action: " + Shown.of(words.get(0))
+            default -> throw new UsageException("unknown config action: " + Values.shown(words.get(0))
                     + " (get, set or list)");
         }
         return ExitCode.OK;

@@ -25,18 +25,16 @@ import org.slf4j.spi.LoggingEventBuilder;
  * echo on its own line and checks it byte for byte. Exit codes: 0 ok, 2 usage, 3 cannot connect, 4 closed or
  * reset by the server, 5 timeout, 6 echo differs.
  */
-final class EchoClientCommand extends ParsedCommand {
+final class EchoClientCommand extends Command {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** Past 64 KiB only the header matters to the server, so the bound is just one a client can build. */
     static final int MAX_GENERATED = 16 * 1024 * 1024;
 
-    @Override
-    About about() {
-        return new About("echo-client", Setup.CLIENT, "send framed messages and check their echoes (also"
-                + " ./echo-client)", "echo-client [--timeout SECONDS] [--trace] HOST PORT MESSAGE...\n"
-                + "       echo-client [--timeout SECONDS] [--trace] HOST PORT --payload-size N\n\nSends each MESSAGE"
-                + " as a length-prefixed frame and prints its echo. Exit codes: 0 ok, 2 usage, 3 cannot connect, 4 closed"
-                + " or reset by the server, 5 timeout, 6 echo differs.");
+    EchoClientCommand() {
+        super("echo-client", Setup.CLIENT, "send framed messages and check their echoes (also ./echo-client)",
+                "echo-client HOST PORT MESSAGE...", "Sends each MESSAGE (or one of --payload-size N bytes) as a"
+                + " length-prefixed frame and prints its echo. Exit codes: 0 ok, 2 usage, 3 cannot connect, 4 closed or"
+                + " reset by the server, 5 timeout, 6 echo differs.");
     }
 
     @Override

@@ -26,19 +26,14 @@ import org.slf4j.LoggerFactory;
  * then says so in one line on stderr. Flags left out come from the config file, then from the defaults in
  * {@link ServerSettings}.
  */
-final class EchoServerCommand extends ParsedCommand {
+final class EchoServerCommand extends Command {
     private final Protocol.Factory protocols; // null: the echo
 
     EchoServerCommand(Protocol.Factory protocols) {
+        super("echo-server", Setup.SERVER, "run the framed TCP echo server (127.0.0.1:9900 by default)",
+                "trustctl echo-server", "Echoes every length-prefixed frame (4-byte big-endian length, at most 65536"
+                + " bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.");
         this.protocols = protocols;
-    }
-
-    @Override
-    About about() {
-        return new About("echo-server", Setup.SERVER, "run the framed TCP echo server (127.0.0.1:9900 by default)",
-                "trustctl echo-server [--port PORT] [--bind ADDR] [--timeout SECONDS] [--max-clients N] [--io"
-                + " loop|threads|virtual] [--loops N] [--trace]\n\nEchoes every length-prefixed frame (4-byte big-endian"
-                + " length, at most 65536 bytes) back to its sender. Stops on SIGTERM, SIGINT or SIGHUP.");
     }
 
     @Override
@@ -68,20 +63,20 @@ final class EchoServerCommand extends ParsedCommand {
     /** The settings the command line asks for, with config and defaults filling the gaps. */
     static ServerSettings settings(CommandLine line, Config config) throws UsageException {
         words(line);
-        Io io = Values.io("--io", line.getOptionValue("io", config.get(ConfigKey.SERVER_IO)));
+        Io io = Values.io("--io", line.getOptionValue("io", config.get(Config.Key.IO)));
         if (io == Io.VIRTUAL && !VirtualThreads.available()) {
             throw new UsageException("--io virtual needs Java " + VirtualThreads.NEEDED_RELEASE
                     + " or newer (virtual threads), this is Java " + VirtualThreads.runningVersion()
                     + ": choose another with JAVA_HOME=/path/to/jdk ./trustctl ...");
         }
         int maxClients = Values.countOrAuto("--max-clients", line.getOptionValue("max-clients",
-                config.get(ConfigKey.SERVER_MAX_CLIENTS)), ServerSettings.MAX_MAX_CLIENTS,
+                config.get(Config.Key.MAX_CLIENTS)), ServerSettings.MAX_MAX_CLIENTS,
                 ServerSettings.defaultMaxClients(io, FdLimit.soft()));
-        return new ServerSettings(Values.host("--bind", line.getOptionValue("bind", config.get(ConfigKey.SERVER_BIND))),
-                Values.port("--port", line.getOptionValue("port", config.get(ConfigKey.SERVER_PORT))),
-                Values.seconds("--timeout", line.getOptionValue("timeout", config.get(ConfigKey.SERVER_TIMEOUT))),
+        return new ServerSettings(Values.host("--bind", line.getOptionValue("bind", config.get(Config.Key.BIND))),
+                Values.port("--port", line.getOptionValue("port", config.get(Config.Key.PORT))),
+                Values.seconds("--timeout", line.getOptionValue("timeout", config.get(Config.Key.TIMEOUT))),
                 maxClients, io, Values.countOrAuto("--loops", line.getOptionValue("loops",
-                        config.get(ConfigKey.SERVER_LOOPS)), ServerSettings.MAX_LOOPS, ServerSettings.defaultLoops()));
+                        config.get(Config.Key.LOOPS)), ServerSettings.MAX_LOOPS, ServerSettings.defaultLoops()));
     }
 
     @Override

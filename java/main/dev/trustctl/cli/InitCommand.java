@@ -6,12 +6,10 @@ import java.io.IOException;
 import org.apache.commons.cli.CommandLine;
 
 /** {@code trustctl init}: creates TRUST_HOME's layout; running it again changes nothing and keeps the config. */
-final class InitCommand extends ParsedCommand {
-    @Override
-    About about() {
-        return new About("init", Setup.INIT, "create the TRUST_HOME layout (config, logs/); safe to repeat",
-                "trustctl init\n\nCreates $TRUST_HOME (default ~/.trustctl) with config and logs/. An existing config"
-                + " is kept.");
+final class InitCommand extends Command {
+    InitCommand() {
+        super("init", Setup.INIT, "create the TRUST_HOME layout (config, logs/); safe to repeat", "trustctl init",
+                "Creates $TRUST_HOME (default ~/.trustctl) with config and logs/. An existing config is kept.");
     }
 
     @Override

@@ -18,18 +18,15 @@ import org.apache.commons.cli.Options;
  * echo-client): the load tester. Exit 0 only when every round trip came back byte for byte; 1 when any failed;
  * 2 for a bad command line.
  */
-final class LoadTestCommand extends ParsedCommand {
+final class LoadTestCommand extends Command {
     /** Where Linux says what this process's stderr is. */
     private static final Path STDERR = Path.of("/proc/self/fd/2");
 
-    @Override
-    About about() {
-        return new About("echo-load-test", Setup.CLIENT, "measure an echo server: round trips, failures, latency (also"
-                + " ./echo-load-test)", "echo-load-test [--host HOST] --port PORT [--clients C] [--messages M]"
-                + " [--concurrency K]\n                      [--payload-size S] [--hold] [--deadline SECONDS] [--timeout"
-                + " SECONDS] [--json] [--trace] [--help]\n       echo-load-test HOST PORT [the same options]\n\nRuns C"
-                + " sessions of M framed round trips against an echo server and checks every echoed byte. Exit codes: 0"
-                + " all ok, 1 any failure, 2 usage.");
+    LoadTestCommand() {
+        super("echo-load-test", Setup.CLIENT, "measure an echo server: round trips, failures, latency (also"
+                + " ./echo-load-test)", "echo-load-test [HOST PORT]", "Runs C sessions of M framed round trips"
+                + " against an echo server (HOST PORT, or --host and --port) and checks every echoed byte. Exit codes: 0 all ok, 1 any failure, 2"
+                + " usage.");
     }
 
     @Override
@@ -97,7 +94,7 @@ final class LoadTestCommand extends ParsedCommand {
                     Values.port("--port", line.getOptionValue("port")));
         }
         if (line.hasOption("host") || line.hasOption("port")) {
-            throw new UsageException("unexpected argument: " + Shown.of(words.get(0))
+            throw new UsageException("unexpected argument: " + Values.shown(words.get(0))
                     + (words.size() == 2 ? " (give HOST PORT or --host/--port, not both)" : ""));
         }
         if (words.size() == 1) {

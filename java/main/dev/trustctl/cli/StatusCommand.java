@@ -9,11 +9,10 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /** {@code trustctl status [--json]}: where TRUST_HOME is, whether it is initialised, the log file, the version. */
-final class StatusCommand extends ParsedCommand {
-    @Override
-    About about() {
-        return new About("status", Setup.HOME, "show TRUST_HOME, whether it is initialised, the log file and the version",
-                "trustctl status [--json]\n\nShows where trustctl keeps its state.");
+final class StatusCommand extends Command {
+    StatusCommand() {
+        super("status", Setup.HOME, "show TRUST_HOME, whether it is initialised, the log file and the version",
+                "trustctl status", "Shows where trustctl keeps its state.");
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class TrustCtl {
         this.term = term;
         for (Command c : List.of(new InitCommand(), new StatusCommand(), new ConfigCommand(), new VersionCommand(),
                 new EchoServerCommand(serverProtocols), new EchoClientCommand(), new LoadTestCommand())) {
-            commands.put(c.name(), c);
+            commands.put(c.name, c);
         }
     }
 
@@ -59,19 +59,19 @@ public final class TrustCtl {
             List<String> rest = Arrays.asList(argv).subList(Math.min(at + 1, argv.length), argv.length);
             code = dispatch(name, command, rest, TrustHome.fromEnv(term.env()));
         } catch (UsageException e) {
-            error = Shown.escape(e.getMessage());
+            error = Values.escape(e.getMessage());
             term.err().println("Error: " + error + "\ntry 'trustctl " + (command == null ? "" : name + " ") + "--help'");
             code = ExitCode.USAGE;
         } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
             boolean bug = !(e instanceof IOException);
-            error = bug ? "internal error: " + Shown.escape(e.toString()) : Shown.escape(e.getMessage());
+            error = bug ? "internal error: " + Values.escape(e.toString()) : Values.escape(e.getMessage());
             term.err().println("Error: " + error + (bug && !verbose ? " (--verbose shows where)" : ""));
             if (verbose) {
                 e.printStackTrace(term.err());
             }
             code = ExitCode.FAILURE;
         }
-        Object[] done = {"command", name.isEmpty() ? "(none)" : Shown.cut(name), "exit_code", code, "duration_ms",
+        Object[] done = {"command", name.isEmpty() ? "(none)" : Values.cut(name), "exit_code", code, "duration_ms",
             (System.nanoTime() - started) / 1_000_000, "error", error};
         logDone(error == null ? Arrays.copyOf(done, 6) : done);
         return code;
@@ -88,15 +88,15 @@ public final class TrustCtl {
                 if (command != null) {
                     yield command.run(rest, home, term);
                 }
-                throw new UsageException(name.startsWith("-") ? "unknown option: " + Shown.of(name)
-                        : "unknown command: " + Shown.of(name) + DidYouMean.hint("", name, commands.keySet()));
+                throw new UsageException(name.startsWith("-") ? "unknown option: " + Values.shown(name)
+                        : "unknown command: " + Values.shown(name) + Command.didYouMean("", name, commands.keySet()));
             }
         };
     }
 
     /** Commands that need TRUST_HOME fail on a bad one; the rest log where they can and run regardless. */
     private void startLog(TrustHome home, Command command) throws HomeException {
-        Command.Setup setup = command == null ? Command.Setup.ANYWHERE : command.setup();
+        Command.Setup setup = command == null ? Command.Setup.ANYWHERE : command.setup;
         directLog = null;
         logbackStarted = false;
         try {
@@ -135,7 +135,7 @@ public final class TrustCtl {
     private int usage(PrintStream out, int code) {
         out.println("usage: trustctl [--help] [--version] [--verbose] COMMAND [ARGS]\n\ncommands:");
         for (Command c : commands.values()) {
-            out.printf("  %-15s %s%n", c.name(), c.summary());
+            out.printf("  %-15s %s%n", c.name, c.summary);
         }
         out.println("\nTRUST_HOME (default ~/.trustctl) holds config and logs/trustctl.log.\n'trustctl COMMAND --help'"
                 + " describes a command. Exit codes: 0 ok, 1 failure, 2 usage (echo-client adds 3 to 6).");

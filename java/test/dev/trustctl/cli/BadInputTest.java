@@ -235,8 +235,9 @@ class BadInputTest {
     void loadTestHelpsUsageLinesListEveryOption() {
         String usage = run(home, "echo-load-test", "--help").out().split("\n\n")[0];
         assertThat(new LoadTestCommand().options().getOptions())
-                .allSatisfy(o -> assertThat(usage).contains("--" + o.getLongOpt()));
-        assertThat(usage).contains("echo-load-test HOST PORT");
+                .allSatisfy(o -> assertThat(usage).contains(o.getOpt() != null ? "-" + o.getOpt()
+                        : "--" + o.getLongOpt()));
+        assertThat(usage).contains("echo-load-test [HOST PORT]");
     }
 
     @Test

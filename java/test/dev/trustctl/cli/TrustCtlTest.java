@@ -307,7 +307,7 @@ class TrustCtlTest {
         run("config", "set", "server.timeout", "2.5");
         Config config = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
         var settings = EchoServerCommand.settings(
-                ParsedCommand.parse(new EchoServerCommand(null).options(), List.of("--port", "9999")), config);
+                Command.parse(new EchoServerCommand(null).options(), List.of("--port", "9999")), config);
         assertThat(settings.port()).isEqualTo(9999);
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(settings.bind()).isEqualTo("127.0.0.1");
@@ -319,7 +319,7 @@ class TrustCtlTest {
     void eachEngineHasItsOwnDefaultClientLimitLoweredToTheOpenFileLimit() throws Exception {
         Config config = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
         var threads = EchoServerCommand.settings(
-                ParsedCommand.parse(new EchoServerCommand(null).options(), List.of("--io", "threads")), config);
+                Command.parse(new EchoServerCommand(null).options(), List.of("--io", "threads")), config);
         assertThat(threads.io()).isEqualTo(Io.THREADS);
         assertThat(threads.maxClients()).isEqualTo(ServerSettings.defaultMaxClients(Io.THREADS, FdLimit.soft()));
         assertThat(ServerSettings.defaultMaxClients(Io.LOOP, 0)).isEqualTo(10_000);
@@ -328,7 +328,7 @@ class TrustCtlTest {
         run("config", "set", "server.io", "threads");
         run("config", "set", "server.loops", "3");
         Config stored = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
-        var fromConfig = EchoServerCommand.settings(ParsedCommand.parse(new EchoServerCommand(null).options(), List.of()), stored);
+        var fromConfig = EchoServerCommand.settings(Command.parse(new EchoServerCommand(null).options(), List.of()), stored);
         assertThat(fromConfig.io()).isEqualTo(Io.THREADS);
         assertThat(fromConfig.loops()).isEqualTo(3);
     }
@@ -338,7 +338,7 @@ class TrustCtlTest {
     void ioVirtualNeedsJava21AndThenDefaultsToTheLoopsClientLimit() throws Exception {
         run("config", "set", "server.io", "virtual"); // a valid setting, whichever JVM writes it
         Config stored = Config.load(dev.trustctl.home.TrustHome.fromEnv(Map.of("TRUST_HOME", home.toString())));
-        CommandLine none = ParsedCommand.parse(new EchoServerCommand(null).options(), List.of());
+        CommandLine none = Command.parse(new EchoServerCommand(null).options(), List.of());
         if (Runtime.version().feature() >= 21) {
             var settings = EchoServerCommand.settings(none, stored);
             assertThat(settings.io()).isEqualTo(Io.VIRTUAL);
