@@ -23,18 +23,16 @@ import org.apache.commons.cli.help.TextHelpAppendable;
  * {@link ExitCode}; only {@code Main} exits the process.
  */
 abstract class Command {
-    /** Whether a command needs a usable TRUST_HOME, and which log it writes. */
+    /**
+     * Whether a command needs a usable TRUST_HOME, and which log it writes. HOME: needs it (trustctl makes it, or
+     * refuses it in one line, before the command runs), and writes its one command_done line directly, which starts
+     * far faster than logback. INIT: as HOME, after fixing the modes of TRUST_HOME that would otherwise be refused.
+     * ANYWHERE: works without a usable TRUST_HOME, and logs its line there when it can. CLIENT: as ANYWHERE, but logs
+     * events of its own (a client's failures), so through logback. SERVER: needs TRUST_HOME, and logs through
+     * logback's queue, so no line waits on the disk in the serving thread.
+     */
     enum Setup {
-        /** Needs TRUST_HOME; writes its one command_done line directly, which starts far faster than logback. */
-        HOME,
-        /** {@code init}: as HOME, after fixing the modes of TRUST_HOME that would otherwise be refused. */
-        INIT,
-        /** Works without a usable TRUST_HOME, and logs its line there when it can. */
-        ANYWHERE,
-        /** Works without a usable TRUST_HOME; logs events of its own (a client's failures), so through logback. */
-        CLIENT,
-        /** Needs TRUST_HOME; logs through logback's queue, so no line waits on the disk in the serving thread. */
-        SERVER;
+        HOME, INIT, ANYWHERE, CLIENT, SERVER;
 
         boolean needsHome() {
             return this != ANYWHERE && this != CLIENT;

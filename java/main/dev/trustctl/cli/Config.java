@@ -3,29 +3,45 @@ package dev.trustctl.cli;
 import dev.trustctl.home.ConfigFile;
 import dev.trustctl.home.HomeException;
 import dev.trustctl.home.TrustHome;
+import dev.trustctl.server.Io;
 import dev.trustctl.server.ServerSettings;
+import dev.trustctl.threads.VirtualThreads;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.cli.CommandLine;
 
 /** The effective configuration: what {@code $TRUST_HOME/config} holds ({@code stored}, checked), else defaults. */
 record Config(Map<Config.Key, String> stored) {
-    /** The keys {@code trustctl config} knows, each the echo-server flag of its name, with its default. */
+    /** The keys {@code trustctl config} knows: each is the echo-server flag of its name, with its default. */
     enum Key {
-        PORT("server.port", String.valueOf(ServerSettings.DEFAULT_PORT)),
-        BIND("server.bind", ServerSettings.DEFAULT_BIND),
-        TIMEOUT("server.timeout", Values.secondsText(ServerSettings.DEFAULT_TIMEOUT)),
-        MAX_CLIENTS("server.max_clients", Values.AUTO),
-        IO("server.io", ServerSettings.DEFAULT_IO.label()),
-        LOOPS("server.loops", Values.AUTO);
+        PORT("server.port", "PORT", String.valueOf(ServerSettings.DEFAULT_PORT), "TCP port, 1..65535"),
+        BIND("server.bind", "ADDR", ServerSettings.DEFAULT_BIND, "address to listen on (the default: loopback only)"),
+        TIMEOUT("server.timeout", "SECONDS", Values.secondsText(ServerSettings.DEFAULT_TIMEOUT), "idle, per-frame and"
+                + " per-write deadline, 0.01..86400, decimals allowed"),
+        MAX_CLIENTS("server.max_clients", "N", Values.AUTO, "clients served at once, 1.."
+                + ServerSettings.MAX_MAX_CLIENTS + "; more are closed at once. auto: " + Io.LOOP.defaultMaxClients() + " (loop, virtual) or "
+                + Io.THREADS.defaultMaxClients() + " (threads), lowered to what the open-file limit allows"),
+        IO("server.io", "ENGINE", ServerSettings.DEFAULT_IO.label(), "how bytes move: loop (event loops, java.nio"
+                + " Selector), threads (a thread per client) or virtual (a virtual thread per client, Java "
+                + VirtualThreads.NEEDED_RELEASE + "+)"),
+        LOOPS("server.loops", "N", Values.AUTO, "event-loop threads for --io loop, 1.." + ServerSettings.MAX_LOOPS
+                + ". auto: one per processor (" + ServerSettings.defaultLoops() + " here)");
 
         final String key;
+        /** The echo-server flag it stands for: {@code --max-clients} for {@code server.max_clients}. */
+        final String flag;
+        final String arg;
         final String defaultValue;
+        final String help;
 
-        Key(String key, String defaultValue) {
+        Key(String key, String arg, String defaultValue, String help) {
             this.key = key;
+            this.flag = key.substring("server.".length()).replace('_', '-');
+            this.arg = arg;
             this.defaultValue = defaultValue;
+            this.help = help;
         }
 
         /** The check of the echo-server flag the key stands for, its message naming the key. */
@@ -82,6 +98,11 @@ record Config(Map<Config.Key, String> stored) {
 
     String get(Key key) {
         return stored.getOrDefault(key, key.defaultValue);
+    }
+
+    /** The value of the key's echo-server flag, else what the file holds, else its default. */
+    String get(CommandLine line, Key key) {
+        return line.getOptionValue(key.flag, get(key));
     }
 
     /** Checks the value, then rewrites the file atomically with it (trustctl made sure TRUST_HOME is usable). */

@@ -10,7 +10,8 @@ import org.apache.commons.cli.CommandLine;
 final class ConfigCommand extends Command {
     ConfigCommand() {
         super("config", Setup.HOME, "get, set or list settings (config get KEY, config set KEY VALUE, config list)",
-                "trustctl config get KEY | set KEY VALUE | list", "Reads and writes $TRUST_HOME/config. Keys (default):");
+                "trustctl config get KEY | set KEY VALUE | list",
+                "Reads and writes $TRUST_HOME/config. Keys (default):");
     }
 
     @Override

@@ -38,45 +38,31 @@ final class EchoServerCommand extends Command {
 
     @Override
     Options options() {
-        return super.options()
-                .addOption(flag("port", "PORT", "TCP port, 1..65535. Default: server.port, else "
-                        + ServerSettings.DEFAULT_PORT))
-                .addOption(flag("bind", "ADDR", "address to listen on. Default: " + ServerSettings.DEFAULT_BIND
-                        + " (loopback only)"))
-                .addOption(flag("timeout", "SECONDS", "idle, per-frame and per-write deadline, 0.01..86400, decimals"
-                        + " allowed. Default: " + ServerSettings.DEFAULT_TIMEOUT.toSeconds()))
-                .addOption(flag("max-clients", "N", "clients served at once, 1.." + ServerSettings.MAX_MAX_CLIENTS
-                        + "; more are closed at once. Default: server.max_clients, else auto: " + Io.LOOP.defaultMaxClients()
-                        + " (loop, virtual) or " + Io.THREADS.defaultMaxClients() + " (threads), lowered to what the"
-                        + " open-file limit allows"))
-                .addOption(flag("io", "ENGINE", "how bytes move: loop (event loops, java.nio Selector), threads (a"
-                        + " thread per client) or virtual (a virtual thread per client, Java " + VirtualThreads.NEEDED_RELEASE
-                        + "+). Default: server.io, else " + ServerSettings.DEFAULT_IO.label()))
-                .addOption(flag("loops", "N", "event-loop threads for --io loop, 1.." + ServerSettings.MAX_LOOPS
-                        + ". Default: server.loops, else auto: one per processor (" + ServerSettings.defaultLoops()
-                        + " here)"))
-                .addOption(flag("trace", null, "show every read and write of each connection (its id, the bytes moved,"
-                        + " where the frame stands: header 2/4, payload 1000/65536) and each open, timeout, rejection"
-                        + " and close on stderr; never payload bytes. Bounded like the log. Default: off"));
+        Options options = super.options();
+        for (Config.Key k : Config.Key.values()) {
+            options.addOption(flag(k.flag, k.arg, k.help + ". Default: " + k.key + ", else " + k.defaultValue));
+        }
+        return options.addOption(flag("trace", null, "show every read and write of each connection (its id, the bytes"
+                + " moved, where the frame stands: header 2/4, payload 1000/65536) and each open, timeout, rejection"
+                + " and close on stderr; never payload bytes. Bounded like the log. Default: off"));
     }
 
     /** The settings the command line asks for, with config and defaults filling the gaps. */
     static ServerSettings settings(CommandLine line, Config config) throws UsageException {
         words(line);
-        Io io = Values.io("--io", line.getOptionValue("io", config.get(Config.Key.IO)));
+        Io io = Values.io("--io", config.get(line, Config.Key.IO));
         if (io == Io.VIRTUAL && !VirtualThreads.available()) {
             throw new UsageException("--io virtual needs Java " + VirtualThreads.NEEDED_RELEASE
                     + " or newer (virtual threads), this is Java " + VirtualThreads.runningVersion()
                     + ": choose another with JAVA_HOME=/path/to/jdk ./trustctl ...");
         }
-        int maxClients = Values.countOrAuto("--max-clients", line.getOptionValue("max-clients",
-                config.get(Config.Key.MAX_CLIENTS)), ServerSettings.MAX_MAX_CLIENTS,
-                ServerSettings.defaultMaxClients(io, FdLimit.soft()));
-        return new ServerSettings(Values.host("--bind", line.getOptionValue("bind", config.get(Config.Key.BIND))),
-                Values.port("--port", line.getOptionValue("port", config.get(Config.Key.PORT))),
-                Values.seconds("--timeout", line.getOptionValue("timeout", config.get(Config.Key.TIMEOUT))),
-                maxClients, io, Values.countOrAuto("--loops", line.getOptionValue("loops",
-                        config.get(Config.Key.LOOPS)), ServerSettings.MAX_LOOPS, ServerSettings.defaultLoops()));
+        int maxClients = Values.countOrAuto("--max-clients", config.get(line, Config.Key.MAX_CLIENTS),
+                ServerSettings.MAX_MAX_CLIENTS, ServerSettings.defaultMaxClients(io, FdLimit.soft()));
+        return new ServerSettings(Values.host("--bind", config.get(line, Config.Key.BIND)),
+                Values.port("--port", config.get(line, Config.Key.PORT)),
+                Values.seconds("--timeout", config.get(line, Config.Key.TIMEOUT)), maxClients, io,
+                Values.countOrAuto("--loops", config.get(line, Config.Key.LOOPS), ServerSettings.MAX_LOOPS,
+                        ServerSettings.defaultLoops()));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.trustctl.client.LoadTest;
 import dev.trustctl.client.Progress;
 import dev.trustctl.proto.FrameCodec;
 import dev.trustctl.display.WireTrace;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -25,8 +26,8 @@ final class LoadTestCommand extends Command {
     LoadTestCommand() {
         super("echo-load-test", Setup.CLIENT, "measure an echo server: round trips, failures, latency (also"
                 + " ./echo-load-test)", "echo-load-test [HOST PORT]", "Runs C sessions of M framed round trips"
-                + " against an echo server (HOST PORT, or --host and --port) and checks every echoed byte. Exit codes: 0 all ok, 1 any failure, 2"
-                + " usage.");
+                + " against an echo server (HOST PORT, or --host and --port) and checks every echoed byte. Exit codes:"
+                + " 0 all ok, 1 any failure, 2 usage.");
     }
 
     @Override
@@ -51,8 +52,8 @@ final class LoadTestCommand extends Command {
 
     @Override
     int run(CommandLine line, TrustHome home, Terminal term) throws UsageException {
-        Target target = target(line);
-        LoadSettings settings = new LoadSettings(target.host(), target.port(),
+        InetSocketAddress target = target(line);
+        LoadSettings settings = new LoadSettings(target.getHostString(), target.getPort(),
                 count(line, "clients", LoadSettings.DEFAULT_CLIENTS, 1, 1_000_000),
                 count(line, "messages", LoadSettings.DEFAULT_MESSAGES, 1, 100_000_000),
                 count(line, "concurrency", 1, 1, 10_000),
@@ -79,18 +80,14 @@ final class LoadTestCommand extends Command {
         return report.passed() ? ExitCode.OK : ExitCode.FAILURE;
     }
 
-    /** Where to connect, checked. */
-    private record Target(String host, int port) {
-    }
-
-    /** From {@code --host/--port} or from {@code HOST PORT}, not both; errors call each by the name it was given. */
-    private static Target target(CommandLine line) throws UsageException {
+    /** Where to connect, checked: from {@code --host/--port} or from {@code HOST PORT}, not both. */
+    private static InetSocketAddress target(CommandLine line) throws UsageException {
         List<String> words = line.getArgList();
         if (words.isEmpty()) {
             if (!line.hasOption("port")) {
                 throw new UsageException("missing option: --port");
             }
-            return new Target(Values.host("--host", line.getOptionValue("host", "127.0.0.1")),
+            return InetSocketAddress.createUnresolved(Values.host("--host", line.getOptionValue("host", "127.0.0.1")),
                     Values.port("--port", line.getOptionValue("port")));
         }
         if (line.hasOption("host") || line.hasOption("port")) {
@@ -101,6 +98,6 @@ final class LoadTestCommand extends Command {
             throw new UsageException("missing argument: PORT (echo-load-test HOST PORT, or --port PORT)");
         }
         words(line, "HOST", "PORT");
-        return new Target(Values.host("HOST", words.get(0)), Values.port("PORT", words.get(1)));
+        return InetSocketAddress.createUnresolved(Values.host("HOST", words.get(0)), Values.port("PORT", words.get(1)));
     }
 }

@@ -25,7 +25,7 @@ public final class TrustCtl {
     private static final long FLUSH_MILLIS = 2000;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final Terminal term;
-    private DirectLog directLog;
+    private DirectLog directLog; // the log a short command writes its line to; null for logback, or none
     private boolean logbackStarted;
 
     public TrustCtl(Terminal term) {
@@ -56,11 +56,25 @@ public final class TrustCtl {
         int code;
         String error = null; // what stderr said, so the log alone explains the exit code
         try {
-            List<String> rest = Arrays.asList(argv).subList(Math.min(at + 1, argv.length), argv.length);
-            code = dispatch(name, command, rest, TrustHome.fromEnv(term.env()));
+            TrustHome home = TrustHome.fromEnv(term.env());
+            startLog(home, command == null ? Command.Setup.ANYWHERE : command.setup);
+            code = switch (name) {
+                case "" -> usage(term.err(), ExitCode.USAGE);
+                case "-h", "--help", "help" -> usage(term.out(), ExitCode.OK);
+                case "-V", "--version" -> commands.get("version").run(List.of(), home, term);
+                default -> {
+                    if (command == null) {
+                        throw new UsageException(name.startsWith("-") ? "unknown option: " + Values.shown(name)
+                                : "unknown command: " + Values.shown(name)
+                                + Command.didYouMean("", name, commands.keySet()));
+                    }
+                    yield command.run(Arrays.asList(argv).subList(at + 1, argv.length), home, term);
+                }
+            };
         } catch (UsageException e) {
             error = Values.escape(e.getMessage());
-            term.err().println("Error: " + error + "\ntry 'trustctl " + (command == null ? "" : name + " ") + "--help'");
+            term.err().println("Error: " + error + "\ntry 'trustctl " + (command == null ? "" : name + " ")
+                    + "--help'");
             code = ExitCode.USAGE;
         } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
             boolean bug = !(e instanceof IOException);
@@ -77,26 +91,8 @@ public final class TrustCtl {
         return code;
     }
 
-    private int dispatch(String name, Command command, List<String> rest, TrustHome home)
-            throws UsageException, IOException {
-        startLog(home, command);
-        return switch (name) {
-            case "" -> usage(term.err(), ExitCode.USAGE);
-            case "-h", "--help", "help" -> usage(term.out(), ExitCode.OK);
-            case "-V", "--version" -> commands.get("version").run(List.of(), home, term);
-            default -> {
-                if (command != null) {
-                    yield command.run(rest, home, term);
-                }
-                throw new UsageException(name.startsWith("-") ? "unknown option: " + Values.shown(name)
-                        : "unknown command: " + Values.shown(name) + Command.didYouMean("", name, commands.keySet()));
-            }
-        };
-    }
-
     /** Commands that need TRUST_HOME fail on a bad one; the rest log where they can and run regardless. */
-    private void startLog(TrustHome home, Command command) throws HomeException {
-        Command.Setup setup = command == null ? Command.Setup.ANYWHERE : command.setup;
+    private void startLog(TrustHome home, Command.Setup setup) throws HomeException {
         directLog = null;
         logbackStarted = false;
         try {
@@ -113,7 +109,8 @@ public final class TrustCtl {
         } catch (IOException e) {
             if (setup.needsHome()) {
                 throw e instanceof HomeException known ? known
-                        : new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e), e);
+                        : new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e),
+                                e);
             }
         }
     }

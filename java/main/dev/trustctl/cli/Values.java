@@ -35,7 +35,8 @@ public final class Values {
         } catch (NumberFormatException e) {
             // falls through to the one message for every bad value
         }
-        throw new UsageException(name + " must be an integer from " + min + " to " + max + ", got '" + shown(raw) + "'");
+        throw new UsageException(name + " must be an integer from " + min + " to " + max + ", got '" + shown(raw)
+                + "'");
     }
 
     /** Seconds from 0.01 to a day, decimals allowed ({@code 0.5}); precise to the millisecond, rounded up. */
