@@ -79,10 +79,11 @@ public record TrustHome(Path dir) {
         }
     }
 
-    /** Creates the layout; returns false when it was already there (an existing config is kept as it is). */
+    /**
+     * Creates the layout in a home trustctl has tightened and found usable; returns false when it was already there
+     * (an existing config is kept as it is).
+     */
     public boolean init() throws IOException {
-        tightenModes();
-        ensureUsable();
         if (!Files.isDirectory(logDir(), LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(logDir(), PosixFilePermissions.asFileAttribute(StrictModes.PRIVATE_DIR));
         }
