@@ -67,15 +67,16 @@ record Config(Map<Config.Key, String> stored) {
         }
 
         static Key require(String name) throws UsageException {
+            Key found = find(name);
             List<String> known = new ArrayList<>();
             for (Key k : values()) {
                 known.add(k.key);
             }
-            if (find(name) == null) {
+            if (found == null) {
                 throw new UsageException("unknown config key: " + Values.shown(name)
                         + Command.didYouMean("", name, known) + " (known: " + String.join(", ", known) + ")");
             }
-            return find(name);
+            return found;
         }
     }
 
