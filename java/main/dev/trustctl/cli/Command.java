@@ -32,15 +32,7 @@ abstract class Command {
      * logback's queue, so no line waits on the disk in the serving thread.
      */
     enum Setup {
-        HOME, INIT, ANYWHERE, CLIENT, SERVER;
-
-        boolean needsHome() {
-            return this != ANYWHERE && this != CLIENT;
-        }
-
-        boolean logsEvents() {
-            return this == CLIENT || this == SERVER;
-        }
+        HOME, INIT, ANYWHERE, CLIENT, SERVER
     }
 
     final String name;

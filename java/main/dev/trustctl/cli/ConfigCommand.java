@@ -18,7 +18,7 @@ final class ConfigCommand extends Command {
     String about() {
         StringBuilder about = new StringBuilder(super.about());
         for (Config.Key k : Config.Key.values()) {
-            about.append(' ').append(k.key).append(" (").append(k.defaultValue).append(')');
+            about.append(k.ordinal() == 0 ? " " : ", ").append(k.key).append(" (").append(k.defaultValue).append(')');
         }
         return about.toString();
     }

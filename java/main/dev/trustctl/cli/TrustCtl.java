@@ -100,14 +100,14 @@ public final class TrustCtl {
                 home.tightenModes();
             }
             home.ensureUsable();
-            if (setup.logsEvents()) {
+            if (setup == Command.Setup.CLIENT || setup == Command.Setup.SERVER) { // they log events of their own
                 Log.start(home.logDir(), setup == Command.Setup.SERVER); // queued
                 logbackStarted = true;
             } else {
                 directLog = DirectLog.open(home.logDir());
             }
         } catch (IOException e) {
-            if (setup.needsHome()) {
+            if (setup != Command.Setup.ANYWHERE && setup != Command.Setup.CLIENT) { // the others need it
                 throw e instanceof HomeException known ? known
                         : new HomeException("cannot write the log in " + home.logDir() + ": " + HomeException.reason(e),
                                 e);
