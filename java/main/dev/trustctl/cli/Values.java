@@ -12,8 +12,9 @@ import java.time.Duration;
 public final class Values {
     /** Quoted input longer than this is cut, saying how long it was: an argument can be a megabyte. */
     static final int MAX_SHOWN = 64;
-    /** 10 ms: below that a deadline fires before a loopback round trip is done. The most: a day. */
+    /** The shortest time in seconds a value may give, 10 ms: below that a deadline fires before a round trip. */
     private static final BigDecimal MIN_SECONDS = new BigDecimal("0.01");
+    /** The longest: a day. */
     private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(86_400);
     /** The value that leaves a count to the server (its engine's default). */
     static final String AUTO = "auto";
