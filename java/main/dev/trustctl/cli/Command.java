@@ -71,12 +71,16 @@ abstract class Command {
         if (!line.hasOption("help")) {
             return run(line, home, term);
         }
-        TextHelpAppendable text = new TextHelpAppendable(term.out());
+        StringBuilder out = new StringBuilder();
+        TextHelpAppendable text = new TextHelpAppendable(out);
         text.setMaxWidth(110);
         text.setLeftPad(0);
         HelpFormatter help = HelpFormatter.builder().setHelpAppendable(text).setShowSince(false).get();
         help.setSyntaxPrefix("usage:");
         help.printHelp(usage, about(), options(), "", true);
+        // commons-cli pads its table to the full width and heads it "Options Description": neither helps a reader.
+        term.out().print(out.toString().replaceAll("(?m)^ *Options +Description *\\R", "options:\n")
+                .replaceAll("(?m) +$", ""));
         return ExitCode.OK;
     }
 
