@@ -1,11 +1,15 @@
 package dev.trustctl.threads;
 
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.proto.Protocol;
 import dev.trustctl.server.Admission;
 import dev.trustctl.server.Engine;
-import dev.trustctl.proto.Protocol;
 import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.Watchdog;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,11 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * The week-2 engine ({@code --io threads}): one accept loop ({@link BlockingAcceptor}), and each client gets
- * its own thread, which serves it with blocking recv_exact and send_exact ({@link BlockingSession}); one
- * {@link Watchdog} thread enforces every deadline. Simple to read, but each client costs a thread and its stack,
- * and a message costs a context switch. {@code --io virtual} is this same engine on virtual threads
- * ({@link VirtualThreads}): the same blocking code, a cheap thread per client.
+ * The week-2 engine ({@code --io threads}): one accept loop, and each client gets its own thread, which serves it
+ * with blocking recv_exact and send_exact ({@link BlockingSession}); one {@link Watchdog} thread enforces every
+ * deadline. Simple to read, but each client costs a thread and its stack, and a message costs a context switch.
+ * {@code --io virtual} is this same engine on virtual threads ({@link VirtualThreads}): the same blocking code, a
+ * cheap thread per client.
  */
 public final class ThreadEngine implements Engine {
     private final Duration timeout;
@@ -63,21 +67,64 @@ public final class ThreadEngine implements Engine {
         });
     }
 
-    /** The accept loop runs as one more task of the workers: on virtual threads it costs no OS thread either. */
+    /**
+     * The accept loop runs as one more task of the workers (on virtual threads it costs no OS thread either) until
+     * the listener is closed. Only a fatal error ends it otherwise, and then the server ends too.
+     */
     @Override
     public void start(ServerSocketChannel listener, Admission admission) {
-        acceptor = workers.submit(new BlockingAcceptor(listener, admission, this::serve, fatal));
+        acceptor = workers.submit(() -> {
+            try {
+                acceptUntilClosed(listener, admission);
+            } catch (Throwable e) {
+                fatal.died(Thread.currentThread().getName(), e);
+            }
+        });
     }
 
-    private void serve(Admission.Admitted admitted) {
-        Connection conn = new Connection(admitted.client(), timeout, watchdog);
-        Protocol.Context context = admitted.context(conn::startPhase, stopping, timeout.toMillis());
-        try {
-            workers.execute(new BlockingSession(conn, admitted, protocols, context, drain, fatal));
-        } catch (RuntimeException | OutOfMemoryError e) {
-            conn.close();
-            throw e;
+    /** Accept, admit, hand over; a failed accept (EMFILE and the like) sleeps as the {@link Admission} says. */
+    private void acceptUntilClosed(ServerSocketChannel listener, Admission admission) {
+        long backoff = 0;
+        while (listener.isOpen()) {
+            try {
+                SocketChannel client = listener.accept();
+                backoff = 0;
+                Admission.Admitted admitted = admission.admit(client);
+                if (admitted != null) {
+                    serve(admitted, admission);
+                }
+            } catch (ClosedChannelException closed) {
+                return;
+            } catch (IOException | OutOfMemoryError e) {
+                // No thread (or memory) for this client: it was closed; the machine needs a moment, not a new loop.
+                backoff = pause(admission.acceptFailed(e, backoff));
+            }
         }
+    }
+
+    /** The client's own thread serves it; if it cannot be had, the client is refused (closed, logged). */
+    private void serve(Admission.Admitted admitted, Admission admission) {
+        Connection conn = null;
+        try {
+            conn = new Connection(admitted.client(), timeout, watchdog);
+            Protocol.Context context = admitted.context(conn::startPhase, stopping, timeout.toMillis());
+            workers.execute(new BlockingSession(conn, admitted, protocols, context, drain, fatal));
+        } catch (RuntimeException | Error e) {
+            if (conn != null) {
+                conn.close();
+            }
+            ErrorMap.rethrowIfFatal(e);
+            admission.refuse(admitted, e);
+        }
+    }
+
+    private static long pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return millis;
     }
 
     @Override
@@ -87,9 +134,7 @@ public final class ThreadEngine implements Engine {
 
     @Override
     public int closeAll() {
-        int open = watchdog.size();
-        watchdog.closeAll();
-        return open;
+        return watchdog.closeAll();
     }
 
     @Override

@@ -1,9 +1,6 @@
 package dev.trustctl.threads;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.util.concurrent.ExecutionException;
@@ -18,20 +15,18 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Virtual threads (Java 21, JEP 444) reached from code compiled for Java 17: {@code Thread.ofVirtual()}, its
  * builder's {@code name(prefix, start)} and {@code factory()}, and {@code Executors.newThreadPerTaskExecutor}
- * are looked up by name, so no Java 21 type appears in the source. On an older JVM {@link #available()} is false.
+ * are called by name (reflection), so no Java 21 type appears in the source. On an older JVM {@link #available()} is false.
  */
 public final class VirtualThreads {
     /** The first Java release with virtual threads as a final feature. */
     public static final int NEEDED_RELEASE = 21;
 
-    private static final MethodHandle PER_TASK_EXECUTOR = lookUp();
-
     private VirtualThreads() {
     }
 
-    /** Whether this JVM has virtual threads. */
+    /** Whether this JVM has virtual threads (Java 19 and 20 had them as a preview only, off unless asked for). */
     public static boolean available() {
-        return PER_TASK_EXECUTOR != null;
+        return Runtime.version().feature() >= NEEDED_RELEASE;
     }
 
     /** The running JVM's version and home, for example {@code 17.0.15 (/usr/lib/jvm/java-17-openjdk-amd64)}. */
@@ -40,20 +35,23 @@ public final class VirtualThreads {
     }
 
     /**
-     * An executor that starts one new virtual thread per task, named {@code prefix} and a number from 1.
+     * An executor that starts one new virtual thread per task, named {@code prefix} and a number from 1:
+     * {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix, 1).factory())}, called by name.
      * Only when {@link #available()}.
      */
     public static ExecutorService perTask(String prefix) {
-        if (PER_TASK_EXECUTOR == null) {
+        if (!available()) {
             throw new UnsupportedOperationException("virtual threads need Java " + NEEDED_RELEASE
                     + " or newer; this JVM is Java " + runningVersion());
         }
         ExecutorService executor;
         try {
-            executor = (ExecutorService) PER_TASK_EXECUTOR.invoke(prefix, 1L);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
+            Class<?> builder = Class.forName("java.lang.Thread$Builder");
+            Object named = builder.getMethod("name", String.class, long.class)
+                    .invoke(Thread.class.getMethod("ofVirtual").invoke(null), prefix, 1L);
+            executor = (ExecutorService) Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class)
+                    .invoke(null, builder.getMethod("factory").invoke(named));
+        } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot make a virtual-thread executor", e);
         }
         openPollers(executor);
@@ -90,27 +88,5 @@ public final class VirtualThreads {
 
     private static boolean waiting(Thread t) {
         return t != null && t.getState() == Thread.State.WAITING;
-    }
-
-    /** {@code (prefix, start) -> Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix, start).factory())}. */
-    private static MethodHandle lookUp() {
-        if (Runtime.version().feature() < NEEDED_RELEASE) {
-            return null; // Java 19 and 20 had them as a preview only, off unless asked for
-        }
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Class<?> builder = Class.forName("java.lang.Thread$Builder$OfVirtual");
-            MethodHandle ofVirtual = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(builder));
-            MethodHandle name = lookup.findVirtual(builder, "name",
-                    MethodType.methodType(builder, String.class, long.class));
-            MethodHandle factory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
-            MethodHandle executor = lookup.findStatic(Executors.class, "newThreadPerTaskExecutor",
-                    MethodType.methodType(ExecutorService.class, ThreadFactory.class));
-            // name(ofVirtual(), prefix, start): fold the builder in, then chain factory() and the executor.
-            MethodHandle named = MethodHandles.foldArguments(name, ofVirtual);
-            return MethodHandles.filterReturnValue(MethodHandles.filterReturnValue(named, factory), executor);
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
     }
 }

@@ -56,18 +56,14 @@ public final class Watchdog implements AutoCloseable {
 
     /** Ends the idle wait of every watched connection within {@code linger}; returns how many were idle. */
     public int closeIdleSoon(Duration linger) {
-        int idle = 0;
-        for (Connection c : watched) {
-            if (c.closeSoonIfIdle(linger)) {
-                idle++;
-            }
-        }
-        return idle;
+        return (int) watched.stream().filter(c -> c.closeSoonIfIdle(linger)).count();
     }
 
-    /** Closes every watched connection, whatever it is doing. */
-    public void closeAll() {
+    /** Closes every watched connection, whatever it is doing; returns how many there were. */
+    public int closeAll() {
+        int open = watched.size();
         watched.forEach(Connection::close);
+        return open;
     }
 
     /** Passes that failed with an unexpected error; the next tick runs as usual. */
