@@ -11,13 +11,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -36,7 +33,6 @@ public final class ThreadEngine implements Engine {
     private final Fatal fatal;
     private final Watchdog watchdog;
     private final ExecutorService workers;
-    private Future<?> acceptor;
 
     /** One pooled platform thread per client. */
     public ThreadEngine(Duration timeout, Duration drain, Protocol.Factory protocols, BooleanSupplier stopping,
@@ -54,7 +50,6 @@ public final class ThreadEngine implements Engine {
         this.fatal = fatal;
         this.watchdog = new Watchdog(timeout, "echo-watchdog", fatal::died);
         this.workers = workers;
-        SessionClasses.initialize();
     }
 
     /** Threads are reused across clients and end after 10 s unused; the server's client limit bounds them. */
@@ -73,7 +68,7 @@ public final class ThreadEngine implements Engine {
      */
     @Override
     public void start(ServerSocketChannel listener, Admission admission) {
-        acceptor = workers.submit(() -> {
+        workers.execute(() -> {
             try {
                 acceptUntilClosed(listener, admission);
             } catch (Throwable e) {
@@ -142,18 +137,14 @@ public final class ThreadEngine implements Engine {
         return watchdog.failedPasses();
     }
 
+    /** The listener is closed, so its accept has returned: every task ends now, or is abandoned as a daemon. */
     @Override
     public void shutdown() {
         workers.shutdown();
         try {
-            if (acceptor != null) {
-                acceptor.get(1, TimeUnit.SECONDS); // the listener is closed: its accept has returned
-            }
-            workers.awaitTermination(1, TimeUnit.SECONDS);
+            workers.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // an accept loop that failed or hangs is abandoned with the engine's daemon threads
         }
         watchdog.close();
     }

@@ -21,15 +21,7 @@ public final class Watchdog implements AutoCloseable {
 
     /** A client's watchdog: should it ever die, stderr says so (its deadlines no longer run). */
     public Watchdog(Duration timeout, String name) {
-        this(timeout, name, new SaidOnStderr());
-    }
-
-    /** A class, not a lambda: a short client call spins up no lambda machinery at start-up. */
-    private static final class SaidOnStderr implements BiConsumer<String, Throwable> {
-        @Override
-        public void accept(String thread, Throwable e) {
-            System.err.println(thread + " died (" + e + "): deadlines no longer run");
-        }
+        this(timeout, name, null); // not a lambda: a short client call spins up no lambda machinery at start-up
     }
 
     /** A watchdog that tells {@code died} if a fatal error ends its thread (a server then ends: no deadline runs). */
@@ -80,7 +72,11 @@ public final class Watchdog implements AutoCloseable {
         } catch (InterruptedException stop) {
             // close() asked us to stop
         } catch (Throwable e) {
-            died.accept(thread.getName(), e);
+            if (died == null) {
+                System.err.println(thread.getName() + " died (" + e + "): deadlines no longer run");
+            } else {
+                died.accept(thread.getName(), e);
+            }
         }
     }
 
@@ -92,7 +88,8 @@ public final class Watchdog implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 ErrorMap.rethrowIfFatal(e);
                 if (failedPasses.getAndIncrement() == 0) { // said once: a repeating error must not flood stderr
-                    System.err.println("echo-watchdog: a deadline check failed and was skipped (counted from now): " + e);
+                    System.err.println("echo-watchdog: a deadline check failed and was skipped (counted from now): "
+                            + e);
                 }
             }
         }
