@@ -77,7 +77,7 @@ public final class ThreadEngine implements Engine {
         });
     }
 
-    /** Accept, admit, hand over; a failed accept (EMFILE and the like) sleeps as the {@link Admission} says. */
+    /** Accept, admit, hand over; after a failure it sleeps as the {@link Admission} says: it never spins. */
     private void acceptUntilClosed(ServerSocketChannel listener, Admission admission) {
         long backoff = 0;
         while (listener.isOpen()) {
@@ -91,8 +91,13 @@ public final class ThreadEngine implements Engine {
             } catch (ClosedChannelException closed) {
                 return;
             } catch (IOException | OutOfMemoryError e) {
-                // No thread (or memory) for this client: it was closed; the machine needs a moment, not a new loop.
-                backoff = pause(admission.acceptFailed(e, backoff));
+                // A failed accept (EMFILE...), or no thread or memory for a client (closed): a pause, not a new loop.
+                backoff = admission.acceptFailed(e, backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt(); // the next accept fails: the loop ends
+                }
             }
         }
     }
@@ -111,15 +116,6 @@ public final class ThreadEngine implements Engine {
             ErrorMap.rethrowIfFatal(e);
             admission.refuse(admitted, e);
         }
-    }
-
-    private static long pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return millis;
     }
 
     @Override
