@@ -15,12 +15,11 @@ import java.util.function.IntConsumer;
 /**
  * One peer on a blocking channel whose every wait has a deadline: {@link #recvExact} and {@link #sendExact}
  * ({@link ExactIO}'s) over its own {@link #read} and {@link #write}. Every wait is a whole-operation deadline of
- * one timeout, per {@link Phase}: idle until a message starts, then the whole message, then the whole write. The
- * phases are the protocol's (its {@link dev.trustctl.proto.PhaseTimer} is {@link #startPhase}); this class keeps
- * a copy only because the watchdog, another thread, reads it, and because the first byte of a message starts its
- * FRAME deadline in the middle of a recv_exact. Blocking calls
- * cannot time themselves out, so a shared {@link Watchdog} closes the channel when a deadline passes and the
- * blocked call fails with {@link DeadlineExceededException}.
+ * one timeout, per {@link Phase}: idle until a message starts, then the whole message, then the whole write.
+ * Blocking calls cannot time themselves out, so a shared {@link Watchdog} closes the channel when a deadline passes
+ * and the blocked call fails with {@link DeadlineExceededException}. The phases are the protocol's (its
+ * {@link dev.trustctl.proto.PhaseTimer} is {@link #startPhase}); this class keeps a copy only because the watchdog,
+ * another thread, reads it, and because a message's first byte starts its FRAME deadline inside a recv_exact.
  */
 public final class Connection implements ByteChannel {
     private static final int SINK_BYTES = 4096;
@@ -116,7 +115,8 @@ public final class Connection implements ByteChannel {
             rest();
             closeSoonIfIdle(bound); // the drain's end is a local close, as a stop's linger is
             ByteBuffer sink = ByteBuffer.allocate(SINK_BYTES);
-            for (int n; (n = channel.read(sink.clear())) >= 0; ) {
+            int n;
+            while ((n = channel.read(sink.clear())) >= 0) {
                 drained.accept(n);
             }
         } catch (IOException | RuntimeException e) {
