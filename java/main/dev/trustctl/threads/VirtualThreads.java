@@ -87,7 +87,8 @@ public final class VirtualThreads {
                     return source.read(ByteBuffer.allocate(1));
                 });
                 long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-                while (!waiting(reader.get()) && System.nanoTime() - giveUp < 0) {
+                while ((reader.get() == null || reader.get().getState() != Thread.State.WAITING)
+                        && System.nanoTime() - giveUp < 0) {
                     Thread.sleep(1);
                 }
                 sink.write(ByteBuffer.wrap(new byte[1]));
@@ -98,10 +99,6 @@ public final class VirtualThreads {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static boolean waiting(Thread t) {
-        return t != null && t.getState() == Thread.State.WAITING;
     }
 
     /**

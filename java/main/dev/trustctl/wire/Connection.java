@@ -40,7 +40,7 @@ public final class Connection implements ByteChannel {
         this.timeoutNanos = timeout.toNanos();
         this.watchdog = watchdog;
         startPhase(Phase.IDLE);
-        watchdog.watch(this);
+        watchdog.watched.add(this);
     }
 
     /**
@@ -188,7 +188,7 @@ public final class Connection implements ByteChannel {
         synchronized (this) {
             closedLocally = true;
         }
-        watchdog.forget(this);
+        watchdog.watched.remove(this);
         Closing.quietly(channel);
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * timeout, between 5 and 100 ms. One thread and no fd per connection, unlike a Selector per connection.
  */
 public final class Watchdog implements AutoCloseable {
-    private final Set<Connection> watched = ConcurrentHashMap.newKeySet();
+    final Set<Connection> watched = ConcurrentHashMap.newKeySet(); // a Connection adds itself, and leaves on close
     private final long tickMillis;
     private final Thread thread;
     private final AtomicLong failedPasses = new AtomicLong();
@@ -31,14 +31,6 @@ public final class Watchdog implements AutoCloseable {
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
         thread.start();
-    }
-
-    void watch(Connection c) {
-        watched.add(c);
-    }
-
-    void forget(Connection c) {
-        watched.remove(c);
     }
 
     /** How many connections are open and watched now. */
