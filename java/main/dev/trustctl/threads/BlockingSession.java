@@ -39,30 +39,12 @@ final class BlockingSession implements Runnable {
         this.fatal = fatal;
     }
 
+    /** Serves until the protocol closes or anything fails; closes, logs the close, gives the slot back. */
     @Override
     public void run() {
-        Throwable death = null;
-        try {
-            protocol = protocols.open(context);
-        } catch (RuntimeException | Error e) {
-            conn.close();
-            admitted.events().opened();
-            admitted.events().closed(admitted.events().failed(e));
-            admitted.done().run();
-            death = e;
-        }
-        if (protocol != null) {
-            death = serveAndClose();
-        }
-        if (death != null && ErrorMap.endsTheServer(death)) {
-            fatal.died(Thread.currentThread().getName(), death);
-        }
-    }
-
-    /** Serves until the protocol closes or anything fails; closes, logs the close, gives the slot back. */
-    private Throwable serveAndClose() {
         Throwable failure = null;
         try {
+            protocol = protocols.open(context);
             protocol.open();
             serve();
         } catch (IOException e) {
@@ -74,23 +56,36 @@ final class BlockingSession implements Runnable {
         } catch (RuntimeException | Error e) {
             // A bug, a handler's failure, no memory for this client's buffer: this connection ends, the server goes on.
             failure = e;
-            protocol.failed(e);
-        } finally {
-            try {
-                if (protocol.closesGracefully()) {
-                    conn.finish(drain, n -> protocol.received(buf, n));
-                } else {
-                    conn.close();
-                }
-                protocol.closed();
-            } finally {
-                if (buf != null) {
-                    admitted.held().give(buf.capacity());
-                }
-                admitted.done().run(); // the client's slot is given back whatever happened
+            if (protocol != null) {
+                protocol.failed(e);
+            } else { // no protocol to tell: logged as one that failed at once
+                admitted.events().opened();
+                admitted.events().closed(admitted.events().failed(e));
             }
+        } finally {
+            close();
         }
-        return failure;
+        if (failure != null && ErrorMap.endsTheServer(failure)) {
+            fatal.died(Thread.currentThread().getName(), failure);
+        }
+    }
+
+    private void close() {
+        try {
+            if (protocol != null && protocol.closesGracefully()) {
+                conn.finish(drain, n -> protocol.received(buf, n));
+            } else {
+                conn.close();
+            }
+            if (protocol != null) {
+                protocol.closed();
+            }
+        } finally {
+            if (buf != null) {
+                admitted.held().give(buf.capacity());
+            }
+            admitted.done().run(); // the client's slot is given back whatever happened
+        }
     }
 
     private void serve() throws IOException {
@@ -105,7 +100,7 @@ final class BlockingSession implements Runnable {
                 continue;
             }
             int wanted = protocol.needed(buf); // the header's rest, the payload, or (0) whatever is there
-            int got = wanted > 0 ? recvExact(wanted) : recvSome();
+            int got = recvExact(wanted);
             if (got > 0) {
                 step = protocol.received(buf, got);
             }
@@ -118,18 +113,12 @@ final class BlockingSession implements Runnable {
 
     /** The reply the protocol offers: its own buffer, or the first bytes of what arrived (the echo's). */
     private void sendExact() throws IOException {
-        ByteBuffer reply = protocol.reply();
-        if (reply != null) {
-            int size = reply.remaining();
-            conn.sendExact(reply);
-            protocol.wrote(size);
-            return;
-        }
         int received = buf.limit();
-        int size = protocol.inPlaceBytes();
-        buf.limit(buf.position() + size);
+        int inPlace = protocol.inPlaceBytes();
+        ByteBuffer reply = inPlace > 0 ? buf.limit(buf.position() + inPlace) : protocol.reply();
+        int size = reply.remaining();
         try {
-            conn.sendExact(buf);
+            conn.sendExact(reply);
         } finally {
             buf.limit(received);
         }
@@ -137,40 +126,27 @@ final class BlockingSession implements Runnable {
     }
 
     /**
-     * recv_exact of {@code wanted} more bytes after those held; returns how many came (fewer: the peer closed). If
-     * it fails midway (a deadline, a reset), the bytes that did come are still handed over first: counted.
+     * recv_exact of {@code wanted} more bytes after those held, or (0) one read of whatever has arrived, a raw
+     * stream's chunk; returns how many came (fewer, or -1: the peer closed). If it fails midway (a deadline, a
+     * reset), the bytes that did come are still handed over first: counted.
      */
     private int recvExact(int wanted) throws IOException {
-        roomFor(wanted);
+        roomFor(Math.max(wanted, 1));
         int start = buf.position();
         int end = buf.limit();
-        buf.limit(end + wanted).position(end);
+        buf.limit(wanted > 0 ? end + wanted : buf.capacity()).position(end);
         int got;
         try {
-            got = conn.recvExact(buf);
+            got = wanted > 0 ? conn.recvExact(buf) : conn.read(buf);
         } catch (IOException e) {
-            int partial = buf.position() - end;
             buf.limit(buf.position()).position(start);
-            if (partial > 0) {
-                protocol.received(buf, partial);
+            if (buf.limit() > end) {
+                protocol.received(buf, buf.limit() - end);
             }
             throw e;
         }
         buf.limit(buf.position()).position(start);
         return got;
-    }
-
-    /** One read of whatever has arrived (a raw stream's chunk); -1 at end of stream. */
-    private int recvSome() throws IOException {
-        roomFor(1);
-        int start = buf.position();
-        int end = buf.limit();
-        buf.limit(buf.capacity()).position(end);
-        try {
-            return conn.read(buf);
-        } finally {
-            buf.limit(buf.position()).position(start);
-        }
     }
 
     /**

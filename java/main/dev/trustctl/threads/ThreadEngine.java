@@ -1,28 +1,29 @@
 package dev.trustctl.threads;
 
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.proto.Protocol;
 import dev.trustctl.server.Admission;
 import dev.trustctl.server.Engine;
-import dev.trustctl.proto.Protocol;
 import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.Watchdog;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * The week-2 engine ({@code --io threads}): one accept loop ({@link BlockingAcceptor}), and each client gets
- * its own thread, which serves it with blocking recv_exact and send_exact ({@link BlockingSession}); one
- * {@link Watchdog} thread enforces every deadline. Simple to read, but each client costs a thread and its stack,
- * and a message costs a context switch. {@code --io virtual} is this same engine on virtual threads
- * ({@link VirtualThreads}): the same blocking code, a cheap thread per client.
+ * The week-2 engine ({@code --io threads}): one accept loop, and each client gets its own thread, which serves it
+ * with blocking recv_exact and send_exact ({@link BlockingSession}); one {@link Watchdog} thread enforces every
+ * deadline. Simple to read, but each client costs a thread and its stack, and a message costs a context switch.
+ * {@code --io virtual} is this same engine on virtual threads ({@link VirtualThreads}): the same blocking code, a
+ * cheap thread per client.
  */
 public final class ThreadEngine implements Engine {
     private final Duration timeout;
@@ -32,7 +33,6 @@ public final class ThreadEngine implements Engine {
     private final Fatal fatal;
     private final Watchdog watchdog;
     private final ExecutorService workers;
-    private Future<?> acceptor;
 
     /** One pooled platform thread per client. */
     public ThreadEngine(Duration timeout, Duration drain, Protocol.Factory protocols, BooleanSupplier stopping,
@@ -50,7 +50,6 @@ public final class ThreadEngine implements Engine {
         this.fatal = fatal;
         this.watchdog = new Watchdog(timeout, "echo-watchdog", fatal::died);
         this.workers = workers;
-        SessionClasses.initialize();
     }
 
     /** Threads are reused across clients and end after 10 s unused; the server's client limit bounds them. */
@@ -63,20 +62,59 @@ public final class ThreadEngine implements Engine {
         });
     }
 
-    /** The accept loop runs as one more task of the workers: on virtual threads it costs no OS thread either. */
+    /**
+     * The accept loop runs as one more task of the workers (on virtual threads it costs no OS thread either) until
+     * the listener is closed. Only a fatal error ends it otherwise, and then the server ends too.
+     */
     @Override
     public void start(ServerSocketChannel listener, Admission admission) {
-        acceptor = workers.submit(new BlockingAcceptor(listener, admission, this::serve, fatal));
+        workers.execute(() -> {
+            try {
+                acceptUntilClosed(listener, admission);
+            } catch (Throwable e) {
+                fatal.died(Thread.currentThread().getName(), e);
+            }
+        });
     }
 
-    private void serve(Admission.Admitted admitted) {
-        Connection conn = new Connection(admitted.client(), timeout, watchdog);
-        Protocol.Context context = admitted.context(conn::startPhase, stopping, timeout.toMillis());
+    /** Accept, admit, hand over; after a failure it sleeps as the {@link Admission} says: it never spins. */
+    private void acceptUntilClosed(ServerSocketChannel listener, Admission admission) {
+        long backoff = 0;
+        while (listener.isOpen()) {
+            try {
+                SocketChannel client = listener.accept();
+                backoff = 0;
+                Admission.Admitted admitted = admission.admit(client);
+                if (admitted != null) {
+                    serve(admitted, admission);
+                }
+            } catch (ClosedChannelException closed) {
+                return;
+            } catch (IOException | OutOfMemoryError e) {
+                // A failed accept (EMFILE...), or no thread or memory for a client (closed): a pause, not a new loop.
+                backoff = admission.acceptFailed(e, backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt(); // the next accept fails: the loop ends
+                }
+            }
+        }
+    }
+
+    /** The client's own thread serves it; if it cannot be had, the client is refused (closed, logged). */
+    private void serve(Admission.Admitted admitted, Admission admission) {
+        Connection conn = null;
         try {
+            conn = new Connection(admitted.client(), timeout, watchdog);
+            Protocol.Context context = admitted.context(conn::startPhase, stopping, timeout.toMillis());
             workers.execute(new BlockingSession(conn, admitted, protocols, context, drain, fatal));
-        } catch (RuntimeException | OutOfMemoryError e) {
-            conn.close();
-            throw e;
+        } catch (RuntimeException | Error e) {
+            if (conn != null) {
+                conn.close();
+            }
+            ErrorMap.rethrowIfFatal(e);
+            admission.refuse(admitted, e);
         }
     }
 
@@ -87,9 +125,7 @@ public final class ThreadEngine implements Engine {
 
     @Override
     public int closeAll() {
-        int open = watchdog.size();
-        watchdog.closeAll();
-        return open;
+        return watchdog.closeAll();
     }
 
     @Override
@@ -97,18 +133,14 @@ public final class ThreadEngine implements Engine {
         return watchdog.failedPasses();
     }
 
+    /** The listener is closed, so its accept has returned: every task ends now, or is abandoned as a daemon. */
     @Override
     public void shutdown() {
         workers.shutdown();
         try {
-            if (acceptor != null) {
-                acceptor.get(1, TimeUnit.SECONDS); // the listener is closed: its accept has returned
-            }
-            workers.awaitTermination(1, TimeUnit.SECONDS);
+            workers.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // an accept loop that failed or hangs is abandoned with the engine's daemon threads
         }
         watchdog.close();
     }

@@ -1,11 +1,18 @@
 package dev.trustctl.threads;
 
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.proto.DeadlineExceededException;
+import dev.trustctl.proto.FrameCodec;
+import dev.trustctl.proto.FrameTooLargeException;
+import dev.trustctl.proto.Phase;
+import dev.trustctl.proto.TruncatedFrameException;
+import java.io.EOFException;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Pipe;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,20 +25,20 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Virtual threads (Java 21, JEP 444) reached from code compiled for Java 17: {@code Thread.ofVirtual()}, its
  * builder's {@code name(prefix, start)} and {@code factory()}, and {@code Executors.newThreadPerTaskExecutor}
- * are looked up by name, so no Java 21 type appears in the source. On an older JVM {@link #available()} is false.
+ * are called by name (reflection), so no Java 21 type appears in the source. On an older JVM {@link #available()}
+ * is false. What virtual threads need before the first client (their pollers, the classes sessions share) is done
+ * here too.
  */
 public final class VirtualThreads {
     /** The first Java release with virtual threads as a final feature. */
     public static final int NEEDED_RELEASE = 21;
 
-    private static final MethodHandle PER_TASK_EXECUTOR = lookUp();
-
     private VirtualThreads() {
     }
 
-    /** Whether this JVM has virtual threads. */
+    /** Whether this JVM has virtual threads (Java 19 and 20 had them as a preview only, off unless asked for). */
     public static boolean available() {
-        return PER_TASK_EXECUTOR != null;
+        return Runtime.version().feature() >= NEEDED_RELEASE;
     }
 
     /** The running JVM's version and home, for example {@code 17.0.15 (/usr/lib/jvm/java-17-openjdk-amd64)}. */
@@ -40,23 +47,28 @@ public final class VirtualThreads {
     }
 
     /**
-     * An executor that starts one new virtual thread per task, named {@code prefix} and a number from 1.
-     * Only when {@link #available()}.
+     * An executor that starts one new virtual thread per task, named {@code prefix} and a number from 1:
+     * {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix, 1).factory())}. Only when
+     * {@link #available()}.
      */
     public static ExecutorService perTask(String prefix) {
-        if (PER_TASK_EXECUTOR == null) {
+        if (!available()) {
             throw new UnsupportedOperationException("virtual threads need Java " + NEEDED_RELEASE
                     + " or newer; this JVM is Java " + runningVersion());
         }
         ExecutorService executor;
         try {
-            executor = (ExecutorService) PER_TASK_EXECUTOR.invoke(prefix, 1L);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
+            Class<?> builder = Class.forName("java.lang.Thread$Builder");
+            Object virtual = Thread.class.getMethod("ofVirtual").invoke(null);
+            Object named = builder.getMethod("name", String.class, long.class).invoke(virtual, prefix, 1L);
+            Object factory = builder.getMethod("factory").invoke(named);
+            executor = (ExecutorService) Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class)
+                    .invoke(null, factory);
+        } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot make a virtual-thread executor", e);
         }
         openPollers(executor);
+        initializeSessionClasses();
         return executor;
     }
 
@@ -75,7 +87,8 @@ public final class VirtualThreads {
                     return source.read(ByteBuffer.allocate(1));
                 });
                 long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-                while (!waiting(reader.get()) && System.nanoTime() - giveUp < 0) {
+                while ((reader.get() == null || reader.get().getState() != Thread.State.WAITING)
+                        && System.nanoTime() - giveUp < 0) {
                     Thread.sleep(1);
                 }
                 sink.write(ByteBuffer.wrap(new byte[1]));
@@ -88,29 +101,28 @@ public final class VirtualThreads {
         }
     }
 
-    private static boolean waiting(Thread t) {
-        return t != null && t.getState() == Thread.State.WAITING;
-    }
-
-    /** {@code (prefix, start) -> Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix, start).factory())}. */
-    private static MethodHandle lookUp() {
-        if (Runtime.version().feature() < NEEDED_RELEASE) {
-            return null; // Java 19 and 20 had them as a preview only, off unless asked for
+    /**
+     * Initialises, before the first client, the classes that many sessions may first need at the same moment: the
+     * failures (one watchdog pass times out every client that went idle together) and the nodes of a contended
+     * lock (the log queue's, the first time two sessions log at once). A virtual thread that waits for another
+     * thread to finish initialising a class pins its carrier, even on JDK 25; {@code make bench-pinning} caught
+     * both ({@link DeadlineExceededException}, {@code AbstractQueuedSynchronizer$ExclusiveNode}).
+     */
+    private static void initializeSessionClasses() {
+        List<IOException> failures = List.of(new DeadlineExceededException(Phase.IDLE, 1),
+                new TruncatedFrameException(1, 2),
+                new FrameTooLargeException(FrameCodec.MAX_PAYLOAD_BYTES + 1L, FrameCodec.MAX_PAYLOAD_BYTES),
+                new EOFException(), new ClosedChannelException(), new AsynchronousCloseException());
+        for (IOException e : failures) {
+            ErrorMap.fields(ErrorMap.classify(e), e);
         }
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Class<?> builder = Class.forName("java.lang.Thread$Builder$OfVirtual");
-            MethodHandle ofVirtual = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(builder));
-            MethodHandle name = lookup.findVirtual(builder, "name",
-                    MethodType.methodType(builder, String.class, long.class));
-            MethodHandle factory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
-            MethodHandle executor = lookup.findStatic(Executors.class, "newThreadPerTaskExecutor",
-                    MethodType.methodType(ExecutorService.class, ThreadFactory.class));
-            // name(ofVirtual(), prefix, start): fold the builder in, then chain factory() and the executor.
-            MethodHandle named = MethodHandles.foldArguments(name, ofVirtual);
-            return MethodHandles.filterReturnValue(MethodHandles.filterReturnValue(named, factory), executor);
-        } catch (ReflectiveOperationException e) {
-            return null;
+        // java.base's lock queue nodes: package-private, so named; a JDK without them simply has other ones.
+        for (String node : List.of("ExclusiveNode", "SharedNode", "ConditionNode")) {
+            try {
+                Class.forName("java.util.concurrent.locks.AbstractQueuedSynchronizer$" + node, true, null);
+            } catch (ClassNotFoundException e) {
+                // not this JDK's name: nothing to initialise early
+            }
         }
     }
 }

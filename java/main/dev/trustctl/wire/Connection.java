@@ -14,10 +14,12 @@ import java.util.function.IntConsumer;
 
 /**
  * One peer on a blocking channel whose every wait has a deadline: {@link #recvExact} and {@link #sendExact}
- * ({@link ExactIO}'s) over its own {@link #read} and {@link #write}. Every wait is a whole-operation deadline of one timeout,
- * per {@link Phase}: idle until a message starts, then the whole message, then the whole write. Blocking calls
- * cannot time themselves out, so a shared {@link Watchdog} closes the channel when a deadline passes and the
- * blocked call fails with {@link DeadlineExceededException}.
+ * ({@link ExactIO}'s) over its own {@link #read} and {@link #write}. Every wait is a whole-operation deadline of
+ * one timeout, per {@link Phase}: idle until a message starts, then the whole message, then the whole write.
+ * Blocking calls cannot time themselves out, so a shared {@link Watchdog} closes the channel when a deadline passes
+ * and the blocked call fails with {@link DeadlineExceededException}. The phases are the protocol's (its
+ * {@link dev.trustctl.proto.PhaseTimer} is {@link #startPhase}); this class keeps a copy only because the watchdog,
+ * another thread, reads it, and because a message's first byte starts its FRAME deadline inside a recv_exact.
  */
 public final class Connection implements ByteChannel {
     private static final int SINK_BYTES = 4096;
@@ -38,7 +40,7 @@ public final class Connection implements ByteChannel {
         this.timeoutNanos = timeout.toNanos();
         this.watchdog = watchdog;
         startPhase(Phase.IDLE);
-        watchdog.watch(this);
+        watchdog.watched.add(this);
     }
 
     /**
@@ -58,20 +60,7 @@ public final class Connection implements ByteChannel {
     /** One read of what is there (at least one byte, blocking until then); -1 at end of stream. */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        int asked = dst.remaining();
-        int n;
-        try {
-            n = channel.read(dst);
-        } catch (IOException e) {
-            IOException failure = translate(e);
-            if (trace != null) {
-                trace.failed("read", asked, failure);
-            }
-            throw failure;
-        }
-        if (trace != null) {
-            trace.read(asked, n);
-        }
+        int n = call(true, dst);
         if (n > 0 && phase == Phase.IDLE) { // the owner's own field: no lock to read it, only to change it
             startPhase(Phase.FRAME);
         }
@@ -81,20 +70,30 @@ public final class Connection implements ByteChannel {
     /** One write of what the socket takes now, within the current phase's deadline. */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        int offered = src.remaining();
+        return call(false, src);
+    }
+
+    /** One read or write call, shown on the trace; a failure the watchdog caused says so. */
+    private int call(boolean reading, ByteBuffer buf) throws IOException {
+        int asked = buf.remaining();
+        int n;
         try {
-            int put = channel.write(src);
-            if (trace != null) {
-                trace.wrote(offered, put);
-            }
-            return put;
+            n = reading ? channel.read(buf) : channel.write(buf);
         } catch (IOException e) {
-            IOException failure = translate(e);
+            Phase expired = expiredIn;
+            IOException failure = expired != null ? new DeadlineExceededException(expired, timeoutNanos / 1_000_000)
+                    : closedLocally ? new EOFException("closed locally") : e;
             if (trace != null) {
-                trace.failed("write", offered, failure);
+                trace.failed(reading ? "read" : "write", asked, failure);
             }
             throw failure;
         }
+        if (trace != null && reading) {
+            trace.read(asked, n);
+        } else if (trace != null) {
+            trace.wrote(asked, n);
+        }
+        return n;
     }
 
     /** Shows every later read and write call on {@code trace}; for the owning thread, before any I/O. */
@@ -113,12 +112,8 @@ public final class Connection implements ByteChannel {
             if (channel instanceof SocketChannel socket) {
                 socket.shutdownOutput();
             }
-            synchronized (this) {
-                closing = true;
-                phase = Phase.IDLE;
-                deadline = System.nanoTime() + bound.toNanos();
-                waiting = true;
-            }
+            rest();
+            closeSoonIfIdle(bound); // the drain's end is a local close, as a stop's linger is
             ByteBuffer sink = ByteBuffer.allocate(SINK_BYTES);
             int n;
             while ((n = channel.read(sink.clear())) >= 0) {
@@ -179,17 +174,6 @@ public final class Connection implements ByteChannel {
         return true;
     }
 
-    private IOException translate(IOException e) {
-        Phase expired = expiredIn;
-        if (expired != null) {
-            return new DeadlineExceededException(expired, timeoutNanos / 1_000_000);
-        }
-        if (closedLocally) {
-            return new EOFException("closed locally");
-        }
-        return e;
-    }
-
     @Override
     public boolean isOpen() {
         return channel.isOpen();
@@ -204,7 +188,7 @@ public final class Connection implements ByteChannel {
         synchronized (this) {
             closedLocally = true;
         }
-        watchdog.forget(this);
+        watchdog.watched.remove(this);
         Closing.quietly(channel);
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * timeout, between 5 and 100 ms. One thread and no fd per connection, unlike a Selector per connection.
  */
 public final class Watchdog implements AutoCloseable {
-    private final Set<Connection> watched = ConcurrentHashMap.newKeySet();
+    final Set<Connection> watched = ConcurrentHashMap.newKeySet(); // a Connection adds itself, and leaves on close
     private final long tickMillis;
     private final Thread thread;
     private final AtomicLong failedPasses = new AtomicLong();
@@ -21,15 +21,7 @@ public final class Watchdog implements AutoCloseable {
 
     /** A client's watchdog: should it ever die, stderr says so (its deadlines no longer run). */
     public Watchdog(Duration timeout, String name) {
-        this(timeout, name, new SaidOnStderr());
-    }
-
-    /** A class, not a lambda: a short client call spins up no lambda machinery at start-up. */
-    private static final class SaidOnStderr implements BiConsumer<String, Throwable> {
-        @Override
-        public void accept(String thread, Throwable e) {
-            System.err.println(thread + " died (" + e + "): deadlines no longer run");
-        }
+        this(timeout, name, null); // not a lambda: a short client call spins up no lambda machinery at start-up
     }
 
     /** A watchdog that tells {@code died} if a fatal error ends its thread (a server then ends: no deadline runs). */
@@ -41,14 +33,6 @@ public final class Watchdog implements AutoCloseable {
         thread.start();
     }
 
-    void watch(Connection c) {
-        watched.add(c);
-    }
-
-    void forget(Connection c) {
-        watched.remove(c);
-    }
-
     /** How many connections are open and watched now. */
     public int size() {
         return watched.size();
@@ -56,18 +40,14 @@ public final class Watchdog implements AutoCloseable {
 
     /** Ends the idle wait of every watched connection within {@code linger}; returns how many were idle. */
     public int closeIdleSoon(Duration linger) {
-        int idle = 0;
-        for (Connection c : watched) {
-            if (c.closeSoonIfIdle(linger)) {
-                idle++;
-            }
-        }
-        return idle;
+        return (int) watched.stream().filter(c -> c.closeSoonIfIdle(linger)).count();
     }
 
-    /** Closes every watched connection, whatever it is doing. */
-    public void closeAll() {
+    /** Closes every watched connection, whatever it is doing; returns how many there were. */
+    public int closeAll() {
+        int open = watched.size();
         watched.forEach(Connection::close);
+        return open;
     }
 
     /** Passes that failed with an unexpected error; the next tick runs as usual. */
@@ -84,7 +64,11 @@ public final class Watchdog implements AutoCloseable {
         } catch (InterruptedException stop) {
             // close() asked us to stop
         } catch (Throwable e) {
-            died.accept(thread.getName(), e);
+            if (died == null) {
+                System.err.println(thread.getName() + " died (" + e + "): deadlines no longer run");
+            } else {
+                died.accept(thread.getName(), e);
+            }
         }
     }
 
@@ -96,7 +80,8 @@ public final class Watchdog implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 ErrorMap.rethrowIfFatal(e);
                 if (failedPasses.getAndIncrement() == 0) { // said once: a repeating error must not flood stderr
-                    System.err.println("echo-watchdog: a deadline check failed and was skipped (counted from now): " + e);
+                    System.err.println("echo-watchdog: a deadline check failed and was skipped (counted from now): "
+                            + e);
                 }
             }
         }
