@@ -35,8 +35,8 @@ test_expect_success 'kill + wait: the server exits 0' '
 test_expect_success 'restart on the same port at once: it listens, no EADDRINUSE' '
 	test "$(time_wait_count)" -ge 3 &&
 	start_echo_server --timeout 5 &&
-	test_log "all(.event != \"bind_failed\")" &&
-	test_log "map(select(.event == \"server_start\")) | length == 2"
+	wait_for_log "map(select(.event == \"server_start\")) | length == 2" &&
+	test_log "all(.event != \"bind_failed\")"
 '
 
 test_expect_success 'the restarted server echoes "restarted"' '
