@@ -1,28 +1,25 @@
 package dev.trustctl.loop;
 
 /**
- * One of the loop's timers: its connections in the order their deadlines fall. Every deadline on one list is
- * "now plus the same duration", so a connection whose deadline is renewed simply moves to the tail and the list
- * stays sorted: arming, renewing and cancelling are O(1), and finding what is due looks only at the head.
+ * One of the loop's timers: its connections in the order their deadlines fall. Every wait on one list lasts the
+ * same {@link #nanos}, so a connection whose deadline is renewed simply moves to the tail and the list stays
+ * sorted: arming, renewing and cancelling are O(1), and finding what is due looks only at the head.
  */
 final class DeadlineList {
-    /** Which wait this list times, so an expired connection knows what ran out. */
-    enum Kind { PHASE, LINGER, DRAIN }
-
-    final Kind kind;
+    long nanos; // how long each wait on this list lasts (the linger's is set by a stop)
     private LoopSession head;
     private LoopSession tail;
 
-    DeadlineList(Kind kind) {
-        this.kind = kind;
+    DeadlineList(long nanos) {
+        this.nanos = nanos;
     }
 
-    /** Sets {@code c}'s deadline to {@code deadline}, no earlier than any other's, and moves it to the tail. */
-    void renew(LoopSession c, long deadline) {
+    /** {@code c}'s wait on this list starts at {@code now}: its deadline is no earlier than any other's. */
+    void renew(LoopSession c, long now) {
         if (c.list != null) {
             c.list.remove(c);
         }
-        c.deadline = deadline;
+        c.deadline = now + nanos;
         c.prev = tail;
         if (tail == null) {
             head = c;
@@ -34,9 +31,6 @@ final class DeadlineList {
     }
 
     void remove(LoopSession c) {
-        if (c.list != this) {
-            return;
-        }
         if (c.prev == null) {
             head = c.next;
         } else {

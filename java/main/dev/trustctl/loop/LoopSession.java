@@ -1,13 +1,14 @@
 package dev.trustctl.loop;
 
-import dev.trustctl.server.Admission;
-import dev.trustctl.server.HeldBytes;
-import dev.trustctl.server.HeldBytesExceededException;
+import dev.trustctl.errors.ErrorMap;
+import dev.trustctl.proto.Phase;
 import dev.trustctl.proto.PhaseTimer;
 import dev.trustctl.proto.Protocol;
 import dev.trustctl.proto.Protocol.Step;
+import dev.trustctl.server.Admission;
+import dev.trustctl.server.HeldBytes;
+import dev.trustctl.server.HeldBytesExceededException;
 import dev.trustctl.wire.Closing;
-import dev.trustctl.proto.Phase;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -28,26 +29,20 @@ final class LoopSession implements PhaseTimer {
      */
     static final int PASS_BYTES = 64 * 1024;
     static final int PASS_REPLIES = 1024;
+    /** What {@link #onReady} is given when the connection's turn comes back after it used up its share of a pass. */
+    static final int RESUME = 0;
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
-
-    /** What the loop's selector knows of this connection: its interest, and its end. A SelectionKey, or a fake. */
-    interface Registration {
-        void interest(int ops);
-
-        void cancel();
-    }
 
     private final EventLoop loop;
     private final ByteChannel channel;
-    private final Registration key;
     private final Protocol protocol;
-    private final Runnable done;
+    private final Admission.Admitted admitted;
     private final HeldBytes held;
+    SelectionKey key;             // set once registered: its interest is what this connection waits for
     private ByteBuffer inbox;     // bytes kept between events, [position, limit); null when there are none
     private int owedInPlace;      // while writing: this many bytes at the front of the input are still to go
-    private ByteBuffer owedReply; // while writing: the handler's own reply, still to go
+    private ByteBuffer owedReply; // while writing: the protocol's own reply, still to go
     private boolean finishing;    // closing gracefully: output shut down, input dropped until the peer closes
-    private int interest = SelectionKey.OP_READ; // as last told to the selector (registered for reading)
     private boolean closed;
 
     // Kept by the DeadlineList this connection is on.
@@ -56,21 +51,19 @@ final class LoopSession implements PhaseTimer {
     LoopSession next;
     DeadlineList list;
 
-    LoopSession(EventLoop loop, ByteChannel channel, Registration key, Admission.Admitted admitted,
-            Protocol.Factory protocols) {
+    LoopSession(EventLoop loop, ByteChannel channel, Admission.Admitted admitted, Protocol.Factory protocols) {
         this.loop = loop;
         this.channel = channel;
-        this.key = key;
-        this.done = admitted.done();
+        this.admitted = admitted;
         this.held = admitted.held();
-        this.protocol = protocols.open(admitted.context(this, loop::stopping, loop.timeoutMillis()));
+        this.protocol = protocols.open(admitted.context(this, () -> loop.stopping, loop.phases.nanos / 1_000_000));
     }
 
     /** Accepted: logged, and its idle deadline (or, at a stop, its linger) runs. */
     void open() {
         protocol.open();
-        if (loop.stopping()) {
-            loop.linger(this);
+        if (loop.stopping) {
+            loop.renew(this, loop.lingering);
         }
     }
 
@@ -82,24 +75,13 @@ final class LoopSession implements PhaseTimer {
     @Override
     public void start(Phase phase) {
         if (phase != Phase.WRITE) {
-            loop.renewDeadline(this);
+            loop.renew(this, loop.phases);
         }
     }
 
-    private void interest(int ops) {
-        if (ops != interest) {
-            interest = ops;
-            key.interest(ops);
-        }
-    }
-
-    /** Between messages, with nothing held and nothing owed. */
+    /** Between messages, with nothing held and nothing owed (the protocol's word: it knows). */
     boolean isIdle() {
-        return protocol.isIdle() && inbox == null && !finishing && !closed;
-    }
-
-    boolean isClosed() {
-        return closed;
+        return protocol.isIdle();
     }
 
     /** The capacity of the buffer this connection keeps bytes in, 0 when it keeps none. */
@@ -107,37 +89,43 @@ final class LoopSession implements PhaseTimer {
         return inbox == null ? 0 : inbox.capacity();
     }
 
-    void onReadable() throws IOException {
-        if (finishing) {
-            dropInput();
-            return;
+    /** The socket is ready ({@code ops}), or its turn came back ({@link #RESUME}); a failure closes this client only. */
+    void onReady(int ops) {
+        try {
+            if ((ops & SelectionKey.OP_WRITE) != 0) {
+                onWritable();
+            } else if ((ops & SelectionKey.OP_READ) != 0) {
+                onReadable();
+            } else if (!closed) {
+                serve(protocol.next(inbox), inbox);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            fail(e);
         }
-        ByteBuffer in = roomToRead();
+    }
+
+    void onReadable() throws IOException {
+        ByteBuffer in = finishing ? loop.readBuffer.clear() : roomToRead();
         int n = channel.read(in);
         in.flip();
-        if (n < 0) {
-            serve(protocol.endOfInput(in), in);
-        } else if (n > 0) {
-            serve(protocol.received(in, n), in);
+        if (n > 0 && finishing) {
+            protocol.received(in, n); // closing gracefully: counted in bytes_in, never answered
+        } else if (n != 0) {
+            serve(n < 0 ? protocol.endOfInput(in) : protocol.received(in, n), in);
         }
     }
 
     void onWritable() throws IOException {
         ByteBuffer in = inbox == null ? NOTHING : inbox;
         if (writeOwed(in)) {
-            serve(afterWrite(in, true), in);
+            serve(protocol.sent(in) ? protocol.next(in) : Step.CLOSE, in);
         }
-    }
-
-    /** The loop's turn came back after this connection used up its share of a pass. */
-    void resume() throws IOException {
-        serve(protocol.next(inbox), inbox);
     }
 
     /** Where the next read lands: after the bytes kept (grown a step when they fill their buffer), or the loop's. */
     private ByteBuffer roomToRead() throws HeldBytesExceededException {
         if (inbox == null) {
-            return loop.readBuffer().clear();
+            return loop.readBuffer.clear();
         }
         ByteBuffer in = inbox.compact();
         if (!in.hasRemaining()) {
@@ -147,72 +135,50 @@ final class LoopSession implements PhaseTimer {
                         + in.remaining() + " bytes, over Protocol.MAX_HELD_BYTES");
             }
             // The unfinished message fills its buffer: it is bigger, so it moves one step up.
-            int grown = BufferPool.grownFrom(in.capacity());
+            int grown = BufferPool.stepFor(in.capacity() + 1);
             held.take(grown - in.capacity());
-            ByteBuffer bigger = loop.pool().take(grown).put(in.flip());
-            loop.pool().give(in);
-            inbox = bigger;
-            in = bigger;
+            inbox = loop.pool.take(grown).put(in.flip());
+            loop.pool.give(in);
         }
-        return in;
+        return inbox;
     }
 
     /**
      * Does what the protocol says, for as long as this connection's share of the pass lasts: replies go out
      * (a partial one waits for OP_WRITE), a wait for more bytes keeps what is left over, a close closes.
      */
-    private void serve(Step first, ByteBuffer in) throws HeldBytesExceededException {
+    private void serve(Step first, ByteBuffer in) throws IOException {
         Step step = first;
         int budget = PASS_BYTES;
         int replies = PASS_REPLIES;
-        while (true) {
-            if (step == Step.READ) {
-                keep(in);
-                interest(SelectionKey.OP_READ);
-                return;
-            }
-            if (step == Step.CLOSE) {
-                end();
-                return;
-            }
+        while (step == Step.WRITE) {
             owedInPlace = protocol.inPlaceBytes();
             owedReply = protocol.reply();
             budget -= owedReply == null ? owedInPlace : owedReply.remaining();
             replies -= protocol.repliesOffered();
-            boolean whole;
-            try {
-                whole = writeOwed(in);
-            } catch (IOException e) {
-                protocol.failed(e);
-                end();
+            if (!writeOwed(in)) {
+                keep(in);
+                loop.renew(this, loop.phases); // the WRITE phase's deadline: the peer must take the rest within it
+                want(SelectionKey.OP_WRITE);
                 return;
             }
-            if (!whole) {
+            if (!protocol.sent(in)) {
+                step = Step.CLOSE;
+            } else if ((budget <= 0 || replies <= 0) && in.hasRemaining()) {
                 keep(in);
-                loop.renewDeadline(this); // the WRITE phase's deadline: the peer must take the rest within it
-                interest(SelectionKey.OP_WRITE);
-                return;
-            }
-            step = afterWrite(in, budget > 0 && replies > 0);
-            if (step == null) {
-                keep(in);
-                interest(0);
+                want(0);
                 loop.later(this); // more is waiting, but the others on this loop go first
                 return;
+            } else {
+                step = protocol.next(in);
             }
         }
-    }
-
-    /** The reply went out whole: what next, or null if what is left must wait for the next pass. */
-    private Step afterWrite(ByteBuffer in, boolean budgetLeft) {
-        owedReply = null;
-        if (!protocol.sent(in)) {
-            return Step.CLOSE;
+        if (step == Step.READ) {
+            keep(in);
+            want(SelectionKey.OP_READ);
+        } else {
+            end();
         }
-        if (!budgetLeft && in.hasRemaining()) {
-            return null;
-        }
-        return protocol.next(in);
     }
 
     /** Writes what is owed, as much as the socket takes now; true once all of it is gone. */
@@ -221,102 +187,81 @@ final class LoopSession implements PhaseTimer {
             protocol.wrote(channel.write(owedReply));
             return !owedReply.hasRemaining();
         }
-        int end = in.position() + owedInPlace;
         int received = in.limit();
-        in.limit(end);
-        try {
-            protocol.wrote(channel.write(in));
-        } finally {
-            in.limit(received);
-        }
-        owedInPlace = end - in.position();
+        protocol.wrote(channel.write(in.limit(in.position() + owedInPlace)));
+        owedInPlace = in.remaining();
+        in.limit(received);
         return owedInPlace == 0;
     }
 
     /** Makes sure {@code in}'s remaining bytes live in this connection's own buffer (none if there are none). */
     private void keep(ByteBuffer in) throws HeldBytesExceededException {
+        int size = in.remaining();
         if (in == inbox || in == NOTHING) {
-            if (inbox != null && !inbox.hasRemaining()) {
+            if (inbox != null && size == 0) {
                 release();
             }
-            return;
-        }
-        int size = in.remaining();
-        if (size == 0) {
-            return;
-        }
-        if (size > BufferPool.LARGEST_HEAP) {
+        } else if (size > BufferPool.LARGEST_HEAP) {
             held.take(BufferPool.LARGE);
             inbox = loop.takeReadBuffer(); // much of a large message: the buffer it arrived in becomes its own
-        } else {
+        } else if (size > 0) {
             held.take(BufferPool.stepFor(size));
-            inbox = loop.pool().take(size).put(in).flip();
+            inbox = loop.pool.take(size).put(in).flip();
+        }
+    }
+
+    private void want(int ops) {
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
         }
     }
 
     private void release() {
         if (inbox != null) {
             held.give(inbox.capacity());
-            loop.pool().give(inbox);
+            loop.pool.give(inbox);
             inbox = null;
         }
     }
 
     /** The protocol closes: gracefully (FIN, drop the input until the peer closes or the drain ends) or at once. */
     private void end() {
-        if (!protocol.closesGracefully() || finishing || !(channel instanceof SocketChannel socket)) {
-            close();
-            return;
-        }
-        release(); // what is still unanswered is dropped
-        try {
-            socket.shutdownOutput();
-        } catch (IOException e) {
-            close();
-            return;
-        }
-        finishing = true;
-        interest(SelectionKey.OP_READ);
-        loop.drain(this);
-    }
-
-    private void dropInput() throws IOException {
-        ByteBuffer sink = loop.readBuffer().clear();
-        int n = channel.read(sink);
-        if (n < 0) {
-            close();
-        } else if (n > 0) {
-            protocol.received(sink, n); // counted in bytes_in, never answered
-        }
-    }
-
-    /** A wait ran out: the phase's deadline (a timeout), a stop's linger, or the drain before a graceful close. */
-    void expire(DeadlineList.Kind kind) {
-        if (closed) {
-            return;
-        }
-        if (kind == DeadlineList.Kind.PHASE && !finishing) {
-            protocol.expired();
-        } else if (kind == DeadlineList.Kind.LINGER) {
-            protocol.stopNow();
+        if (protocol.closesGracefully() && !finishing && channel instanceof SocketChannel socket) {
+            try {
+                socket.shutdownOutput();
+                release(); // what is still unanswered is dropped
+                finishing = true;
+                want(SelectionKey.OP_READ);
+                loop.renew(this, loop.draining);
+                return;
+            } catch (IOException e) {
+                // the peer has gone already: nothing to drain
+            }
         }
         close();
     }
 
-    /** Reading or writing failed: this client only; the error map says what it was. */
-    void fail(Throwable e) {
-        if (!closed) {
-            protocol.failed(e);
-            close();
+    /** A wait ran out: the phase's deadline (a timeout), a stop's linger, or the drain of a graceful close. */
+    void expire(DeadlineList from) {
+        if (from == loop.lingering) {
+            protocol.stopNow();
+        } else {
+            protocol.expired(); // logs the timeout; nothing once closing (the drain)
         }
+        close();
+    }
+
+    /** Reading or writing failed, or the protocol threw: this client only; the error map says what it was. */
+    void fail(Throwable e) {
+        protocol.failed(e); // nothing more is logged once the connection is closing or closed
+        close();
+        ErrorMap.rethrowIfFatal(e);
     }
 
     /** The server closes it now, whatever it is doing. */
     void stopNow() {
-        if (!closed) {
-            protocol.stopNow();
-            close();
-        }
+        protocol.stopNow();
+        close();
     }
 
     /** Closes the socket, gives back the buffer, logs conn_close and frees the client's slot. Once. */
@@ -325,14 +270,16 @@ final class LoopSession implements PhaseTimer {
             return;
         }
         closed = true;
-        loop.forget(this);
+        if (list != null) {
+            list.remove(this);
+        }
         release();
         key.cancel();
         Closing.quietly(channel);
         try {
             protocol.closed();
         } finally {
-            done.run();
+            admitted.done().run();
         }
     }
 }

@@ -10,7 +10,9 @@ import dev.trustctl.proto.RecordingEvents;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import org.junit.jupiter.api.AfterEach;
@@ -67,26 +69,58 @@ class LoopSessionTest {
         }
     }
 
-    private final EventLoop loop = new EventLoop("test-loop", Duration.ofSeconds(30), Duration.ofSeconds(1),
-            EchoHandler.protocol(), (thread, e) -> { throw new AssertionError(thread + " died", e); }); // never started: the test's thread is the loop's
-    private final FakeChannel channel = new FakeChannel();
-    private final RecordingEvents events = new RecordingEvents();
-    private int interest = SelectionKey.OP_READ;
-    private boolean done;
-    private final LoopSession c = new LoopSession(loop, channel, new LoopSession.Registration() {
+    /** What the loop's selector knows of the connection: its interest (-1 once cancelled). */
+    private static final class FakeKey extends SelectionKey {
+        int ops = SelectionKey.OP_READ;
+
         @Override
-        public void interest(int ops) {
-            interest = ops;
+        public SelectableChannel channel() {
+            return null;
+        }
+
+        @Override
+        public Selector selector() {
+            return null;
+        }
+
+        @Override
+        public boolean isValid() {
+            return ops >= 0;
         }
 
         @Override
         public void cancel() {
-            interest = -1;
+            ops = -1;
         }
-    }, new Admission.Admitted(null, 1, "127.0.0.1:40000", events, () -> done = true,
-            new HeldBytes(1 << 20)), EchoHandler.protocol());
+
+        @Override
+        public int interestOps() {
+            return ops;
+        }
+
+        @Override
+        public SelectionKey interestOps(int ops) {
+            this.ops = ops;
+            return this;
+        }
+
+        @Override
+        public int readyOps() {
+            return 0;
+        }
+    }
+
+    private final EventLoop loop = new EventLoop("test-loop", Duration.ofSeconds(30), Duration.ofSeconds(1),
+            EchoHandler.protocol(), (thread, e) -> { throw new AssertionError(thread + " died", e); }); // never started: the test's thread is the loop's
+    private final FakeChannel channel = new FakeChannel();
+    private final RecordingEvents events = new RecordingEvents();
+    private final FakeKey key = new FakeKey();
+    private boolean done;
+    private final LoopSession c = new LoopSession(loop, channel, new Admission.Admitted(null, 1, "127.0.0.1:40000",
+            events, () -> done = true, new HeldBytes(1 << 20)), EchoHandler.protocol());
 
     LoopSessionTest() throws Exception {
+        c.key = key;
         c.open();
     }
 
@@ -135,12 +169,12 @@ class LoopSessionTest {
         channel.writeLimit = 3;
         channel.reads.add(f);
         c.onReadable();
-        assertThat(interest).as("owed: wait to write, stop reading").isEqualTo(SelectionKey.OP_WRITE);
+        assertThat(key.ops).as("owed: wait to write, stop reading").isEqualTo(SelectionKey.OP_WRITE);
         int rounds = 0;
-        while (interest == SelectionKey.OP_WRITE && rounds++ < 100) {
+        while (key.ops == SelectionKey.OP_WRITE && rounds++ < 100) {
             c.onWritable();
         }
-        assertThat(interest).isEqualTo(SelectionKey.OP_READ);
+        assertThat(key.ops).isEqualTo(SelectionKey.OP_READ);
         assertThat(channel.written.toByteArray()).isEqualTo(f);
         assertThat(c.heldCapacity()).isZero();
         assertThat(events.withoutInput()).containsExactly("open", "reply 100");
@@ -153,13 +187,13 @@ class LoopSessionTest {
         c.onReadable();
         assertThat(channel.writeCalls).as("gathered: not one write call per frame")
                 .isLessThanOrEqualTo(16_384 / 256 + 1);
-        assertThat(interest).as("its share of the pass is used up: the rest waits for the next pass").isZero();
+        assertThat(key.ops).as("its share of the pass is used up: the rest waits for the next pass").isZero();
         assertThat(channel.written.size()).as("its share: so many replies").isEqualTo(4 * LoopSession.PASS_REPLIES);
-        for (int pass = 0; pass < 20 && interest == 0; pass++) {
-            c.resume();
+        for (int pass = 0; pass < 20 && key.ops == 0; pass++) {
+            c.onReady(LoopSession.RESUME);
         }
         assertThat(channel.written.toByteArray()).isEqualTo(flood);
-        assertThat(interest).isEqualTo(SelectionKey.OP_READ);
+        assertThat(key.ops).isEqualTo(SelectionKey.OP_READ);
         assertThat(events.seen.stream().filter(e -> e.equals("reply 0")).count()).isEqualTo(16_385);
     }
 
