@@ -26,22 +26,12 @@ final class BufferPool {
     ByteBuffer take(int size) {
         int capacity = stepFor(size);
         ByteBuffer b = shelves.get(shelf(capacity)).poll();
-        if (b != null) {
-            return b.clear();
-        }
-        return capacity == LARGE ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(capacity);
+        return b != null ? b.clear() : capacity == LARGE ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(capacity);
     }
 
     /** The capacity {@link #take} gives for {@code size} bytes; {@code stepFor(capacity + 1)} is the next step up. */
     static int stepFor(int size) {
-        if (size > LARGEST_HEAP) {
-            return LARGE;
-        }
-        int capacity = SMALL;
-        while (capacity < size) {
-            capacity *= 2;
-        }
-        return capacity;
+        return size > LARGEST_HEAP ? LARGE : Math.max(SMALL, Integer.highestOneBit(size - 1) << 1); // a power of 2
     }
 
     void give(ByteBuffer b) {

@@ -3,51 +3,40 @@ package dev.trustctl.loop;
 /**
  * One of the loop's timers: its connections in the order their deadlines fall. Every wait on one list lasts the
  * same {@link #nanos}, so a connection whose deadline is renewed simply moves to the tail and the list stays
- * sorted: arming, renewing and cancelling are O(1), and finding what is due looks only at the head.
+ * sorted: arming, renewing and cancelling are O(1), and finding what is due looks only at the head. The list is a
+ * ring through one {@link Node} that belongs to no connection, so neither end needs a test.
  */
 final class DeadlineList {
-    long nanos; // how long each wait on this list lasts (the linger's is set by a stop)
-    private LoopSession head;
-    private LoopSession tail;
+    long nanos; // how long each wait on this list lasts
+    private final Node ring = new Node();
 
-    DeadlineList(long nanos) {
-        this.nanos = nanos;
+    /** A connection's place on its loop's timers: alone (linked to itself), or on one list. */
+    static class Node {
+        long deadline;
+        Node prev = this;
+        Node next = this;
+
+        /** Takes it off its list, if it is on one. */
+        void unlink() {
+            prev.next = next;
+            next.prev = prev;
+            prev = this;
+            next = this;
+        }
     }
 
     /** {@code c}'s wait on this list starts at {@code now}: its deadline is no earlier than any other's. */
     void renew(LoopSession c, long now) {
-        if (c.list != null) {
-            c.list.remove(c);
-        }
+        c.unlink();
         c.deadline = now + nanos;
-        c.prev = tail;
-        if (tail == null) {
-            head = c;
-        } else {
-            tail.next = c;
-        }
-        tail = c;
-        c.list = this;
-    }
-
-    void remove(LoopSession c) {
-        if (c.prev == null) {
-            head = c.next;
-        } else {
-            c.prev.next = c.next;
-        }
-        if (c.next == null) {
-            tail = c.prev;
-        } else {
-            c.next.prev = c.prev;
-        }
-        c.prev = null;
-        c.next = null;
-        c.list = null;
+        c.prev = ring.prev;
+        c.next = ring;
+        ring.prev.next = c;
+        ring.prev = c;
     }
 
     /** The connection whose deadline falls first, or null. */
     LoopSession first() {
-        return head;
+        return ring.next == ring ? null : (LoopSession) ring.next;
     }
 }

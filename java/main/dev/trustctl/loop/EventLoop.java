@@ -3,7 +3,6 @@ package dev.trustctl.loop;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.NeverWaitingThread;
 import dev.trustctl.proto.Protocol;
-import dev.trustctl.proto.ProtocolEvents;
 import dev.trustctl.server.Admission;
 import dev.trustctl.server.Engine;
 import dev.trustctl.wire.Closing;
@@ -15,7 +14,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,28 +40,27 @@ final class EventLoop implements Runnable, Executor {
     private final Protocol.Factory protocols;
     private final Engine.Fatal fatal;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<LoopSession> later = new ArrayDeque<>();
+    /** The connections that used up their share of this pass: each goes on in the next one. */
+    final ArrayDeque<LoopSession> later = new ArrayDeque<>();
     final BufferPool pool = new BufferPool();
     ByteBuffer readBuffer = pool.take(BufferPool.LARGE);
     /** A phase of a message (one timeout), a stop's linger for an idle connection, a graceful close's drain. */
-    final DeadlineList phases;
-    final DeadlineList lingering = new DeadlineList(0);
-    final DeadlineList draining;
+    final DeadlineList phases = new DeadlineList();
+    final DeadlineList lingering = new DeadlineList(); // its length is set by a stop
+    final DeadlineList draining = new DeadlineList();
     boolean stopping; // the server stops: a connection between messages closes within the linger
     private volatile boolean running = true;
     private volatile boolean ended; // the thread left its loop: a task queued now runs on the caller's thread
-    private volatile long passBackoffMillis; // after failed passes in a row: the pause before the next
-    private volatile long failedPasses;
+    volatile long passBackoffMillis; // after failed passes in a row: the pause before the next
+    volatile long failedPasses;
     private long clock;       // System.nanoTime() as last read for renewing deadlines
     private int clockUses;    // renewals since
-    private SelectionKey pausedListener; // backing off after a failed accept, until listenAgainAt
-    private long listenAgainAt;
 
     EventLoop(String name, Duration timeout, Duration drain, Protocol.Factory protocols, Engine.Fatal fatal)
             throws IOException {
         this.selector = Selector.open();
-        this.phases = new DeadlineList(timeout.toNanos());
-        this.draining = new DeadlineList(drain.toNanos());
+        phases.nanos = timeout.toNanos();
+        draining.nanos = drain.toNanos();
         this.protocols = protocols;
         this.fatal = fatal;
         // a full log queue drops this loop's line (counted) rather than stall its clients
@@ -140,11 +137,6 @@ final class EventLoop implements Runnable, Executor {
         Closing.quietly(selector);
     }
 
-    /** The pause the next failed pass would be followed by now, for tests. */
-    long passBackoffMillis() {
-        return passBackoffMillis;
-    }
-
     private void pass() throws IOException {
         long wait = millisToFirstDeadline();
         clockUses = CLOCK_REUSE; // the next deadline renewed reads the clock afresh
@@ -160,25 +152,12 @@ final class EventLoop implements Runnable, Executor {
         expireDue(phases);
         expireDue(lingering);
         expireDue(draining);
-        if (pausedListener != null && System.nanoTime() - listenAgainAt >= 0) {
-            if (pausedListener.isValid()) {
-                pausedListener.interestOps(SelectionKey.OP_ACCEPT);
-            }
-            pausedListener = null;
-        }
     }
 
     /** Serves {@code listener} on this loop: {@code engine} accepts what comes. Safe from any thread. */
     void listen(ServerSocketChannel listener, LoopEngine engine) throws IOException {
         listener.register(selector, SelectionKey.OP_ACCEPT, engine); // seen by the next select
         selector.wakeup();
-    }
-
-    /** After a failed accept: {@code listener} accepts nothing for {@code millis}; the pass after that resumes it. */
-    void pauseAccepting(SelectionKey listener, long millis) {
-        listener.interestOps(0);
-        pausedListener = listener;
-        listenAgainAt = System.nanoTime() + millis * 1_000_000;
     }
 
     private void onReady(SelectionKey key) {
@@ -199,19 +178,11 @@ final class EventLoop implements Runnable, Executor {
         }
     }
 
-    /** {@code c} has more to do but has had its share of this pass: it goes on in the next one. */
-    void later(LoopSession c) {
-        later.add(c);
-    }
-
     /** How long the select may wait: until the first deadline (at least 1 ms), or for ever (0) if none. */
     private long millisToFirstDeadline() {
         long now = System.nanoTime();
         long first = Math.min(nanosUntilFirst(phases, now),
                 Math.min(nanosUntilFirst(lingering, now), nanosUntilFirst(draining, now)));
-        if (pausedListener != null) {
-            first = Math.min(first, Math.max(0, listenAgainAt - now));
-        }
         return first == Long.MAX_VALUE ? 0 : Math.max(1, (first + 999_999) / 1_000_000);
     }
 
@@ -224,7 +195,7 @@ final class EventLoop implements Runnable, Executor {
         long now = System.nanoTime();
         LoopSession c;
         while ((c = list.first()) != null && c.deadline - now <= 0) {
-            list.remove(c);
+            c.unlink();
             try {
                 c.expire(list);
             } catch (RuntimeException | Error e) {
@@ -247,9 +218,8 @@ final class EventLoop implements Runnable, Executor {
         } catch (IOException | RuntimeException | Error e) {
             // Not taken over: closed here (which cancels its key), logged like any connection, its slot given back.
             Closing.quietly(client);
-            ProtocolEvents events = admitted.events();
-            events.opened();
-            events.closed(events.failed(e));
+            admitted.events().opened();
+            admitted.events().closed(admitted.events().failed(e));
             admitted.done().run();
             ErrorMap.rethrowIfFatal(e);
             return;
@@ -277,14 +247,9 @@ final class EventLoop implements Runnable, Executor {
     int closeIdleSoon(Duration linger) {
         stopping = true;
         lingering.nanos = linger.toNanos();
-        int idle = 0;
-        for (LoopSession c : connections()) {
-            if (c.isIdle()) {
-                renew(c, lingering);
-                idle++;
-            }
-        }
-        return idle;
+        List<LoopSession> idle = connections().stream().filter(c -> c.protocol.isIdle()).toList();
+        idle.forEach(c -> renew(c, lingering));
+        return idle.size();
     }
 
     /** Closes every connection (on the loop thread); returns how many there were. */
@@ -295,13 +260,8 @@ final class EventLoop implements Runnable, Executor {
     }
 
     private List<LoopSession> connections() {
-        List<LoopSession> all = new ArrayList<>();
-        for (SelectionKey key : selector.keys()) {
-            if (key.isValid() && key.attachment() instanceof LoopSession c) {
-                all.add(c);
-            }
-        }
-        return all;
+        return selector.keys().stream().filter(SelectionKey::isValid).map(SelectionKey::attachment)
+                .filter(LoopSession.class::isInstance).map(LoopSession.class::cast).toList();
     }
 
     /** Ends the loop thread, closing whatever is still open, and waits for it (at most {@code bound}). */
@@ -313,16 +273,5 @@ final class EventLoop implements Runnable, Executor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    long failedPasses() {
-        return failedPasses;
-    }
-
-    /** Hands the read buffer, as it is, to a connection that keeps what it holds; the loop takes a fresh one. */
-    ByteBuffer takeReadBuffer() {
-        ByteBuffer taken = readBuffer;
-        readBuffer = pool.take(BufferPool.LARGE);
-        return taken;
     }
 }

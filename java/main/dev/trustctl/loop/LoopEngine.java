@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.ToIntFunction;
 
 /**
@@ -65,36 +63,31 @@ public final class LoopEngine implements Engine {
 
     /** The listener is ready (on the first loop's thread): accepts, admits and places what is waiting. */
     void accept(SelectionKey key) {
-        for (int i = 0; i < ACCEPT_BATCH; i++) {
-            SocketChannel client;
-            try {
-                client = ((ServerSocketChannel) key.channel()).accept();
-            } catch (ClosedChannelException stopped) {
-                key.cancel(); // the server is stopping: nothing more to accept
-                return;
-            } catch (IOException e) {
-                pause(key, e);
-                return;
-            }
-            if (client == null) {
-                backoffMillis = 0;
-                return;
-            }
-            try {
+        try {
+            for (int i = 0; i < ACCEPT_BATCH; i++) {
+                SocketChannel client = ((ServerSocketChannel) key.channel()).accept();
+                if (client == null) {
+                    backoffMillis = 0;
+                    return;
+                }
                 Admission.Admitted admitted = admission.admit(client);
                 if (admitted != null) {
                     place(admitted);
                 }
-            } catch (OutOfMemoryError e) {
-                pause(key, e); // no memory for this client: it was closed; the machine needs a moment
-                return;
             }
+        } catch (ClosedChannelException stopped) {
+            // the server is stopping: closing the listener cancelled its key, nothing more to accept
+        } catch (IOException | OutOfMemoryError e) {
+            // EMFILE and the like, or no memory for a client (it was closed): the machine needs a moment, so the
+            // listener accepts nothing for the back-off (the loop goes on serving), then its loop listens again
+            backoffMillis = admission.acceptFailed(e, backoffMillis);
+            CompletableFuture.delayedExecutor(backoffMillis, TimeUnit.MILLISECONDS, loops[0]).execute(() -> {
+                if (key.isValid()) {
+                    key.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            });
+            key.interestOps(0); // after the resume is planned: should planning it fail, accepting goes on
         }
-    }
-
-    private void pause(SelectionKey key, Throwable e) {
-        backoffMillis = admission.acceptFailed(e, backoffMillis);
-        loops[0].pauseAccepting(key, backoffMillis);
     }
 
     /** Gives a client to the next loop in turn; one for the accepting loop is registered at once, no hand-over. */
@@ -119,7 +112,7 @@ public final class LoopEngine implements Engine {
 
     @Override
     public long failedPasses() {
-        return Arrays.stream(loops).mapToLong(EventLoop::failedPasses).sum();
+        return Arrays.stream(loops).mapToLong(loop -> loop.failedPasses).sum();
     }
 
     @Override
@@ -131,20 +124,15 @@ public final class LoopEngine implements Engine {
         }
     }
 
-    /** Asks every loop at once (each answers on its own thread) and adds up the answers. */
+    /**
+     * Asks every loop at once (each answers on its own thread) and adds up the answers; a loop that has ended, or
+     * does not answer within the bound (shutdown() ends it), counts 0: its count is unknown.
+     */
     private int sum(ToIntFunction<EventLoop> question) {
         List<CompletableFuture<Integer>> answers = Arrays.stream(loops)
-                .map(loop -> CompletableFuture.supplyAsync(() -> question.applyAsInt(loop), loop)).toList();
-        int total = 0;
-        for (CompletableFuture<Integer> answer : answers) {
-            try {
-                total += answer.get(ANSWER_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // a loop that has ended, or cannot answer (shutdown() ends it): its count is unknown
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return total;
+                .map(loop -> CompletableFuture.supplyAsync(() -> question.applyAsInt(loop), loop)
+                        .completeOnTimeout(0, ANSWER_BOUND.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> 0))
+                .toList();
+        return answers.stream().mapToInt(CompletableFuture::join).sum();
     }
 }

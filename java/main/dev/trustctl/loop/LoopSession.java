@@ -6,8 +6,6 @@ import dev.trustctl.proto.PhaseTimer;
 import dev.trustctl.proto.Protocol;
 import dev.trustctl.proto.Protocol.Step;
 import dev.trustctl.server.Admission;
-import dev.trustctl.server.HeldBytes;
-import dev.trustctl.server.HeldBytesExceededException;
 import dev.trustctl.wire.Closing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,7 +20,7 @@ import java.nio.channels.SocketChannel;
  * and while a reply is owed the connection stops reading. Between messages it holds no buffer at all: reads
  * land in the loop's buffer, and only what is left over is kept, in a pooled buffer sized by what arrived.
  */
-final class LoopSession implements PhaseTimer {
+final class LoopSession extends DeadlineList.Node implements PhaseTimer {
     /**
      * Reply bytes, and replies, one connection may send in one pass before the loop's other clients get their
      * turn: a read of 64 KiB of empty frames is 16 384 replies, and each costs its log and counters.
@@ -31,13 +29,11 @@ final class LoopSession implements PhaseTimer {
     static final int PASS_REPLIES = 1024;
     /** What {@link #onReady} is given when the connection's turn comes back after it used up its share of a pass. */
     static final int RESUME = 0;
-    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final EventLoop loop;
     private final ByteChannel channel;
-    private final Protocol protocol;
+    final Protocol protocol;
     private final Admission.Admitted admitted;
-    private final HeldBytes held;
     SelectionKey key;             // set once registered: its interest is what this connection waits for
     private ByteBuffer inbox;     // bytes kept between events, [position, limit); null when there are none
     private int owedInPlace;      // while writing: this many bytes at the front of the input are still to go
@@ -45,17 +41,10 @@ final class LoopSession implements PhaseTimer {
     private boolean finishing;    // closing gracefully: output shut down, input dropped until the peer closes
     private boolean closed;
 
-    // Kept by the DeadlineList this connection is on.
-    long deadline;
-    LoopSession prev;
-    LoopSession next;
-    DeadlineList list;
-
     LoopSession(EventLoop loop, ByteChannel channel, Admission.Admitted admitted, Protocol.Factory protocols) {
         this.loop = loop;
         this.channel = channel;
         this.admitted = admitted;
-        this.held = admitted.held();
         this.protocol = protocols.open(admitted.context(this, () -> loop.stopping, loop.phases.nanos / 1_000_000));
     }
 
@@ -79,16 +68,6 @@ final class LoopSession implements PhaseTimer {
         }
     }
 
-    /** Between messages, with nothing held and nothing owed (the protocol's word: it knows). */
-    boolean isIdle() {
-        return protocol.isIdle();
-    }
-
-    /** The capacity of the buffer this connection keeps bytes in, 0 when it keeps none. */
-    int heldCapacity() {
-        return inbox == null ? 0 : inbox.capacity();
-    }
-
     /** The socket is ready ({@code ops}), or its turn came back ({@link #RESUME}); a failure closes this client only. */
     void onReady(int ops) {
         try {
@@ -105,7 +84,7 @@ final class LoopSession implements PhaseTimer {
     }
 
     void onReadable() throws IOException {
-        ByteBuffer in = finishing ? loop.readBuffer.clear() : roomToRead();
+        ByteBuffer in = roomToRead(); // closing gracefully, it keeps nothing: the loop's buffer
         int n = channel.read(in);
         in.flip();
         if (n > 0 && finishing) {
@@ -116,14 +95,14 @@ final class LoopSession implements PhaseTimer {
     }
 
     void onWritable() throws IOException {
-        ByteBuffer in = inbox == null ? NOTHING : inbox;
+        ByteBuffer in = inbox == null ? loop.readBuffer.clear().flip() : inbox; // none kept: an empty view
         if (writeOwed(in)) {
             serve(protocol.sent(in) ? protocol.next(in) : Step.CLOSE, in);
         }
     }
 
     /** Where the next read lands: after the bytes kept (grown a step when they fill their buffer), or the loop's. */
-    private ByteBuffer roomToRead() throws HeldBytesExceededException {
+    private ByteBuffer roomToRead() throws IOException {
         if (inbox == null) {
             return loop.readBuffer.clear();
         }
@@ -136,7 +115,7 @@ final class LoopSession implements PhaseTimer {
             }
             // The unfinished message fills its buffer: it is bigger, so it moves one step up.
             int grown = BufferPool.stepFor(in.capacity() + 1);
-            held.take(grown - in.capacity());
+            admitted.held().take(grown - in.capacity());
             inbox = loop.pool.take(grown).put(in.flip());
             loop.pool.give(in);
         }
@@ -147,37 +126,35 @@ final class LoopSession implements PhaseTimer {
      * Does what the protocol says, for as long as this connection's share of the pass lasts: replies go out
      * (a partial one waits for OP_WRITE), a wait for more bytes keeps what is left over, a close closes.
      */
-    private void serve(Step first, ByteBuffer in) throws IOException {
-        Step step = first;
+    private void serve(Step step, ByteBuffer in) throws IOException {
         int budget = PASS_BYTES;
         int replies = PASS_REPLIES;
+        int waitFor = SelectionKey.OP_READ;
         while (step == Step.WRITE) {
             owedInPlace = protocol.inPlaceBytes();
             owedReply = protocol.reply();
             budget -= owedReply == null ? owedInPlace : owedReply.remaining();
             replies -= protocol.repliesOffered();
             if (!writeOwed(in)) {
-                keep(in);
                 loop.renew(this, loop.phases); // the WRITE phase's deadline: the peer must take the rest within it
-                want(SelectionKey.OP_WRITE);
-                return;
+                waitFor = SelectionKey.OP_WRITE;
+                break;
             }
             if (!protocol.sent(in)) {
                 step = Step.CLOSE;
             } else if ((budget <= 0 || replies <= 0) && in.hasRemaining()) {
-                keep(in);
-                want(0);
-                loop.later(this); // more is waiting, but the others on this loop go first
-                return;
+                loop.later.add(this); // more is waiting, but the others on this loop go first
+                waitFor = 0;
+                break;
             } else {
                 step = protocol.next(in);
             }
         }
-        if (step == Step.READ) {
-            keep(in);
-            want(SelectionKey.OP_READ);
-        } else {
+        if (step == Step.CLOSE) {
             end();
+        } else {
+            keep(in);
+            want(waitFor);
         }
     }
 
@@ -195,17 +172,18 @@ final class LoopSession implements PhaseTimer {
     }
 
     /** Makes sure {@code in}'s remaining bytes live in this connection's own buffer (none if there are none). */
-    private void keep(ByteBuffer in) throws HeldBytesExceededException {
+    private void keep(ByteBuffer in) throws IOException {
         int size = in.remaining();
-        if (in == inbox || in == NOTHING) {
-            if (inbox != null && size == 0) {
+        if (in == inbox) {
+            if (size == 0) {
                 release();
             }
         } else if (size > BufferPool.LARGEST_HEAP) {
-            held.take(BufferPool.LARGE);
-            inbox = loop.takeReadBuffer(); // much of a large message: the buffer it arrived in becomes its own
+            admitted.held().take(BufferPool.LARGE);
+            inbox = in; // much of a large message: the loop's buffer it arrived in becomes its own
+            loop.readBuffer = loop.pool.take(BufferPool.LARGE);
         } else if (size > 0) {
-            held.take(BufferPool.stepFor(size));
+            admitted.held().take(BufferPool.stepFor(size));
             inbox = loop.pool.take(size).put(in).flip();
         }
     }
@@ -218,7 +196,7 @@ final class LoopSession implements PhaseTimer {
 
     private void release() {
         if (inbox != null) {
-            held.give(inbox.capacity());
+            admitted.held().give(inbox.capacity());
             loop.pool.give(inbox);
             inbox = null;
         }
@@ -270,9 +248,7 @@ final class LoopSession implements PhaseTimer {
             return;
         }
         closed = true;
-        if (list != null) {
-            list.remove(this);
-        }
+        unlink();
         release();
         key.cancel();
         Closing.quietly(channel);

@@ -66,10 +66,10 @@ class EventLoopTest {
         // 8, 16 ms... it reaches 16 at the 5th failed pass if it doubles; a pause that does not grow never does.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long backoff;
-        while ((backoff = loop.passBackoffMillis()) < 16 && System.nanoTime() - deadline < 0) {
+        while ((backoff = loop.passBackoffMillis) < 16 && System.nanoTime() - deadline < 0) {
             Thread.sleep(1);
         }
-        long failed = loop.failedPasses(); // read after: the loop counts a failed pass before its back-off
+        long failed = loop.failedPasses; // read after: the loop counts a failed pass before its back-off
         failing.set(false);
         loop.shutdown(Duration.ofSeconds(5));
         assertThat(backoff).as("the pause after failed passes in a row doubles to 16 ms within 20 s")
