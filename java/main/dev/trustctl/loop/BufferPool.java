@@ -26,7 +26,8 @@ final class BufferPool {
     ByteBuffer take(int size) {
         int capacity = stepFor(size);
         ByteBuffer b = shelves.get(shelf(capacity)).poll();
-        return b != null ? b.clear() : capacity == LARGE ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(capacity);
+        return b != null ? b.clear()
+                : capacity == LARGE ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(capacity);
     }
 
     /** The capacity {@link #take} gives for {@code size} bytes; {@code stepFor(capacity + 1)} is the next step up. */

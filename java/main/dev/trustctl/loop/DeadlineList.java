@@ -35,6 +35,11 @@ final class DeadlineList {
         ring.prev = c;
     }
 
+    /** How long until the first deadline falls (0 once it has passed); {@link Long#MAX_VALUE} if there is none. */
+    long nanosToFirst(long now) {
+        return ring.next == ring ? Long.MAX_VALUE : Math.max(0, ring.next.deadline - now);
+    }
+
     /** The connection whose deadline falls first, or null. */
     LoopSession first() {
         return ring.next == ring ? null : (LoopSession) ring.next;

@@ -10,12 +10,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -35,11 +33,11 @@ final class EventLoop implements Runnable, Executor {
     static final long MAX_PASS_BACKOFF_MS = 1000;
     private static final int CLOCK_REUSE = 64;
 
-    private final Selector selector;
-    private final Thread thread;
+    final Selector selector;
+    final Thread thread;
     private final Protocol.Factory protocols;
     private final Engine.Fatal fatal;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** The connections that used up their share of this pass: each goes on in the next one. */
     final ArrayDeque<LoopSession> later = new ArrayDeque<>();
     final BufferPool pool = new BufferPool();
@@ -66,10 +64,6 @@ final class EventLoop implements Runnable, Executor {
         // a full log queue drops this loop's line (counted) rather than stall its clients
         this.thread = new NeverWaitingThread(this, name);
         thread.setDaemon(true);
-    }
-
-    void start() {
-        thread.start();
     }
 
     /**
@@ -120,7 +114,6 @@ final class EventLoop implements Runnable, Executor {
 
     /** However the loop ended: every connection closed and logged, queued clients closed, the selector closed. */
     private void tearDown() {
-        running = false;
         for (LoopSession c : connections()) {
             try {
                 c.stopNow();
@@ -154,12 +147,6 @@ final class EventLoop implements Runnable, Executor {
         expireDue(draining);
     }
 
-    /** Serves {@code listener} on this loop: {@code engine} accepts what comes. Safe from any thread. */
-    void listen(ServerSocketChannel listener, LoopEngine engine) throws IOException {
-        listener.register(selector, SelectionKey.OP_ACCEPT, engine); // seen by the next select
-        selector.wakeup();
-    }
-
     private void onReady(SelectionKey key) {
         if (!key.isValid()) {
             return; // its connection was closed earlier in this pass
@@ -181,14 +168,9 @@ final class EventLoop implements Runnable, Executor {
     /** How long the select may wait: until the first deadline (at least 1 ms), or for ever (0) if none. */
     private long millisToFirstDeadline() {
         long now = System.nanoTime();
-        long first = Math.min(nanosUntilFirst(phases, now),
-                Math.min(nanosUntilFirst(lingering, now), nanosUntilFirst(draining, now)));
+        long first = Math.min(phases.nanosToFirst(now),
+                Math.min(lingering.nanosToFirst(now), draining.nanosToFirst(now)));
         return first == Long.MAX_VALUE ? 0 : Math.max(1, (first + 999_999) / 1_000_000);
-    }
-
-    private static long nanosUntilFirst(DeadlineList list, long now) {
-        LoopSession c = list.first();
-        return c == null ? Long.MAX_VALUE : Math.max(0, c.deadline - now);
     }
 
     private void expireDue(DeadlineList list) {
@@ -225,7 +207,7 @@ final class EventLoop implements Runnable, Executor {
             return;
         }
         try {
-            c.open();
+            c.protocol.open(); // logged, and its idle deadline (at a stop, its linger) runs
         } catch (RuntimeException | Error e) {
             c.fail(e);
         }

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
@@ -38,7 +39,7 @@ public final class LoopEngine implements Engine {
         try {
             for (int i = 0; i < loopCount; i++) {
                 loops[i] = new EventLoop("echo-loop-" + (i + 1), timeout, drain, protocols, fatal);
-                loops[i].start();
+                loops[i].thread.start();
             }
         } catch (IOException | RuntimeException e) {
             shutdown();
@@ -55,8 +56,9 @@ public final class LoopEngine implements Engine {
         this.admission = admission;
         listener.configureBlocking(false);
         try {
-            loops[0].listen(listener, this);
-        } catch (RuntimeException e) {
+            listener.register(loops[0].selector, SelectionKey.OP_ACCEPT, this); // seen by the loop's next select
+            loops[0].selector.wakeup();
+        } catch (RuntimeException e) { // its selector is closed
             throw new IOException("cannot listen: " + e, e);
         }
     }
@@ -117,11 +119,7 @@ public final class LoopEngine implements Engine {
 
     @Override
     public void shutdown() {
-        for (EventLoop loop : loops) {
-            if (loop != null) {
-                loop.shutdown(ANSWER_BOUND);
-            }
-        }
+        Arrays.stream(loops).filter(Objects::nonNull).forEach(loop -> loop.shutdown(ANSWER_BOUND));
     }
 
     /**

@@ -39,7 +39,6 @@ final class LoopSession extends DeadlineList.Node implements PhaseTimer {
     private int owedInPlace;      // while writing: this many bytes at the front of the input are still to go
     private ByteBuffer owedReply; // while writing: the protocol's own reply, still to go
     private boolean finishing;    // closing gracefully: output shut down, input dropped until the peer closes
-    private boolean closed;
 
     LoopSession(EventLoop loop, ByteChannel channel, Admission.Admitted admitted, Protocol.Factory protocols) {
         this.loop = loop;
@@ -48,34 +47,27 @@ final class LoopSession extends DeadlineList.Node implements PhaseTimer {
         this.protocol = protocols.open(admitted.context(this, () -> loop.stopping, loop.phases.nanos / 1_000_000));
     }
 
-    /** Accepted: logged, and its idle deadline (or, at a stop, its linger) runs. */
-    void open() {
-        protocol.open();
-        if (loop.stopping) {
-            loop.renew(this, loop.lingering);
-        }
-    }
-
     /**
-     * The protocol starts a phase: its deadline runs from now. A reply's WRITE deadline is armed only if the
-     * socket does not take the reply at once (the usual case costs no timer work at all); it then runs from
-     * that first write, a few microseconds after the reply began.
+     * The protocol starts a phase: its deadline runs from now. Once the server stops, an idle wait (only a client
+     * accepted since can start one: the others close after their reply) lasts the stop's linger instead. A reply's
+     * WRITE deadline is armed only if the socket does not take the reply at once (the usual case costs no timer
+     * work at all); it then runs from that first write, a few microseconds after the reply began.
      */
     @Override
     public void start(Phase phase) {
         if (phase != Phase.WRITE) {
-            loop.renew(this, loop.phases);
+            loop.renew(this, phase == Phase.IDLE && loop.stopping ? loop.lingering : loop.phases);
         }
     }
 
-    /** The socket is ready ({@code ops}), or its turn came back ({@link #RESUME}); a failure closes this client only. */
+    /** The socket is ready ({@code ops}), or its turn came back ({@link #RESUME}); a failure closes it only. */
     void onReady(int ops) {
         try {
             if ((ops & SelectionKey.OP_WRITE) != 0) {
                 onWritable();
             } else if ((ops & SelectionKey.OP_READ) != 0) {
                 onReadable();
-            } else if (!closed) {
+            } else if (key.isValid()) { // not closed since it was put off
                 serve(protocol.next(inbox), inbox);
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -242,15 +234,14 @@ final class LoopSession extends DeadlineList.Node implements PhaseTimer {
         close();
     }
 
-    /** Closes the socket, gives back the buffer, logs conn_close and frees the client's slot. Once. */
+    /** Closes the socket, gives back the buffer, logs conn_close and frees the client's slot. Once: its key says. */
     private void close() {
-        if (closed) {
+        if (!key.isValid()) {
             return;
         }
-        closed = true;
+        key.cancel();
         unlink();
         release();
-        key.cancel();
         Closing.quietly(channel);
         try {
             protocol.closed();

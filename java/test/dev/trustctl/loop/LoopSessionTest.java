@@ -123,7 +123,7 @@ class LoopSessionTest {
 
     LoopSessionTest() throws Exception {
         c.key = key;
-        c.open();
+        c.protocol.open();
     }
 
     @AfterEach
