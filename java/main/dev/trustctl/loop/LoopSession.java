@@ -196,6 +196,7 @@ final class LoopSession extends DeadlineList.Node implements PhaseTimer {
 
     /** The protocol closes: gracefully (FIN, drop the input until the peer closes or the drain ends) or at once. */
     private void end() {
+        // Finishing already, this is the peer's own FIN (endOfInput says CLOSE): the drain is over.
         if (protocol.closesGracefully() && !finishing && channel instanceof SocketChannel socket) {
             try {
                 socket.shutdownOutput();
