@@ -3,8 +3,8 @@ package dev.trustctl.loop;
 import dev.trustctl.proto.FrameCodec;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Buffers for what one loop's connections keep between events (an unfinished message, a reply not yet sent),
@@ -18,52 +18,32 @@ final class BufferPool {
     static final int LARGEST_HEAP = 32 * 1024;
     static final int LARGE = FrameCodec.MAX_FRAME_WITH_HEADER_BYTES;
     private static final int KEEP = 64;
-    private static final int STEPS = 5; // 4, 8, 16, 32 KiB, LARGE
 
-    private final List<ArrayDeque<ByteBuffer>> shelves = new ArrayList<>(STEPS);
-
-    BufferPool() {
-        for (int i = 0; i < STEPS; i++) {
-            shelves.add(new ArrayDeque<>());
-        }
-    }
+    /** One shelf per step: 4, 8, 16, 32 KiB, LARGE. */
+    private final List<ArrayDeque<ByteBuffer>> shelves = Stream.generate(ArrayDeque<ByteBuffer>::new).limit(5).toList();
 
     /** A cleared buffer of at least {@code size} bytes (at most {@link #LARGE}): the smallest step that fits. */
     ByteBuffer take(int size) {
-        int step = step(size);
-        ByteBuffer b = shelves.get(step).poll();
-        if (b == null) {
-            b = step == STEPS - 1 ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(SMALL << step);
-        }
-        return b.clear();
+        int capacity = stepFor(size);
+        ByteBuffer b = shelves.get(shelf(capacity)).poll();
+        return b != null ? b.clear()
+                : capacity == LARGE ? ByteBuffer.allocateDirect(LARGE) : ByteBuffer.allocate(capacity);
     }
 
-    /** The capacity {@link #take} gives for {@code size} bytes. */
+    /** The capacity {@link #take} gives for {@code size} bytes; {@code stepFor(capacity + 1)} is the next step up. */
     static int stepFor(int size) {
-        int step = step(size);
-        return step == STEPS - 1 ? LARGE : SMALL << step;
-    }
-
-    /** The next step up from a buffer of {@code capacity} bytes. */
-    static int grownFrom(int capacity) {
-        return capacity >= LARGEST_HEAP ? LARGE : capacity * 2;
+        return size > LARGEST_HEAP ? LARGE : Math.max(SMALL, Integer.highestOneBit(size - 1) << 1); // a power of 2
     }
 
     void give(ByteBuffer b) {
-        ArrayDeque<ByteBuffer> shelf = shelves.get(step(b.capacity()));
+        ArrayDeque<ByteBuffer> shelf = shelves.get(shelf(b.capacity()));
         if (shelf.size() < KEEP) {
             shelf.push(b);
         }
     }
 
-    private static int step(int size) {
-        if (size > LARGEST_HEAP) {
-            return STEPS - 1;
-        }
-        int step = 0;
-        while ((SMALL << step) < size) {
-            step++;
-        }
-        return step;
+    /** 4 KiB: 0, 8 KiB: 1, ... LARGE (16 times 4 KiB and a little): 4. */
+    private static int shelf(int capacity) {
+        return 31 - Integer.numberOfLeadingZeros(capacity / SMALL);
     }
 }

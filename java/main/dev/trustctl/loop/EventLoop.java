@@ -1,25 +1,21 @@
 package dev.trustctl.loop;
 
-import dev.trustctl.server.Admission;
-import dev.trustctl.server.Engine;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.NeverWaitingThread;
 import dev.trustctl.proto.Protocol;
+import dev.trustctl.server.Admission;
+import dev.trustctl.server.Engine;
 import dev.trustctl.wire.Closing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.IntSupplier;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,41 +27,38 @@ import org.slf4j.LoggerFactory;
  * (1 ms doubling to 1 s) so a failure that repeats cannot spin a core; the loop goes on. Only a fatal error
  * ends it: then its teardown still closes every connection, and the server is told ({@link Engine.Fatal}).
  */
-final class EventLoop implements Runnable {
+final class EventLoop implements Runnable, Executor {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
 
     static final long MAX_PASS_BACKOFF_MS = 1000;
     private static final int CLOCK_REUSE = 64;
 
-    private final Selector selector;
-    private final Thread thread;
-    private final long timeoutNanos;
-    private final long drainNanos;
+    final Selector selector;
+    final Thread thread;
     private final Protocol.Factory protocols;
     private final Engine.Fatal fatal;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<LoopSession> later = new ArrayDeque<>();
-    private final BufferPool pool = new BufferPool();
-    private ByteBuffer readBuffer = pool.take(BufferPool.LARGE);
-    private final DeadlineList deadlines = new DeadlineList(DeadlineList.Kind.PHASE);
-    private final DeadlineList lingering = new DeadlineList(DeadlineList.Kind.LINGER);
-    private final DeadlineList draining = new DeadlineList(DeadlineList.Kind.DRAIN);
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** The connections that used up their share of this pass: each goes on in the next one. */
+    final ArrayDeque<LoopSession> later = new ArrayDeque<>();
+    final BufferPool pool = new BufferPool();
+    ByteBuffer readBuffer = pool.take(BufferPool.LARGE);
+    /** A phase of a message (one timeout), a stop's linger for an idle connection, a graceful close's drain. */
+    final DeadlineList phases = new DeadlineList();
+    final DeadlineList lingering = new DeadlineList(); // its length is set by a stop
+    final DeadlineList draining = new DeadlineList();
+    boolean stopping; // the server stops: a connection between messages closes within the linger
     private volatile boolean running = true;
     private volatile boolean ended; // the thread left its loop: a task queued now runs on the caller's thread
-    private boolean stopping;
-    private long lingerNanos; // at a stop: how long an idle connection may still start a message
-    private volatile long passBackoffMillis; // after failed passes in a row: the pause before the next
+    volatile long passBackoffMillis; // after failed passes in a row: the pause before the next
+    volatile long failedPasses;
     private long clock;       // System.nanoTime() as last read for renewing deadlines
     private int clockUses;    // renewals since
-    private LoopAcceptor pausedAcceptor; // backing off after a failed accept, until acceptResumesAt
-    private long acceptResumesAt;
-    private volatile long failedPasses;
 
     EventLoop(String name, Duration timeout, Duration drain, Protocol.Factory protocols, Engine.Fatal fatal)
             throws IOException {
         this.selector = Selector.open();
-        this.timeoutNanos = timeout.toNanos();
-        this.drainNanos = drain.toNanos();
+        phases.nanos = timeout.toNanos();
+        draining.nanos = drain.toNanos();
         this.protocols = protocols;
         this.fatal = fatal;
         // a full log queue drops this loop's line (counted) rather than stall its clients
@@ -73,32 +66,18 @@ final class EventLoop implements Runnable {
         thread.setDaemon(true);
     }
 
-    void start() {
-        thread.start();
-    }
-
     /**
      * Runs {@code task} on the loop thread, soon. Safe from any thread. Once the loop has ended, a task still
-     * runs, on the caller's thread, and finds the loop stopping: a client it registers is closed, not leaked.
+     * runs, on the caller's thread, and finds the loop gone: a client it registers is closed, not leaked.
      */
-    void execute(Runnable task) {
+    @Override
+    public void execute(Runnable task) {
         tasks.add(task);
         if (ended) {
             runTasks(); // the loop thread drained the queue as it left; this one came after
         } else {
             selector.wakeup();
         }
-    }
-
-    /** Runs {@code task} on the loop thread and returns its answer; -1 if the loop is gone. */
-    CompletableFuture<Integer> ask(IntSupplier task) {
-        CompletableFuture<Integer> answer = new CompletableFuture<>();
-        if (!running) {
-            answer.complete(-1);
-            return answer;
-        }
-        execute(() -> answer.complete(task.getAsInt()));
-        return answer;
     }
 
     @Override
@@ -120,7 +99,7 @@ final class EventLoop implements Runnable {
                     LOG.atError().setMessage("loop_error").addKeyValue("loop", thread.getName())
                             .addKeyValue("failed_passes", failedPasses).addKeyValue("backoff_ms", backoff)
                             .addKeyValue("error", e.toString()).log();
-                    pause(backoff);
+                    Thread.sleep(backoff); // interrupted: the loop ends, and the server is told
                 }
             }
         } catch (Throwable e) {
@@ -135,8 +114,6 @@ final class EventLoop implements Runnable {
 
     /** However the loop ended: every connection closed and logged, queued clients closed, the selector closed. */
     private void tearDown() {
-        running = false;
-        stopping = true;
         for (LoopSession c : connections()) {
             try {
                 c.stopNow();
@@ -150,24 +127,7 @@ final class EventLoop implements Runnable {
         } catch (Throwable e) {
             // a task's failure must not keep the selector open
         }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // the loop is over either way
-        }
-    }
-
-    private void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            running = false;
-        }
-    }
-
-    /** The pause the next failed pass would be followed by now, for tests. */
-    long passBackoffMillis() {
-        return passBackoffMillis;
+        Closing.quietly(selector);
     }
 
     private void pass() throws IOException {
@@ -179,53 +139,22 @@ final class EventLoop implements Runnable {
             selector.select(this::onReady, wait);
         }
         runTasks();
-        runLater();
-        expireDue(deadlines);
+        for (int n = later.size(); n > 0; n--) {
+            later.poll().onReady(LoopSession.RESUME); // each goes on once more, if it is still open
+        }
+        expireDue(phases);
         expireDue(lingering);
         expireDue(draining);
-        if (pausedAcceptor != null && System.nanoTime() - acceptResumesAt >= 0) {
-            LoopAcceptor acceptor = pausedAcceptor;
-            pausedAcceptor = null;
-            acceptor.resume();
-        }
-    }
-
-    /** Registers the listening socket with this loop (on its thread); if that fails, the server cannot serve. */
-    void listen(ServerSocketChannel listener, LoopAcceptor acceptor) throws IOException {
-        acceptor.listen(listener.register(selector, SelectionKey.OP_ACCEPT));
-    }
-
-    /** Stops {@code acceptor} for {@code millis}; the pass after that resumes it. */
-    void resumeAcceptingIn(LoopAcceptor acceptor, long millis) {
-        pausedAcceptor = acceptor;
-        acceptResumesAt = System.nanoTime() + millis * 1_000_000;
     }
 
     private void onReady(SelectionKey key) {
-        if (key.attachment() instanceof LoopAcceptor acceptor) {
-            if (key.isValid() && key.isAcceptable()) {
-                acceptor.onAcceptable();
-            }
-            return;
+        if (!key.isValid()) {
+            return; // its connection was closed earlier in this pass
         }
-        if (!(key.attachment() instanceof LoopSession c)) {
-            // register() gives every key its connection or cancels it; should one slip through, never spin on it.
-            key.cancel();
-            Closing.quietly(key.channel());
-            return;
-        }
-        try {
-            if (!key.isValid()) {
-                return;
-            }
-            if (key.isWritable()) {
-                c.onWritable();
-            } else if (key.isReadable()) {
-                c.onReadable();
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            c.fail(e); // this client only: the error map says what it was
-            ErrorMap.rethrowIfFatal(e);
+        if (key.attachment() instanceof LoopSession c) {
+            c.onReady(key.readyOps());
+        } else {
+            ((LoopEngine) key.attachment()).accept(key); // the listener: it waits for OP_ACCEPT alone
         }
     }
 
@@ -236,52 +165,23 @@ final class EventLoop implements Runnable {
         }
     }
 
-    /** The connections that used up their share of the last pass go on, each once more. */
-    private void runLater() {
-        for (int n = later.size(); n > 0; n--) {
-            LoopSession c = later.poll();
-            if (!c.isClosed()) {
-                try {
-                    c.resume();
-                } catch (IOException | RuntimeException | Error e) {
-                    c.fail(e);
-                    ErrorMap.rethrowIfFatal(e);
-                }
-            }
-        }
-    }
-
-    /** {@code c} has more to do but has had its share of this pass: it goes on in the next one. */
-    void later(LoopSession c) {
-        later.add(c);
-    }
-
     /** How long the select may wait: until the first deadline (at least 1 ms), or for ever (0) if none. */
     private long millisToFirstDeadline() {
         long now = System.nanoTime();
-        long first = Math.min(nanosUntilFirst(deadlines, now),
-                Math.min(nanosUntilFirst(lingering, now), nanosUntilFirst(draining, now)));
-        if (pausedAcceptor != null) {
-            first = Math.min(first, Math.max(0, acceptResumesAt - now));
-        }
+        long first = Math.min(phases.nanosToFirst(now),
+                Math.min(lingering.nanosToFirst(now), draining.nanosToFirst(now)));
         return first == Long.MAX_VALUE ? 0 : Math.max(1, (first + 999_999) / 1_000_000);
-    }
-
-    private static long nanosUntilFirst(DeadlineList list, long now) {
-        LoopSession c = list.first();
-        return c == null ? Long.MAX_VALUE : Math.max(0, c.deadline - now);
     }
 
     private void expireDue(DeadlineList list) {
         long now = System.nanoTime();
         LoopSession c;
         while ((c = list.first()) != null && c.deadline - now <= 0) {
-            list.remove(c);
+            c.unlink();
             try {
-                c.expire(list.kind);
+                c.expire(list);
             } catch (RuntimeException | Error e) {
                 c.fail(e);
-                ErrorMap.rethrowIfFatal(e);
             }
         }
     }
@@ -289,32 +189,16 @@ final class EventLoop implements Runnable {
     /** Registers an accepted client (on the loop thread) and starts its idle deadline. */
     void register(Admission.Admitted admitted) {
         SocketChannel client = admitted.client();
-        SelectionKey key = null;
         LoopSession c;
         try {
             if (ended) {
                 throw new IOException("the event loop has stopped");
             }
             client.configureBlocking(false);
-            key = client.register(selector, SelectionKey.OP_READ);
-            SelectionKey registered = key;
-            c = new LoopSession(this, client, new LoopSession.Registration() {
-                @Override
-                public void interest(int ops) {
-                    registered.interestOps(ops);
-                }
-
-                @Override
-                public void cancel() {
-                    registered.cancel();
-                }
-            }, admitted, protocols);
-            key.attach(c);
+            c = new LoopSession(this, client, admitted, protocols);
+            c.key = client.register(selector, SelectionKey.OP_READ, c);
         } catch (IOException | RuntimeException | Error e) {
-            // Not taken over: closed here, logged like any connection, and its slot given back.
-            if (key != null) {
-                key.cancel();
-            }
+            // Not taken over: closed here (which cancels its key), logged like any connection, its slot given back.
             Closing.quietly(client);
             admitted.events().opened();
             admitted.events().closed(admitted.events().failed(e));
@@ -323,74 +207,43 @@ final class EventLoop implements Runnable {
             return;
         }
         try {
-            c.open();
+            c.protocol.open(); // logged, and its idle deadline (at a stop, its linger) runs
         } catch (RuntimeException | Error e) {
             c.fail(e);
-            ErrorMap.rethrowIfFatal(e);
         }
     }
 
-    /** At a stop: an idle connection may still start a message within the linger, else it is closed. */
-    void linger(LoopSession c) {
-        lingering.renew(c, System.nanoTime() + lingerNanos);
-    }
-
-    /** A graceful close has begun: the peer gets the drain to close too, then it is closed anyway. */
-    void drain(LoopSession c) {
-        draining.renew(c, System.nanoTime() + drainNanos);
-    }
-
     /**
-     * The connection's current phase starts now: it must end within one timeout. "Now" is read once for up to
-     * {@value #CLOCK_REUSE} renewals within a pass: a deadline may start a few microseconds early, and a
-     * round trip saves two clock reads.
+     * {@code c}'s wait on {@code list} starts now. "Now" is read once for up to {@value #CLOCK_REUSE} renewals
+     * within a pass: a deadline may start a few microseconds early, and a round trip saves two clock reads.
      */
-    void renewDeadline(LoopSession c) {
+    void renew(LoopSession c, DeadlineList list) {
         if (++clockUses > CLOCK_REUSE) {
             clock = System.nanoTime();
             clockUses = 1;
         }
-        deadlines.renew(c, clock + timeoutNanos);
-    }
-
-    void forget(LoopSession c) {
-        if (c.list != null) {
-            c.list.remove(c);
-        }
+        list.renew(c, clock);
     }
 
     /** At a stop (on the loop thread): idle connections close within {@code linger}; returns how many. */
     int closeIdleSoon(Duration linger) {
         stopping = true;
-        lingerNanos = linger.toNanos();
-        long until = System.nanoTime() + lingerNanos;
-        int idle = 0;
-        for (LoopSession c : connections()) {
-            if (c.isIdle()) {
-                lingering.renew(c, until);
-                idle++;
-            }
-        }
-        return idle;
+        lingering.nanos = linger.toNanos();
+        List<LoopSession> idle = connections().stream().filter(c -> c.protocol.isIdle()).toList();
+        idle.forEach(c -> renew(c, lingering));
+        return idle.size();
     }
 
     /** Closes every connection (on the loop thread); returns how many there were. */
     int closeAll() {
         List<LoopSession> all = connections();
-        for (LoopSession c : all) {
-            c.stopNow();
-        }
+        all.forEach(LoopSession::stopNow);
         return all.size();
     }
 
     private List<LoopSession> connections() {
-        List<LoopSession> all = new ArrayList<>();
-        for (SelectionKey key : selector.keys()) {
-            if (key.isValid() && key.attachment() instanceof LoopSession c) {
-                all.add(c);
-            }
-        }
-        return all;
+        return selector.keys().stream().filter(SelectionKey::isValid).map(SelectionKey::attachment)
+                .filter(LoopSession.class::isInstance).map(LoopSession.class::cast).toList();
     }
 
     /** Ends the loop thread, closing whatever is still open, and waits for it (at most {@code bound}). */
@@ -402,32 +255,5 @@ final class EventLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    long failedPasses() {
-        return failedPasses;
-    }
-
-    boolean stopping() {
-        return stopping;
-    }
-
-    ByteBuffer readBuffer() {
-        return readBuffer;
-    }
-
-    /** Hands the read buffer, as it is, to a connection that keeps what it holds; the loop takes a fresh one. */
-    ByteBuffer takeReadBuffer() {
-        ByteBuffer taken = readBuffer;
-        readBuffer = pool.take(BufferPool.LARGE);
-        return taken;
-    }
-
-    BufferPool pool() {
-        return pool;
-    }
-
-    long timeoutMillis() {
-        return timeoutNanos / 1_000_000;
     }
 }

@@ -31,7 +31,7 @@ class EventLoopTest {
     @Test
     void aClientRegisteredOnALoopThatHasEndedIsClosedAndItsSlotGivenBackNotLeaked() throws Exception {
         EventLoop loop = loop();
-        loop.start();
+        loop.thread.start();
         loop.shutdown(Duration.ofSeconds(5));
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
                 SocketChannel peer = SocketChannel.open(listener.getLocalAddress())) {
@@ -50,7 +50,7 @@ class EventLoopTest {
     @Test
     void passesThatKeepFailingAreSpacedOutRatherThanRetriedAtOnce() throws Exception {
         EventLoop loop = loop();
-        loop.start();
+        loop.thread.start();
         AtomicBoolean failing = new AtomicBoolean(true);
         Runnable failingTask = new Runnable() {
             @Override
@@ -66,10 +66,10 @@ class EventLoopTest {
         // 8, 16 ms... it reaches 16 at the 5th failed pass if it doubles; a pause that does not grow never does.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long backoff;
-        while ((backoff = loop.passBackoffMillis()) < 16 && System.nanoTime() - deadline < 0) {
+        while ((backoff = loop.passBackoffMillis) < 16 && System.nanoTime() - deadline < 0) {
             Thread.sleep(1);
         }
-        long failed = loop.failedPasses(); // read after: the loop counts a failed pass before its back-off
+        long failed = loop.failedPasses; // read after: the loop counts a failed pass before its back-off
         failing.set(false);
         loop.shutdown(Duration.ofSeconds(5));
         assertThat(backoff).as("the pause after failed passes in a row doubles to 16 ms within 20 s")
@@ -79,7 +79,8 @@ class EventLoopTest {
 
     @Test
     void anEngineThatCannotRegisterItsListenerSaysSoInsteadOfNeverAccepting() throws Exception {
-        LoopEngine engine = new LoopEngine(TIMEOUT, Duration.ofSeconds(1), 1, EchoHandler.protocol(), (thread, e) -> { });
+        LoopEngine engine = new LoopEngine(TIMEOUT, Duration.ofSeconds(1), 1, EchoHandler.protocol(),
+                (thread, e) -> { });
         engine.shutdown(); // its loop has ended: its selector is closed, so no listener can be registered
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             assertThatThrownBy(() -> engine.start(listener, null)).isInstanceOf(IOException.class)

@@ -10,7 +10,9 @@ import dev.trustctl.proto.RecordingEvents;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import org.junit.jupiter.api.AfterEach;
@@ -67,27 +69,61 @@ class LoopSessionTest {
         }
     }
 
-    private final EventLoop loop = new EventLoop("test-loop", Duration.ofSeconds(30), Duration.ofSeconds(1),
-            EchoHandler.protocol(), (thread, e) -> { throw new AssertionError(thread + " died", e); }); // never started: the test's thread is the loop's
-    private final FakeChannel channel = new FakeChannel();
-    private final RecordingEvents events = new RecordingEvents();
-    private int interest = SelectionKey.OP_READ;
-    private boolean done;
-    private final LoopSession c = new LoopSession(loop, channel, new LoopSession.Registration() {
+    /** What the loop's selector knows of the connection: its interest (-1 once cancelled). */
+    private static final class FakeKey extends SelectionKey {
+        int ops = SelectionKey.OP_READ;
+
         @Override
-        public void interest(int ops) {
-            interest = ops;
+        public SelectableChannel channel() {
+            return null;
+        }
+
+        @Override
+        public Selector selector() {
+            return null;
+        }
+
+        @Override
+        public boolean isValid() {
+            return ops >= 0;
         }
 
         @Override
         public void cancel() {
-            interest = -1;
+            ops = -1;
         }
-    }, new Admission.Admitted(null, 1, "127.0.0.1:40000", events, () -> done = true,
-            new HeldBytes(1 << 20)), EchoHandler.protocol());
+
+        @Override
+        public int interestOps() {
+            return ops;
+        }
+
+        @Override
+        public SelectionKey interestOps(int ops) {
+            this.ops = ops;
+            return this;
+        }
+
+        @Override
+        public int readyOps() {
+            return 0;
+        }
+    }
+
+    private final EventLoop loop = new EventLoop("test-loop", Duration.ofSeconds(30), Duration.ofSeconds(1),
+            EchoHandler.protocol(), (thread, e) -> { throw new AssertionError(thread + " died", e); });
+    // the loop is never started: the test's thread is the loop's
+    private final FakeChannel channel = new FakeChannel();
+    private final RecordingEvents events = new RecordingEvents();
+    private final FakeKey key = new FakeKey();
+    private final HeldBytes held = new HeldBytes(1 << 20); // what the connection keeps: its buffer's capacity
+    private boolean done;
+    private final LoopSession c = new LoopSession(loop, channel, new Admission.Admitted(null, 1, "127.0.0.1:40000",
+            events, () -> done = true, held), EchoHandler.protocol());
 
     LoopSessionTest() throws Exception {
-        c.open();
+        c.key = key;
+        c.protocol.open();
     }
 
     @AfterEach
@@ -122,7 +158,7 @@ class LoopSessionTest {
         }
         assertThat(channel.written.toByteArray()).isEqualTo(f);
         assertThat(channel.writeCalls).isEqualTo(1);
-        assertThat(c.heldCapacity()).as("nothing kept between messages").isZero();
+        assertThat(held.held()).as("nothing kept between messages").isZero();
         c.onReadable(); // end of stream
         assertThat(events.withoutInput()).containsExactly("open", "reply 10", "closed peer_closed");
         assertThat(done).isTrue();
@@ -135,14 +171,14 @@ class LoopSessionTest {
         channel.writeLimit = 3;
         channel.reads.add(f);
         c.onReadable();
-        assertThat(interest).as("owed: wait to write, stop reading").isEqualTo(SelectionKey.OP_WRITE);
+        assertThat(key.ops).as("owed: wait to write, stop reading").isEqualTo(SelectionKey.OP_WRITE);
         int rounds = 0;
-        while (interest == SelectionKey.OP_WRITE && rounds++ < 100) {
+        while (key.ops == SelectionKey.OP_WRITE && rounds++ < 100) {
             c.onWritable();
         }
-        assertThat(interest).isEqualTo(SelectionKey.OP_READ);
+        assertThat(key.ops).isEqualTo(SelectionKey.OP_READ);
         assertThat(channel.written.toByteArray()).isEqualTo(f);
-        assertThat(c.heldCapacity()).isZero();
+        assertThat(held.held()).isZero();
         assertThat(events.withoutInput()).containsExactly("open", "reply 100");
     }
 
@@ -153,13 +189,13 @@ class LoopSessionTest {
         c.onReadable();
         assertThat(channel.writeCalls).as("gathered: not one write call per frame")
                 .isLessThanOrEqualTo(16_384 / 256 + 1);
-        assertThat(interest).as("its share of the pass is used up: the rest waits for the next pass").isZero();
+        assertThat(key.ops).as("its share of the pass is used up: the rest waits for the next pass").isZero();
         assertThat(channel.written.size()).as("its share: so many replies").isEqualTo(4 * LoopSession.PASS_REPLIES);
-        for (int pass = 0; pass < 20 && interest == 0; pass++) {
-            c.resume();
+        for (int pass = 0; pass < 20 && key.ops == 0; pass++) {
+            c.onReady(LoopSession.RESUME);
         }
         assertThat(channel.written.toByteArray()).isEqualTo(flood);
-        assertThat(interest).isEqualTo(SelectionKey.OP_READ);
+        assertThat(key.ops).isEqualTo(SelectionKey.OP_READ);
         assertThat(events.seen.stream().filter(e -> e.equals("reply 0")).count()).isEqualTo(16_385);
     }
 
@@ -168,22 +204,22 @@ class LoopSessionTest {
         byte[] f = frame(65536);
         channel.reads.add(slice(f, 0, 5000));
         c.onReadable();
-        assertThat(c.heldCapacity()).as("5 000 bytes of a 64 KiB frame").isEqualTo(8192);
+        assertThat(held.held()).as("5 000 bytes of a 64 KiB frame").isEqualTo(8192);
         channel.reads.add(slice(f, 5000, 20_000));
         while (!channel.reads.isEmpty()) {
             c.onReadable();
         }
-        assertThat(c.heldCapacity()).isEqualTo(32 * 1024);
+        assertThat(held.held()).isEqualTo(32 * 1024);
         channel.reads.add(slice(f, 20_000, 40_000));
         while (!channel.reads.isEmpty()) {
             c.onReadable();
         }
-        assertThat(c.heldCapacity()).isEqualTo(BufferPool.LARGE);
+        assertThat(held.held()).isEqualTo(BufferPool.LARGE);
         channel.reads.add(slice(f, 40_000, f.length));
         while (!channel.reads.isEmpty()) {
             c.onReadable();
         }
         assertThat(channel.written.toByteArray()).isEqualTo(f);
-        assertThat(c.heldCapacity()).isZero();
+        assertThat(held.held()).isZero();
     }
 }
