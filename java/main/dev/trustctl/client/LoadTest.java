@@ -23,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -51,7 +50,7 @@ public final class LoadTest {
     private final String peer;
     private final ByteBuffer frameTemplate; // the one frame every round trip sends
     private final Set<EchoClient> open = ConcurrentHashMap.newKeySet(); // what the deadline closes
-    private final AtomicLongArray failures = new AtomicLongArray(LoadFailure.values().length); // by ordinal
+    private final Map<LoadFailure, AtomicLong> failures = new ConcurrentHashMap<>(); // a kind once it failed
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong sessionsDone = new AtomicLong();
     /** Sessions the server reset or closed before their first echo: what a full server (--max-clients) does. */
@@ -114,17 +113,13 @@ public final class LoadTest {
                     .log();
         }
         Map<LoadFailure, Long> counted = new EnumMap<>(LoadFailure.class);
-        for (LoadFailure f : LoadFailure.values()) {
-            if (failures.get(f.ordinal()) > 0) {
-                counted.put(f, failures.get(f.ordinal()));
-            }
-        }
+        failures.forEach((kind, n) -> counted.put(kind, n.get()));
         return new LoadReport(settings, ok.get(), counted, elapsed, sessionsDone.get(), connectSeconds, latencies,
                 firstError.get(), closedAtAccept.get());
     }
 
     private long failed() {
-        return IntStream.range(0, failures.length()).mapToLong(failures::get).sum();
+        return failures.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     /** Each thread takes the next session until all have started: connect, the round trips, close. */
@@ -195,10 +190,12 @@ public final class LoadTest {
             live.removeIf(client -> !roundTrip(client, frame, reply, message));
         }
         sessionsDone.addAndGet(live.size());
-        for (EchoClient client : clients) {
-            open.remove(client);
-            client.close();
-        }
+        clients.forEach(this::close);
+    }
+
+    private void close(EchoClient client) {
+        open.remove(client);
+        client.close();
     }
 
     /** One checked round trip, timed; false when it failed (counted, the client closed). */
@@ -228,13 +225,12 @@ public final class LoadTest {
      */
     private boolean failed(EchoClient client, int message, ErrorMap.Row row, IOException e) {
         LoadFailure kind = row == null ? LoadFailure.DEADLINE : row.loadFailure();
-        long ofItsKind = failures.incrementAndGet(kind.ordinal());
+        long ofItsKind = failures.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
         if (message == 0 && (kind == LoadFailure.RESET || kind == LoadFailure.CLOSED)) {
             closedAtAccept.incrementAndGet(); // how a server past its --max-clients turns a session away
         }
         if (client != null) {
-            open.remove(client);
-            client.close();
+            close(client);
         }
         String what = message < 0 ? "connect" : "round trip";
         if (row == null) {
