@@ -1,6 +1,5 @@
 package dev.trustctl.display;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -42,10 +41,10 @@ public final class HostPort {
      * equals) as {@code ::}.
      */
     private static String of(InetAddress address, int port) {
-        if (!(address instanceof Inet6Address)) {
-            return address.getHostAddress() + ":" + port;
-        }
         String full = address.getHostAddress(); // 0:0:0:0:0:0:0:1, with %zone when it has one
+        if (full.indexOf(':') < 0) {
+            return full + ":" + port; // IPv4
+        }
         int zone = full.indexOf('%');
         // Between added colons every group is whole: ":0:0:" is two zero groups, never the end of ":10:0:".
         String s = ":" + (zone < 0 ? full : full.substring(0, zone)) + ":";

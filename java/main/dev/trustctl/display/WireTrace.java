@@ -42,12 +42,14 @@ public final class WireTrace {
         dump('<', reply);
     }
 
+    /** {@code read 5 of 12 bytes}: one call, the bytes it asked for, what it got (-1: EOF). */
     public void read(int asked, int got) {
-        out.println("<   " + call("read", asked, got));
+        out.println("<   read " + (got < 0 ? "EOF" : String.valueOf(got)) + " of " + bytes(asked));
     }
 
+    /** {@code write 16 of 16 bytes}: one call, the bytes it was offered, what it took. */
     public void wrote(int offered, int put) {
-        out.println(">   " + call("write", offered, put));
+        out.println(">   write " + put + " of " + bytes(offered));
     }
 
     public void failed(String call, int asked, IOException e) {
@@ -57,7 +59,7 @@ public final class WireTrace {
 
     /** {@code header 00 00 00 0c = length 12}, from the frame's first 4 bytes (absolute: no position moves). */
     private static String header(ByteBuffer frame) {
-        return "header " + HEX.formatHex(bytes(frame, 0, FrameCodec.HEADER_BYTES)) + " = length "
+        return "header " + HEX.formatHex(copy(frame, 0, FrameCodec.HEADER_BYTES)) + " = length "
                 + Integer.toUnsignedLong(frame.getInt(0));
     }
 
@@ -79,21 +81,16 @@ public final class WireTrace {
 
     private void rows(char direction, ByteBuffer frame, int from, int to) {
         for (int row = from; row < to; row += PER_LINE) {
-            byte[] bytes = bytes(frame, FrameCodec.HEADER_BYTES + row, Math.min(to, row + PER_LINE) - row);
+            byte[] bytes = copy(frame, FrameCodec.HEADER_BYTES + row, Math.min(to, row + PER_LINE) - row);
             String ascii = new String(bytes, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", ".");
             out.printf("%c   %04x  %-47s  |%s|%n", direction, row, HEX.formatHex(bytes), ascii);
         }
     }
 
-    private static byte[] bytes(ByteBuffer buf, int at, int n) {
+    private static byte[] copy(ByteBuffer buf, int at, int n) {
         byte[] bytes = new byte[n];
         buf.get(at, bytes);
         return bytes;
-    }
-
-    /** {@code read 4 of 4 bytes}: one call, the bytes it was offered or asked for, what it moved (-1: EOF). */
-    private static String call(String name, int asked, int moved) {
-        return name + " " + (moved < 0 ? "EOF" : String.valueOf(moved)) + " of " + bytes(asked);
     }
 
     private static String bytes(int n) {
