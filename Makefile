@@ -86,10 +86,18 @@ build/trustctl.jar: build/main.stamp
 
 # One archive per JDK, one stamp per JDK: the launchers use an archive only with the java that made it, and
 # running under another JDK (make test JAVA=...) trains that one's without touching the first's.
-$(CDS_STAMP): build/trustctl.jar tools/train-cds
+$(CDS_STAMP): build/trustctl.jar build/cds-training.jar tools/train-cds
 	@echo "cds     start-up archive for $(or $(JAVA_REAL),$(JAVA)) -> build/cds/"
 	$(Q)tools/train-cds
 	@mkdir -p $(@D) && touch $@
+
+# The archive's training run is build tooling, kept out of java/main and the jar the launchers run: a jar of its
+# own (the JDK 24+ AOT cache takes no class folder on its class path) that only tools/train-cds puts on it.
+build/cds-training.jar: tools/CdsTraining.java build/trustctl.jar
+	@echo "javac   tools/CdsTraining.java -> $@"
+	@rm -rf build/classes/tools && mkdir -p build/classes/tools
+	$(Q)$(JAVAC) $(JAVAC_FLAGS) -cp build/trustctl.jar:$(MAIN_CLASSPATH) -d build/classes/tools tools/CdsTraining.java
+	$(Q)$(JAR) --create --file $@ -C build/classes/tools .
 
 build/test.stamp: build/trustctl.jar $(TEST_SRC) $(TEST_RES)
 	@echo "javac   java/test ($(words $(TEST_SRC)) files) -> build/classes/test"

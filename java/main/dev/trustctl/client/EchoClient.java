@@ -1,12 +1,11 @@
 package dev.trustctl.client;
 
-
-import dev.trustctl.wire.Connection;
+import dev.trustctl.display.WireTrace;
 import dev.trustctl.proto.FrameCodec;
 import dev.trustctl.proto.Phase;
 import dev.trustctl.proto.TruncatedFrameException;
+import dev.trustctl.wire.Connection;
 import dev.trustctl.wire.Watchdog;
-import dev.trustctl.display.WireTrace;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,6 +15,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * A client of the echo protocol: sends a payload as one frame and returns the echoed payload. Connecting and
@@ -56,14 +56,10 @@ public final class EchoClient implements Closeable {
 
     /** Sends {@code payload} as one frame and returns the payload of the frame that comes back. */
     public byte[] echo(byte[] payload) throws IOException {
-        ByteBuffer frame = FrameCodec.encode(payload);
-        traceSending(frame);
-        send(frame);
         ByteBuffer reply = ByteBuffer.allocate(FrameCodec.MAX_FRAME_WITH_HEADER_BYTES);
+        send(FrameCodec.encode(payload));
         readReply(reply);
-        byte[] echoed = new byte[reply.limit() - FrameCodec.HEADER_BYTES];
-        reply.get(FrameCodec.HEADER_BYTES, echoed);
-        return echoed;
+        return Arrays.copyOfRange(reply.array(), FrameCodec.HEADER_BYTES, reply.position());
     }
 
     /**
@@ -71,10 +67,19 @@ public final class EchoClient implements Closeable {
      * reply into {@code reply} and says whether it is the same bytes. For load loops.
      */
     public boolean roundTrip(ByteBuffer frame, ByteBuffer reply) throws IOException {
-        frame.rewind();
-        traceSending(frame);
-        send(frame);
+        send(frame.rewind());
         return readReply(reply) && reply.flip().equals(frame.rewind());
+    }
+
+    /** send_exact within one timeout; then the echo is awaited, within one timeout more. */
+    private void send(ByteBuffer frame) throws IOException {
+        sent++;
+        if (trace != null) {
+            trace.sending(frame, sent);
+        }
+        conn.startPhase(Phase.WRITE);
+        conn.sendExact(frame);
+        conn.startPhase(Phase.IDLE);
     }
 
     /**
@@ -93,21 +98,12 @@ public final class EchoClient implements Closeable {
             return false;
         }
         reply.limit(FrameCodec.HEADER_BYTES + length);
-        if (length > 0) {
-            recvExact(reply, "the server closed the connection in the middle of the echo");
-        }
+        recvExact(reply, "the server closed the connection in the middle of the echo");
         if (trace != null) {
             trace.receivedPayload(reply);
         }
         conn.rest();
         return true;
-    }
-
-    /** send_exact within one timeout; then the echo is awaited, within one timeout more. */
-    private void send(ByteBuffer frame) throws IOException {
-        conn.startPhase(Phase.WRITE);
-        conn.sendExact(frame);
-        conn.startPhase(Phase.IDLE);
     }
 
     /** recv_exact of {@code dst}'s remaining bytes: a close before the first is {@code none}, after it a truncation. */
@@ -119,13 +115,6 @@ public final class EchoClient implements Closeable {
         }
         if (got < wanted) {
             throw new TruncatedFrameException(got, wanted);
-        }
-    }
-
-    private void traceSending(ByteBuffer frame) {
-        sent++;
-        if (trace != null) {
-            trace.sending(frame, sent);
         }
     }
 

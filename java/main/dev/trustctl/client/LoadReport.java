@@ -1,29 +1,25 @@
 package dev.trustctl.client;
 
+import dev.trustctl.display.HostPort;
 import dev.trustctl.errors.LoadFailure;
 import dev.trustctl.log.Json;
-import dev.trustctl.display.HostPort;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.HdrHistogram.AbstractHistogram;
 
 /**
  * What a load run measured: round trips, failures by kind, rates and latency percentiles (HdrHistogram's: the
  * nearest rank, exact below 2 us, else rounded up by at most 0.1%).
  * {@code closedAtAccept} counts sessions the server reset or closed before their first echo, as a server at its
- * {@code --max-clients} does.
+ * {@code --max-clients} does. {@code firstError} is null when nothing failed.
  */
 public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> failures, double elapsedSeconds,
                          long sessionsDone, double connectSeconds, AbstractHistogram latencyNanos, String firstError,
                          long closedAtAccept) {
-
-    /** A report without a recorded error, as a run with no failure gives. */
-    public LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> failures, double elapsedSeconds,
-                      long sessionsDone, double connectSeconds, AbstractHistogram latencyNanos) {
-        this(settings, ok, failures, elapsedSeconds, sessionsDone, connectSeconds, latencyNanos, null, 0);
-    }
+    private static final int[] PERCENTILES = {50, 90, 99, 100};
 
     public long failed() {
         return failures.values().stream().mapToLong(Long::longValue).sum();
@@ -63,19 +59,15 @@ public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> 
      * left out when no round trip came back, and a line names --max-clients when the server turned sessions away.
      */
     public String text() {
-        StringBuilder kinds = new StringBuilder();
-        for (LoadFailure f : LoadFailure.values()) {
-            kinds.append(kinds.length() == 0 ? "" : ", ").append(f.label()).append(' ')
-                    .append(failures.getOrDefault(f, 0L));
-        }
-        String nl = System.lineSeparator();
+        String kinds = Arrays.stream(LoadFailure.values()).map(f -> f.label() + " " + failures.getOrDefault(f, 0L))
+                .collect(Collectors.joining(", "));
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "echo-load-test: %s x %s of %s,"
-                        + " concurrency %s, against %s%n"
-                        + "round trips: %d/%d ok, %d failed (%s)%s%n"
-                        + "elapsed: %.3f s, %.0f round trips/s, %.1f connections/s%n",
-                count(settings.clients(), "client"), count(settings.messages(), "message"),
-                count(settings.payloadSize(), "byte"), concurrencyText(), HostPort.of(settings.host(), settings.port()), ok,
-                settings.expected(), failed(), kinds, notRun() > 0 ? ", " + notRun() + " not run" : "", elapsedSeconds, roundTripsPerSecond(), connectionsPerSecond()));
+                + " concurrency %s, against %s%nround trips: %d/%d ok, %d failed (%s)%s%n"
+                + "elapsed: %.3f s, %.0f round trips/s, %.1f connections/s%n", count(settings.clients(), "client"),
+                count(settings.messages(), "message"), count(settings.payloadSize(), "byte"), concurrencyText(),
+                HostPort.of(settings.host(), settings.port()), ok, settings.expected(), failed(), kinds,
+                notRun() > 0 ? ", " + notRun() + " not run" : "", elapsedSeconds, roundTripsPerSecond(),
+                connectionsPerSecond()));
         if (notRun() > 0) {
             text.append(String.format(Locale.ROOT, "not run: the rest of the sessions a failure or the deadline"
                     + " ended, and those never started (%d ok + %d failed + %d not run = %d)%n", ok, failed(), notRun(),
@@ -86,23 +78,20 @@ public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> 
                     latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(100)));
         }
         if (closedAtAccept > 0) {
-            text.append("server full? ").append(count(closedAtAccept, "connection"))
-                    .append(" closed right after accept, before any echo: raise the server's --max-clients")
-                    .append(settings.hold() ? " or hold fewer --clients" : " or lower --concurrency").append(nl);
+            text.append(String.format("server full? %s closed right after accept, before any echo: raise the server's"
+                    + " --max-clients or %s%n", count(closedAtAccept, "connection"),
+                    settings.hold() ? "hold fewer --clients" : "lower --concurrency"));
         }
         if (firstError != null) {
-            text.append("first failure: ").append(firstError).append(nl);
+            text.append("first failure: ").append(firstError).append(System.lineSeparator());
         }
         return text.toString();
     }
 
     /** What ran, which --concurrency above --clients is not: {@code 10 (--concurrency 50 capped at --clients)}. */
     private String concurrencyText() {
-        if (settings.hold()) {
-            return "all (--hold)";
-        }
         int ran = settings.effectiveConcurrency();
-        return ran < settings.concurrency()
+        return settings.hold() ? "all (--hold)" : ran < settings.concurrency()
                 ? ran + " (--concurrency " + settings.concurrency() + " capped at --clients)" : String.valueOf(ran);
     }
 
@@ -110,7 +99,7 @@ public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> 
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
-    /** The same as one JSON object, for scripts. */
+    /** The same as one JSON object, for scripts; the latencies are null when no round trip came back (not 0). */
     public String json() {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("clients", settings.clients());
@@ -122,19 +111,16 @@ public record LoadReport(LoadSettings settings, long ok, Map<LoadFailure, Long> 
         fields.put("ok", ok);
         fields.put("failed", failed());
         fields.put("not_run", notRun());
-        Map<LoadFailure, Long> all = new EnumMap<>(LoadFailure.class);
         for (LoadFailure f : LoadFailure.values()) {
-            all.put(f, failures.getOrDefault(f, 0L));
+            fields.put("failed_" + f.label(), failures.getOrDefault(f, 0L));
         }
-        all.forEach((f, n) -> fields.put("failed_" + f.label(), n));
         fields.put("elapsed_s", round(elapsedSeconds, 6));
         fields.put("rt_per_s", round(roundTripsPerSecond(), 1));
         fields.put("conn_per_s", round(connectionsPerSecond(), 1));
-        boolean measured = latencyNanos.getTotalCount() > 0; // no round trip, no latency: null rather than a false 0
-        fields.put("p50_us", measured ? round(latencyMicros(50), 1) : null);
-        fields.put("p90_us", measured ? round(latencyMicros(90), 1) : null);
-        fields.put("p99_us", measured ? round(latencyMicros(99), 1) : null);
-        fields.put("max_us", measured ? round(latencyMicros(100), 1) : null);
+        for (int p : PERCENTILES) {
+            fields.put(p == 100 ? "max_us" : "p" + p + "_us",
+                    latencyNanos.getTotalCount() > 0 ? round(latencyMicros(p), 1) : null);
+        }
         fields.put("closed_at_accept", closedAtAccept);
         fields.put("first_error", firstError);
         return Json.object(fields);

@@ -1,12 +1,12 @@
 package dev.trustctl.client;
 
+import dev.trustctl.display.HostPort;
+import dev.trustctl.display.WireTrace;
 import dev.trustctl.errors.Action;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.errors.LoadFailure;
 import dev.trustctl.proto.FrameCodec;
-import dev.trustctl.display.HostPort;
 import dev.trustctl.wire.Watchdog;
-import dev.trustctl.display.WireTrace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -14,24 +14,28 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 import org.HdrHistogram.SynchronizedHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Drives an echo server as {@link LoadSettings} says and checks every echoed byte. The run always ends: at the
- * deadline every open connection is closed and whatever had not finished counts as a {@code deadline} failure.
+ * The load test: {@code clients} sessions of {@code messages} round trips each, at most {@code concurrency} at a
+ * time ({@link LoadSettings}), every echo checked byte for byte. A failure ends its session and is counted by its
+ * kind, as the error map classifies it; round-trip times go into a histogram. The run always ends: at the
+ * deadline every open connection is closed, and whatever had not finished counts as a {@code deadline} failure.
  */
 public final class LoadTest {
     /** Threads that share the held connections in --hold mode; each sends on its connections in turn. */
@@ -41,20 +45,20 @@ public final class LoadTest {
     private static final Logger LOG = LoggerFactory.getLogger("echo-load-test");
 
     private final LoadSettings settings;
-    private final Progress progress;
-    private final WireTrace trace;
-    private final ByteBuffer frameTemplate;
-    private final Set<EchoClient> open = ConcurrentHashMap.newKeySet();
-    private final Map<LoadFailure, AtomicLong> failures = new EnumMap<>(LoadFailure.class);
+    private final Progress progress; // null: none
+    private final WireTrace trace;   // null: none
+    private final String peer;
+    private final ByteBuffer frameTemplate; // the one frame every round trip sends
+    private final Set<EchoClient> open = ConcurrentHashMap.newKeySet(); // what the deadline closes
+    private final Map<LoadFailure, AtomicLong> failures = new ConcurrentHashMap<>(); // a kind once it failed
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong sessionsDone = new AtomicLong();
     /** Sessions the server reset or closed before their first echo: what a full server (--max-clients) does. */
     private final AtomicLong closedAtAccept = new AtomicLong();
-    private final SynchronizedHistogram latencies;
-    private final AtomicReference<String> firstError = new AtomicReference<>();
     private final AtomicInteger failuresSeen = new AtomicInteger();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final SynchronizedHistogram latencies;
     private volatile boolean expired;
-    private final AtomicBoolean deadlineSaid = new AtomicBoolean();
 
     /**
      * {@code progress} is redrawn every half second once a run passes two seconds; {@code trace} shows every
@@ -64,17 +68,15 @@ public final class LoadTest {
         this.settings = settings;
         this.progress = progress;
         this.trace = trace;
+        this.peer = HostPort.of(settings.host(), settings.port());
         this.latencies = latencyHistogram(settings.deadline());
         byte[] payload = new byte[settings.payloadSize()];
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (i * 31 + 7);
         }
         // Direct, so a write hands the kernel these bytes without NIO copying them into a temporary buffer first.
-        ByteBuffer frame = FrameCodec.encode(payload);
-        this.frameTemplate = ByteBuffer.allocateDirect(frame.remaining()).put(frame).flip();
-        for (LoadFailure f : LoadFailure.values()) {
-            failures.put(f, new AtomicLong());
-        }
+        ByteBuffer encoded = FrameCodec.encode(payload);
+        this.frameTemplate = ByteBuffer.allocateDirect(encoded.remaining()).put(encoded).flip();
     }
 
     /**
@@ -89,25 +91,16 @@ public final class LoadTest {
     }
 
     public LoadReport run() throws InterruptedException {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "load-deadline");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         long started = System.nanoTime();
         timer.schedule(this::expire, settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
         if (progress != null) {
-            timer.scheduleAtFixedRate(() -> progress.draw(ok.get(), failedSoFar(),
-                    (System.nanoTime() - started) / 1e9, settings),
-                    Progress.QUIET_START.toMillis(), Progress.EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(() -> progress.draw(ok.get(), failed(), (System.nanoTime() - started) / 1e9,
+                    settings), Progress.QUIET_START.toMillis(), Progress.EVERY.toMillis(), TimeUnit.MILLISECONDS);
         }
         double connectSeconds = 0;
         try (Watchdog watchdog = new Watchdog(settings.timeout(), "load-watchdog")) {
-            if (settings.hold()) {
-                connectSeconds = runHeld(watchdog);
-            } else {
-                runSessions(watchdog);
-            }
+            connectSeconds = settings.hold() ? runHeld(watchdog) : runSessions(watchdog);
         } finally {
             timer.shutdownNow();
             if (progress != null) {
@@ -120,201 +113,145 @@ public final class LoadTest {
                     .log();
         }
         Map<LoadFailure, Long> counted = new EnumMap<>(LoadFailure.class);
-        failures.forEach((f, n) -> {
-            if (n.get() > 0) {
-                counted.put(f, n.get());
-            }
-        });
-        return new LoadReport(settings, ok.get(), counted, elapsed, sessionsDone.get(), connectSeconds,
-                latencies, firstError.get(), closedAtAccept.get());
+        failures.forEach((kind, n) -> counted.put(kind, n.get()));
+        return new LoadReport(settings, ok.get(), counted, elapsed, sessionsDone.get(), connectSeconds, latencies,
+                firstError.get(), closedAtAccept.get());
     }
 
-    private long failedSoFar() {
+    private long failed() {
         return failures.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    private void runSessions(Watchdog watchdog) throws InterruptedException {
+    /** Each thread takes the next session until all have started: connect, the round trips, close. */
+    private double runSessions(Watchdog watchdog) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
-        runThreads(settings.effectiveConcurrency(), () -> {
+        runThreads(settings.effectiveConcurrency(), thread -> {
             while (next.getAndIncrement() < settings.clients()) {
                 EchoClient client = connect(watchdog);
                 if (client != null) {
-                    session(client);
+                    converse(List.of(client));
                 }
             }
         });
+        return 0;
     }
 
-    /** Opens every connection first, then sends on all of them; returns how long the connects took. */
+    /** --hold: opens every connection first, then sends on all of them; returns how long the connects took. */
     private double runHeld(Watchdog watchdog) throws InterruptedException {
         long started = System.nanoTime();
-        List<EchoClient> clients = new ArrayList<>();
-        for (int i = 0; i < settings.clients(); i++) {
-            EchoClient c = connect(watchdog);
-            if (c != null) {
-                clients.add(c);
-            }
-        }
+        List<EchoClient> clients = IntStream.range(0, settings.clients()).mapToObj(i -> connect(watchdog))
+                .filter(Objects::nonNull).toList();
         double connectSeconds = (System.nanoTime() - started) / 1e9;
         int threads = Math.max(1, Math.min(HOLD_THREADS, clients.size()));
-        AtomicInteger stripes = new AtomicInteger();
-        runThreads(threads, () -> {
-            int stripe = stripes.getAndIncrement();
-            List<EchoClient> mine = new ArrayList<>();
-            for (int i = stripe; i < clients.size(); i += threads) {
-                mine.add(clients.get(i));
-            }
-            held(mine);
-        });
+        runThreads(threads, thread -> converse(IntStream.iterate(thread, i -> i < clients.size(), i -> i + threads)
+                .mapToObj(clients::get).toList()));
         return connectSeconds;
     }
 
-    private void runThreads(int count, Runnable worker) throws InterruptedException {
-        List<Thread> threads = new ArrayList<>();
+    /** Runs {@code worker} on {@code count} threads at once, each given its number, until all of them return. */
+    private static void runThreads(int count, IntConsumer worker) throws InterruptedException {
+        ExecutorService threads = Executors.newFixedThreadPool(count);
         for (int i = 0; i < count; i++) {
-            Thread t = new Thread(worker, "load-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            int number = i;
+            threads.execute(() -> worker.accept(number));
         }
-        for (Thread t : threads) {
-            t.join();
-        }
+        threads.shutdown();
+        threads.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
     }
 
     private EchoClient connect(Watchdog watchdog) {
         if (expired) {
-            failures.get(LoadFailure.DEADLINE).incrementAndGet();
-            noteDeadline("connect");
+            failed(null, -1, null, null);
             return null;
         }
         try {
-            EchoClient c = EchoClient.connect(settings.host(), settings.port(), settings.timeout(), watchdog);
+            EchoClient client = EchoClient.connect(settings.host(), settings.port(), settings.timeout(), watchdog);
             if (trace != null) {
-                c.trace(trace);
+                client.trace(trace);
             }
-            open.add(c);
-            return c;
+            open.add(client);
+            return client;
         } catch (IOException e) {
-            if (expired) {
-                failures.get(LoadFailure.DEADLINE).incrementAndGet();
-                noteDeadline("connect");
-                return null;
-            }
-            ErrorMap.Row row = ErrorMap.classifyConnect(e);
-            failures.get(row.loadFailure()).incrementAndGet();
-            noteFirst("connect to " + HostPort.of(settings.host(), settings.port()), row, e);
+            failed(null, -1, expired ? null : ErrorMap.classifyConnect(e), e);
             return null;
         }
     }
 
-    private void session(EchoClient client) {
+    /**
+     * Sends message 1, 2, ... on each of {@code clients} in turn (one client: a plain session), dropping a client
+     * at its first failure; then closes them all and counts the sessions that came through whole.
+     */
+    private void converse(List<EchoClient> clients) {
+        List<EchoClient> live = new ArrayList<>(clients);
         ByteBuffer frame = frameTemplate.duplicate();
         ByteBuffer reply = ByteBuffer.allocateDirect(frame.capacity());
-        try {
-            for (int m = 0; m < settings.messages(); m++) {
-                LoadFailure failed = roundTrip(client, frame, reply);
-                if (failed != null) {
-                    noteEarly(m, failed);
-                    return;
-                }
-            }
-            sessionsDone.incrementAndGet();
-        } finally {
-            open.remove(client);
-            client.close();
-        }
-    }
-
-    private void held(List<EchoClient> mine) {
-        List<EchoClient> live = new ArrayList<>(mine);
-        ByteBuffer frame = frameTemplate.duplicate();
-        ByteBuffer reply = ByteBuffer.allocateDirect(frame.capacity());
-        for (int m = 0; m < settings.messages(); m++) {
+        for (int m = 0; m < settings.messages() && !live.isEmpty(); m++) {
             int message = m;
-            live.removeIf(c -> {
-                LoadFailure failed = roundTrip(c, frame, reply);
-                noteEarly(message, failed);
-                return failed != null;
-            });
+            live.removeIf(client -> !roundTrip(client, frame, reply, message));
         }
         sessionsDone.addAndGet(live.size());
-        for (EchoClient c : mine) {
-            open.remove(c);
-            c.close();
-        }
+        clients.forEach(this::close);
     }
 
-    /** One checked round trip; null when it came back whole, else the failure (counted, the client closed). */
-    private LoadFailure roundTrip(EchoClient client, ByteBuffer frame, ByteBuffer reply) {
+    private void close(EchoClient client) {
+        open.remove(client);
+        client.close();
+    }
+
+    /** One checked round trip, timed; false when it failed (counted, the client closed). */
+    private boolean roundTrip(EchoClient client, ByteBuffer frame, ByteBuffer reply, int message) {
         if (expired) {
-            noteDeadline("round trip");
-            return fail(client, LoadFailure.DEADLINE);
+            return failed(client, message, null, null);
         }
         long t0 = System.nanoTime();
         try {
             if (!client.roundTrip(frame, reply)) {
-                noteMismatch("round trip");
-                return fail(client, LoadFailure.MISMATCH);
+                return failed(client, message, ErrorMap.ECHO_MISMATCH, null);
             }
         } catch (IOException e) {
-            if (expired) { // the deadline closed this connection under the round trip: that, not EOF, is why
-                noteDeadline("round trip");
-                return fail(client, LoadFailure.DEADLINE);
-            }
-            ErrorMap.Row row = ErrorMap.classify(e);
-            noteFirst("round trip", row, e);
-            return fail(client, row.loadFailure());
+            // Once the deadline has struck, it closed this connection under the round trip: that, not EOF, is why.
+            return failed(client, message, expired ? null : ErrorMap.classify(e), e);
         }
         // One that ended as the deadline struck may be a hair past it: counted at the top of the range.
         latencies.recordValue(Math.min(System.nanoTime() - t0, latencies.getHighestTrackableValue()));
         ok.incrementAndGet();
-        return null;
+        return true;
     }
 
-    /** A reset or close on a session's first frame is how a server past its --max-clients turns one away. */
-    private void noteEarly(int message, LoadFailure failed) {
-        if (message == 0 && (failed == LoadFailure.RESET || failed == LoadFailure.CLOSED)) {
-            closedAtAccept.incrementAndGet();
+    /**
+     * Counts a failed connect ({@code message} -1) or round trip by its {@code row}'s kind (null: the deadline's)
+     * and closes the client. The first failure is remembered for the report, and the first
+     * {@value #FAILURES_LOGGED} are logged; the deadline is said once, in its own event. Returns false.
+     */
+    private boolean failed(EchoClient client, int message, ErrorMap.Row row, IOException e) {
+        LoadFailure kind = row == null ? LoadFailure.DEADLINE : row.loadFailure();
+        long ofItsKind = failures.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        if (message == 0 && (kind == LoadFailure.RESET || kind == LoadFailure.CLOSED)) {
+            closedAtAccept.incrementAndGet(); // how a server past its --max-clients turns a session away
         }
-    }
-
-    private void noteFirst(String what, ErrorMap.Row row, IOException e) {
-        note(what + ": " + row.errno() + " (" + e.getMessage() + ")", row, line -> ErrorMap.withFields(line, row, e));
-    }
-
-    private void noteMismatch(String what) {
-        String said = "the echo differs from what was sent";
-        note(what + ": " + said, ErrorMap.ECHO_MISMATCH, line -> line.addKeyValue("error", said));
-    }
-
-    /** Remembers the first failure for the report and logs it (the first {@value #FAILURES_LOGGED} of a run). */
-    private void note(String said, ErrorMap.Row row, Consumer<LoggingEventBuilder> fields) {
-        firstError.compareAndSet(null, said);
+        if (client != null) {
+            close(client);
+        }
+        String what = message < 0 ? "connect" : "round trip";
+        if (row == null) {
+            if (ofItsKind == 1) {
+                firstError.compareAndSet(null, what + ": cut off by the --deadline of " + settings.deadlineText()
+                        + " s");
+                LOG.atWarn().setMessage("load_deadline").addKeyValue("peer", settings.host() + ":" + settings.port())
+                        .addKeyValue("deadline_ms", settings.deadline().toMillis()).addKeyValue("ok", ok.get())
+                        .addKeyValue("expected", settings.expected()).log();
+            }
+            return false;
+        }
+        String said = e == null ? "the echo differs from what was sent" : row.errno() + " (" + e.getMessage() + ")";
+        firstError.compareAndSet(null, (message < 0 ? "connect to " + peer : what) + ": " + said);
         if (failuresSeen.getAndIncrement() < FAILURES_LOGGED) {
             LoggingEventBuilder line = LOG.atError().setMessage(row.event()).addKeyValue("errno", row.errno())
-                    .addKeyValue("peer", HostPort.of(settings.host(), settings.port()))
-                    .addKeyValue("action", Action.CLOSE_CONNECTION.label()).addKeyValue("reason", row.reason());
-            fields.accept(line);
-            line.log();
+                    .addKeyValue("peer", peer).addKeyValue("action", Action.CLOSE_CONNECTION.label())
+                    .addKeyValue("reason", row.reason());
+            (e == null ? line.addKeyValue("error", said) : ErrorMap.withFields(line, row, e)).log();
         }
-    }
-
-    /** The deadline ended a connect or a round trip: said once, as the first failure if nothing failed before. */
-    private void noteDeadline(String what) {
-        if (deadlineSaid.compareAndSet(false, true)) {
-            firstError.compareAndSet(null, what + ": cut off by the --deadline of " + settings.deadlineText() + " s");
-            LOG.atWarn().setMessage("load_deadline").addKeyValue("peer", settings.host() + ":" + settings.port())
-                    .addKeyValue("deadline_ms", settings.deadline().toMillis()).addKeyValue("ok", ok.get())
-                    .addKeyValue("expected", settings.expected()).log();
-        }
-    }
-
-    private LoadFailure fail(EchoClient client, LoadFailure kind) {
-        failures.get(kind).incrementAndGet();
-        open.remove(client);
-        client.close();
-        return kind;
+        return false;
     }
 
     private void expire() {

@@ -26,20 +26,18 @@ public final class Progress {
     }
 
     /**
-     * A progress line on {@code err} when {@code fd} (a process's {@code /proc/self/fd/2}) is a terminal; null
-     * otherwise. Java can tell whether stdin and stdout are a console, not stderr, so the link is read instead.
+     * A progress line on {@code err} when {@code fd} (a process's {@code /proc/self/fd/2}) links to a terminal
+     * device (a pseudo-terminal or a virtual console); null otherwise. Java can tell whether stdin and stdout are
+     * a console, not stderr, so the link is read instead.
      */
     public static Progress onTerminal(PrintStream err, Path fd) {
-        return isTerminal(fd) ? new Progress(err) : null;
-    }
-
-    /** Whether the descriptor link points at a terminal device: a pseudo-terminal or a virtual console. */
-    static boolean isTerminal(Path fd) {
         try {
             String target = Files.readSymbolicLink(fd).toString();
-            return target.startsWith("/dev/pts/") || target.matches("/dev/tty[0-9]*") || target.equals("/dev/console");
+            boolean terminal = target.startsWith("/dev/pts/") || target.matches("/dev/tty[0-9]*")
+                    || target.equals("/dev/console");
+            return terminal ? new Progress(err) : null;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
+            return null;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.trustctl.display;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -16,10 +15,7 @@ public final class HostPort {
 
     /** A peer or a local end as the socket reports it. */
     public static String of(InetSocketAddress a) {
-        if (a.isUnresolved() || a.getAddress() == null) {
-            return of(a.getHostString(), a.getPort());
-        }
-        return withPort(address(a.getAddress()), a.getPort());
+        return a.isUnresolved() ? of(a.getHostString(), a.getPort()) : of(a.getAddress(), a.getPort());
     }
 
     /**
@@ -33,57 +29,33 @@ public final class HostPort {
             return host + ":" + port; // a name or an IPv4 literal
         }
         try {
-            return withPort(address(InetAddress.getByName(bare)), port); // a literal: parsed, no DNS
+            return of(InetAddress.getByName(bare), port); // a literal: parsed, no DNS
         } catch (UnknownHostException | SecurityException e) {
             return "[" + bare + "]:" + port;
         }
     }
 
-    /** The address alone: dotted IPv4, or IPv6 in its short form with its zone ({@code fe80::1%eth0}). */
-    public static String address(InetAddress address) {
-        if (!(address instanceof Inet6Address v6)) {
-            return address.getHostAddress();
+    /**
+     * Dotted IPv4, or bracketed IPv6 in the RFC 5952 short form with its zone ({@code [fe80::1%eth0]}): lower-case
+     * hex without leading zeros (Java's long form already is), the longest run of 2+ zero groups (the first of
+     * equals) as {@code ::}.
+     */
+    private static String of(InetAddress address, int port) {
+        String full = address.getHostAddress(); // 0:0:0:0:0:0:0:1, with %zone when it has one
+        if (full.indexOf(':') < 0) {
+            return full + ":" + port; // IPv4
         }
-        String full = v6.getHostAddress(); // 0:0:0:0:0:0:0:1, with %zone when it has one
         int zone = full.indexOf('%');
-        return shortForm(v6.getAddress()) + (zone < 0 ? "" : full.substring(zone));
-    }
-
-    private static String withPort(String address, int port) {
-        return address.indexOf(':') < 0 ? address + ":" + port : "[" + address + "]:" + port;
-    }
-
-    /** RFC 5952: lower-case hex without leading zeros, the longest run (the first of equals) of 2+ zero groups as ::. */
-    static String shortForm(byte[] sixteen) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = (sixteen[2 * i] & 0xff) << 8 | (sixteen[2 * i + 1] & 0xff);
+        // Between added colons every group is whole: ":0:0:" is two zero groups, never the end of ":10:0:".
+        String s = ":" + (zone < 0 ? full : full.substring(0, zone)) + ":";
+        for (int n = 8; n >= 2; n--) { // the longest run first; indexOf finds the first of equals
+            int at = s.indexOf(":0".repeat(n) + ":");
+            if (at >= 0) {
+                s = s.substring(0, at) + "::" + s.substring(at + 2 * n + 1);
+                break;
+            }
         }
-        int bestStart = -1;
-        int bestLength = 1; // a single zero group stays 0
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder out = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
+        s = s.substring(s.startsWith("::") ? 0 : 1, s.length() - (s.endsWith("::") ? 0 : 1)); // the added colons go
+        return "[" + s + (zone < 0 ? "" : full.substring(zone)) + "]:" + port;
     }
 }

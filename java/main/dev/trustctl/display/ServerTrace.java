@@ -28,9 +28,45 @@ public final class ServerTrace {
         this.out = out;
     }
 
-    /** {@code events} with every call also traced, as connection {@code id}. */
+    /** {@code events} passed on, each read and write and the lifecycle events also traced, as connection {@code id}. */
     public ProtocolEvents around(ProtocolEvents events, long id) {
-        return new Traced(events, "conn " + id + " ");
+        String conn = "conn " + id + " ";
+        return new ForwardingEvents(events) {
+            @Override
+            public void opened() {
+                events.opened();
+                line(conn + "open");
+            }
+
+            @Override
+            public void becameRaw() {
+                events.becameRaw();
+                line(conn + "mode raw (the first byte begins text)");
+            }
+
+            @Override
+            public String failed(Throwable error) {
+                String reason = events.failed(error);
+                line(conn + ErrorMap.inWords(error));
+                return reason;
+            }
+
+            @Override
+            public void closed(String reason) {
+                events.closed(reason);
+                line(conn + "close " + reason);
+            }
+
+            @Override
+            public boolean traces() {
+                return true;
+            }
+
+            @Override
+            public void traced(String call, int bytes, String where) {
+                line(conn + call + " " + bytes + " bytes, " + where);
+            }
+        };
     }
 
     /** A client closed at once: past the client limit. */
@@ -38,6 +74,7 @@ public final class ServerTrace {
         line("conn - rejected " + peer + ": over --max-clients " + maxClients);
     }
 
+    /** A token bucket, as the log's flood limit: a line when a token is left, else only counted. */
     public void line(String text) {
         lock.lock();
         try {
@@ -56,51 +93,6 @@ public final class ServerTrace {
             out.println(text);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** The connection's events, passed on, the lifecycle ones said on the trace too. */
-    private final class Traced extends ForwardingEvents {
-        private final String prefix;
-
-        Traced(ProtocolEvents events, String prefix) {
-            super(events);
-            this.prefix = prefix;
-        }
-
-        @Override
-        public void opened() {
-            events.opened();
-            line(prefix + "open");
-        }
-
-        @Override
-        public void becameRaw() {
-            events.becameRaw();
-            line(prefix + "mode raw (the first byte begins text)");
-        }
-
-        @Override
-        public String failed(Throwable error) {
-            String reason = events.failed(error);
-            line(prefix + ErrorMap.inWords(error));
-            return reason;
-        }
-
-        @Override
-        public void closed(String reason) {
-            events.closed(reason);
-            line(prefix + "close " + reason);
-        }
-
-        @Override
-        public boolean traces() {
-            return true;
-        }
-
-        @Override
-        public void traced(String call, int bytes, String where) {
-            line(prefix + call + " " + bytes + " bytes, " + where);
         }
     }
 }

@@ -66,7 +66,7 @@ class LoadReportTest {
 
     @Test
     void anEmptyRunStillGivesValidJsonAndText() {
-        LoadReport empty = new LoadReport(SETTINGS, 0, Map.of(), 0, 0, 0, nanos(LongStream.empty()));
+        LoadReport empty = new LoadReport(SETTINGS, 0, Map.of(), 0, 0, 0, nanos(LongStream.empty()), null, 0);
         assertThat(StrictJson.object(empty.json())).containsKey("p99_us");
         assertThat(empty.text()).contains("round trips: 0/100 ok, 0 failed");
     }
@@ -83,7 +83,8 @@ class LoadReportTest {
     void oneOfAnythingIsSingular() {
         LoadSettings one = new LoadSettings("127.0.0.1", 9900, 1, 1, 1, 1, false, Duration.ofSeconds(60),
                 Duration.ofSeconds(5));
-        assertThat(new LoadReport(one, 1, Map.of(), 0.1, 1, 0, nanos(LongStream.of(1000))).text().lines().findFirst())
+        assertThat(new LoadReport(one, 1, Map.of(), 0.1, 1, 0, nanos(LongStream.of(1000)), null, 0).text().lines()
+                .findFirst())
                 .hasValue("echo-load-test: 1 client x 1 message of 1 byte, concurrency 1, against 127.0.0.1:9900");
     }
 
@@ -91,7 +92,7 @@ class LoadReportTest {
     void aConcurrencyAboveTheClientsIsReportedAsWhatRan() {
         LoadSettings capped = new LoadSettings("127.0.0.1", 9900, 10, 10, 50, 32, false, Duration.ofSeconds(60),
                 Duration.ofSeconds(5));
-        LoadReport r = new LoadReport(capped, 100, Map.of(), 0.5, 10, 0, nanos(LongStream.of(1000)));
+        LoadReport r = new LoadReport(capped, 100, Map.of(), 0.5, 10, 0, nanos(LongStream.of(1000)), null, 0);
         assertThat(r.text().lines().findFirst()).hasValue("echo-load-test: 10 clients x 10 messages of 32 bytes,"
                 + " concurrency 10 (--concurrency 50 capped at --clients), against 127.0.0.1:9900");
         assertThat(StrictJson.object(r.json()).get("concurrency")).isEqualTo(new BigDecimal("10"));
@@ -134,11 +135,11 @@ class LoadReportTest {
 
     private static LoadReport report(long ok, Map<LoadFailure, Long> failures) {
         return new LoadReport(SETTINGS, ok, failures, 0.5, 10, 0.1,
-                nanos(LongStream.rangeClosed(1, ok).map(i -> i * 1000)));
+                nanos(LongStream.rangeClosed(1, ok).map(i -> i * 1000)), null, 0);
     }
 
     private static LoadReport report(LongStream samples) {
-        return new LoadReport(SETTINGS, 0, Map.of(), 0.5, 10, 0.1, nanos(samples));
+        return new LoadReport(SETTINGS, 0, Map.of(), 0.5, 10, 0.1, nanos(samples), null, 0);
     }
 
     /** Round-trip times as LoadTest keeps them. */

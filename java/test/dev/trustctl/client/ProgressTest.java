@@ -76,8 +76,9 @@ class ProgressTest {
 
     @Test
     void aTerminalDeviceIsRecognised() throws IOException {
+        PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         for (String target : new String[] {"/dev/pts/0", "/dev/tty1", "/dev/tty", "/dev/console"}) {
-            assertThat(Progress.isTerminal(fd(target))).as(target).isTrue();
+            assertThat(Progress.onTerminal(err, fd(target))).as(target).isNotNull();
         }
     }
 }

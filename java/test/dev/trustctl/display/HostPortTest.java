@@ -1,6 +1,4 @@
-package dev.trustctl.wire;
-
-import dev.trustctl.display.HostPort;
+package dev.trustctl.display;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -12,8 +12,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /**
- * Build-time tooling, not a command: the start-up archive's training run, which {@code make} runs once through
- * tools/train-cds ({@code java -cp build/trustctl.jar dev.trustctl.tools.CdsTraining}, a scratch TRUST_HOME) so
+ * Build-time tooling, not a command and not in trustctl.jar: the start-up archive's training run. {@code make}
+ * compiles it into build/cds-training.jar and runs it once through tools/train-cds (a scratch TRUST_HOME), so
  * the archive holds the classes real commands load: help, init, status, config, a server, a client, a short load
  * run, and last a real {@code trustctl --version} through {@link Main}, the launchers' entry point, which ends
  * the JVM as every call does.
