@@ -112,7 +112,8 @@ final class FloodLimit implements FloodVerdict {
                         new KeyValuePair("suppressed_event", entry.getKey()),
                         new KeyValuePair("suppressed", b.held.sumThenReset()),
                         new KeyValuePair("window_ms", Math.max(0, now - b.heldSince)),
-                        new KeyValuePair("burst", settings.burst()), new KeyValuePair("per_second", settings.perSecond()))));
+                        new KeyValuePair("burst", settings.burst()),
+                        new KeyValuePair("per_second", settings.perSecond()))));
                 b.heldSince = NOT_HELD;
             }
         }

@@ -37,13 +37,10 @@ public final class Json {
 
     /** Appends any value: numbers and booleans bare, null as null, everything else as a string. */
     public static void appendValue(StringBuilder out, Object value) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte || value instanceof Boolean) {
-            out.append(value);
-        } else if (value instanceof Double d && Double.isFinite(d) || value instanceof Float f && Float.isFinite(f)) {
-            out.append(value);
+        if (value == null || value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte || value instanceof Boolean || value instanceof Double d && Double.isFinite(d)
+                || value instanceof Float f && Float.isFinite(f)) {
+            out.append(value); // a null appends as null
         } else {
             appendString(out, value.toString());
         }

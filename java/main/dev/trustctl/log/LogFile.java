@@ -58,8 +58,8 @@ final class LogFile {
     private Object fileKey;
     /** log_continued's fields (server_start's): each file this process rolls to (or finds rolled) starts with them. */
     private List<KeyValuePair> header;
-    /** This process holds a file other than the one it last wrote in: the header goes first there. */
-    private boolean switched;
+    /** Goes before the next lines: log_continued, once this process holds a file other than the one it wrote in. */
+    private String continued = "";
     /** The last wait for the lock ran out: do not wait again until it has been had. */
     private boolean lockStuck;
     private long lostUnsaid;
@@ -100,7 +100,8 @@ final class LogFile {
      */
     static FileChannel open(Path file) throws IOException {
         try {
-            BasicFileAttributes found = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes found = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
             if (found.isSymbolicLink()) {
                 throw new FileSystemException(file.toString(), null,
                         "is a symbolic link: trustctl never writes through one; remove it");
@@ -143,8 +144,8 @@ final class LogFile {
         } catch (IOException | RuntimeException e) {
             kind = null; // gone since, or a JDK without the unix view
         }
-        return new FileSystemException(file.toString(), null, file.getFileName() + " is "
-                + (kind == null ? "something else" : kind) + ", not a regular file: trustctl never opens one; remove it");
+        return new FileSystemException(file.toString(), null, file.getFileName() + " is " + (kind == null
+                ? "something else" : kind) + ", not a regular file: trustctl never opens one; remove it");
     }
 
     private Object fileKeyAtPath() throws IOException {
@@ -170,14 +171,10 @@ final class LogFile {
             if (!Objects.equals(fileKeyAtPath(), fileKey)) {
                 reopen(); // another process rolled it (or something else took its place: refused)
             }
-            long now = System.currentTimeMillis();
-            StringBuilder text = new StringBuilder(lines.length() + 512);
-            if (switched && header != null) {
-                text.append(Json.line(now, "INFO", "log_continued", header));
-            }
+            StringBuilder text = new StringBuilder(lines.length() + 512).append(continued);
             if (lostUnsaid > 0) {
-                text.append(Json.line(now, "WARN", "log_lines_lost", List.of(new KeyValuePair("lines", lostUnsaid),
-                        new KeyValuePair("total", Log.LOST.sum()))));
+                text.append(Json.line(System.currentTimeMillis(), "WARN", "log_lines_lost", List.of(
+                        new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", Log.LOST.sum()))));
             }
             long start = channel.size();
             try {
@@ -188,8 +185,9 @@ final class LogFile {
                 }
                 throw e;
             }
-            switched = failing = false;
+            continued = "";
             lostUnsaid = 0;
+            failing = false;
             if (held != null && channel.size() > settings.maxFileBytes()) {
                 roll();
             }
@@ -222,7 +220,9 @@ final class LogFile {
         channel.close();
         channel = open(path);
         fileKey = fileKeyAtPath();
-        switched = true; // the next write starts the new file with the header
+        if (header != null) {
+            continued = Json.line(System.currentTimeMillis(), "INFO", "log_continued", header);
+        }
     }
 
     /** trustctl.log becomes .1, .1 becomes .2, ... the oldest is dropped; every one of them is (made) 0600. */

@@ -14,13 +14,6 @@ public record LogSettings(long maxFileBytes, int keepFiles, int burst, int perSe
     public static final int DEFAULT_PER_SECOND = 200;
     public static final int DEFAULT_FIRST_PER_CONNECTION = 10;
 
-    public LogSettings {
-        if (maxFileBytes < 1024 || keepFiles < 1 || burst < 0 || perSecond < 0 || firstPerConnection < 0) {
-            throw new IllegalArgumentException("log settings out of range: " + maxFileBytes + " bytes, keep "
-                    + keepFiles + ", burst " + burst + ", " + perSecond + "/s, first " + firstPerConnection);
-        }
-    }
-
     public static LogSettings defaults() {
         return new LogSettings(DEFAULT_MAX_FILE_BYTES, DEFAULT_KEEP_FILES, DEFAULT_BURST, DEFAULT_PER_SECOND,
                 DEFAULT_FIRST_PER_CONNECTION);
@@ -29,20 +22,20 @@ public record LogSettings(long maxFileBytes, int keepFiles, int burst, int perSe
     /** The defaults, with whatever {@code trustctl.log.*} system property is set; a bad value keeps them all. */
     public static LogSettings fromSystemProperties() {
         try {
-            return new LogSettings(property("max_bytes", DEFAULT_MAX_FILE_BYTES, Long.MAX_VALUE),
-                    (int) property("keep", DEFAULT_KEEP_FILES, Integer.MAX_VALUE),
-                    (int) property("burst", DEFAULT_BURST, Integer.MAX_VALUE),
-                    (int) property("per_second", DEFAULT_PER_SECOND, Integer.MAX_VALUE),
-                    (int) property("first_per_connection", DEFAULT_FIRST_PER_CONNECTION, Integer.MAX_VALUE));
+            return new LogSettings(property("max_bytes", DEFAULT_MAX_FILE_BYTES, 1024, Long.MAX_VALUE),
+                    (int) property("keep", DEFAULT_KEEP_FILES, 1, Integer.MAX_VALUE),
+                    (int) property("burst", DEFAULT_BURST, 0, Integer.MAX_VALUE),
+                    (int) property("per_second", DEFAULT_PER_SECOND, 0, Integer.MAX_VALUE),
+                    (int) property("first_per_connection", DEFAULT_FIRST_PER_CONNECTION, 0, Integer.MAX_VALUE));
         } catch (IllegalArgumentException e) {
             return defaults();
         }
     }
 
-    /** ASCII digits only, with an optional sign: Long.parseLong alone would take any Unicode digit. */
-    private static long property(String name, long fallback, long max) {
+    /** From {@code min} to {@code max}, in ASCII digits only: Long.parseLong alone would take any Unicode digit. */
+    private static long property(String name, long fallback, long min, long max) {
         String value = System.getProperty("trustctl.log." + name, String.valueOf(fallback)).trim();
-        if (!value.matches("[+-]?[0-9]{1,18}") || Long.parseLong(value) > max) {
+        if (!value.matches("[+-]?[0-9]+") || Long.parseLong(value) < min || Long.parseLong(value) > max) {
             throw new IllegalArgumentException(name);
         }
         return Long.parseLong(value);
