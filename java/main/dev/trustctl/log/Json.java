@@ -22,7 +22,8 @@ public final class Json {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            int shortEscape = "\"\\\n\r\t\b\f".indexOf(c);
+            // Most characters are printable: the search for a short escape is for the others only.
+            int shortEscape = c >= 0x20 && c != '"' && c != '\\' ? -1 : "\"\\\n\r\t\b\f".indexOf(c);
             if (shortEscape >= 0) {
                 out.append('\\').append("\"\\nrtbf".charAt(shortEscape));
             } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {

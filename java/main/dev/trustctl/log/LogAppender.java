@@ -124,10 +124,7 @@ final class LogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             }
             dozing = false;
         }
-        while (pass(false) > 0) {
-            // stop(): write whatever is still queued
-        }
-        pass(true);
+        pass(true); // stop(): whatever is still queued
     }
 
     /** One pass: what is queued, in one write; whatever goes wrong is counted and said once, and the writer goes on. */
@@ -135,7 +132,7 @@ final class LogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         writing = true;
         try {
             text.setLength(0);
-            int n = queue.drainTo(batch, BATCH);
+            int n = queue.drainTo(batch, last ? QUEUE_SIZE : BATCH);
             for (ILoggingEvent e : batch) {
                 if (limit != null && "server_stop".equals(e.getMessage())) {
                     limit.say(e.getTimeStamp(), true, text); // what was held back, before the last word
