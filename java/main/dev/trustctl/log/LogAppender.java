@@ -34,7 +34,7 @@ final class LogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private final BlockingQueue<ILoggingEvent> queue; // null: each line is written in the caller's thread
     private final Thread writer = new Thread(this::drainLoop, "log-writer");
     private final List<ILoggingEvent> batch = new ArrayList<>(BATCH);
-    private final StringBuilder text = new StringBuilder(64 * 1024);
+    private final StringBuilder text = new StringBuilder(); // grows to the biggest batch once, then is reused
     private volatile boolean running;
     private volatile boolean dozing;
     private volatile boolean writing;
