@@ -1,11 +1,19 @@
 package dev.trustctl.log;
 
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.event.KeyValuePair;
 
-/** Appends JSON literals to a StringBuilder: just what a flat log line needs, nothing more. */
+/**
+ * The one JSON writer: flat objects of literals, just what a log line (or a status, or a load report) needs. A log
+ * line, whoever writes it (a short call's {@link DirectLog}, the server's {@link LogAppender}, the log's own lines),
+ * is {@code {"ts":...,"level":...,"event":...,"request_id":...,<fields>}} and a newline: the event name is the
+ * message, the fields are SLF4J key-value pairs in their order, and a line without a request_id of its own gets the
+ * process's ({@link Log#requestId()}).
+ */
 public final class Json {
-    private static final String HEX = "0123456789abcdef";
-
     private Json() {
     }
 
@@ -14,35 +22,36 @@ public final class Json {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    // U+2028/2029 are legal JSON but end a line in JavaScript; escape them with the controls.
-                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                        out.append("\\u").append(HEX.charAt(c >> 12 & 0xf)).append(HEX.charAt(c >> 8 & 0xf))
-                                .append(HEX.charAt(c >> 4 & 0xf)).append(HEX.charAt(c & 0xf));
-                    } else {
-                        out.append(c);
-                    }
-                }
+            // Most characters are printable: the search for a short escape is for the others only.
+            int shortEscape = c >= 0x20 && c != '"' && c != '\\' ? -1 : "\"\\\n\r\t\b\f".indexOf(c);
+            if (shortEscape >= 0) {
+                out.append('\\').append("\"\\nrtbf".charAt(shortEscape));
+            } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+                // U+2028/2029 are legal JSON but end a line in JavaScript; escape them with the controls.
+                out.append("\\u").append(Integer.toHexString(c | 0x10000), 1, 5);
+            } else {
+                out.append(c);
             }
         }
         out.append('"');
+    }
+
+    /** Appends any value: numbers and booleans bare, null as null, everything else as a string. */
+    public static void appendValue(StringBuilder out, Object value) {
+        if (value == null || value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte || value instanceof Boolean || value instanceof Double d && Double.isFinite(d)
+                || value instanceof Float f && Float.isFinite(f)) {
+            out.append(value); // a null appends as null
+        } else {
+            appendString(out, value.toString());
+        }
     }
 
     /** One flat JSON object of these fields, in their order. */
     public static String object(Map<String, ?> fields) {
         StringBuilder out = new StringBuilder("{");
         fields.forEach((key, value) -> {
-            if (out.length() > 1) {
-                out.append(',');
-            }
+            out.append(out.length() > 1 ? "," : "");
             appendString(out, key);
             out.append(':');
             appendValue(out, value);
@@ -50,17 +59,35 @@ public final class Json {
         return out.append('}').toString();
     }
 
-    /** Appends any value: numbers and booleans bare, null as null, everything else as a string. */
-    public static void appendValue(StringBuilder out, Object value) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte || value instanceof Boolean) {
-            out.append(value);
-        } else if (value instanceof Double d && Double.isFinite(d) || value instanceof Float f && Float.isFinite(f)) {
-            out.append(value);
-        } else {
-            appendString(out, value.toString());
+    /** One log line, ts in ISO-8601 UTC with milliseconds ({@code 2026-11-28T03:39:29.229Z}). */
+    static String line(long epochMillis, String level, String event, List<KeyValuePair> fields) {
+        // Not a java.time formatter: its classes would load at every short call's start. The extra nanosecond
+        // makes toString print all nine digits of the fraction (never fewer, never none): the first three are kept.
+        LocalDateTime ts = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000),
+                Math.floorMod(epochMillis, 1000) * 1_000_000 + 1, ZoneOffset.UTC);
+        StringBuilder out = new StringBuilder(160).append("{\"ts\":\"").append(ts.toString(), 0, 23);
+        out.append("Z\",\"level\":\"").append(level).append("\",\"event\":");
+        appendString(out, event == null ? "" : event);
+        if (find(fields, Log.REQUEST_ID) == null) {
+            out.append(",\"request_id\":\"").append(Log.requestId()).append('"');
         }
+        // Indexed loops: an iterator is one more class to load at a short call's start (fields is an ArrayList).
+        for (int i = 0; fields != null && i < fields.size(); i++) {
+            out.append(',');
+            appendString(out, fields.get(i).key);
+            out.append(':');
+            appendValue(out, fields.get(i).value);
+        }
+        return out.append("}\n").toString();
+    }
+
+    /** The first field named {@code key}, or null. */
+    static KeyValuePair find(List<KeyValuePair> fields, String key) {
+        for (int i = 0; fields != null && i < fields.size(); i++) {
+            if (key.equals(fields.get(i).key)) {
+                return fields.get(i);
+            }
+        }
+        return null;
     }
 }

@@ -3,33 +3,37 @@ package dev.trustctl.log;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.Appender;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up),
- * private to the user ({@link PrivateFile}), rolled under a lock ({@link RollLock}) by whichever process finds it
- * past the limit, in whole lines only ({@link WholeLineFile}), flood-limited per event name ({@link FloodLimit});
- * sizes and limits in {@link LogSettings}. A long-running server logs through a {@link LineQueue}, so the
- * per-frame path never waits on the disk. Lines that could not be written, or were held back, are counted.
- * The one piece of state here is the installed log; everything else belongs to it.
+ * The JSON log file, {@code $TRUST_HOME/logs/trustctl.log}: set up in code (no XML to parse at start-up), private to
+ * the user and shared safely by every process ({@link LogFile}), written by logback through a {@link LogAppender}:
+ * through a queue for a long-running server, so the per-frame path never waits on the disk, flood-limited per event
+ * name ({@link FloodLimit}); sizes and limits in {@link LogSettings}. Lines that could not be written, or were held
+ * back, are counted from the process's start. The one piece of state here is the installed log.
  */
 public final class Log {
     public static final String REQUEST_ID = "request_id";
     public static final String FILE_NAME = "trustctl.log";
-    private static final int QUEUE_SIZE = 8192;
-    private static final String PROCESS_REQUEST_ID = newId();
+    /** 16 hex digits; unique enough to tell invocations apart, and no SecureRandom to seed at start-up. */
+    private static final String PROCESS_REQUEST_ID = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    /** Lines that could not be written (disk full, file gone unwritable), or whose fields could not be. */
+    static final LongAdder LOST = new LongAdder();
+    /** Lines the flood limit held back or had skipped where they are made: each said in a log_suppressed line. */
+    static final LongAdder SUPPRESSED = new LongAdder();
+    /** Lines a {@link NeverWaitingThread} gave up because the queue was full. */
+    static final LongAdder DROPPED = new LongAdder();
+    /** Passes of the writer thread that failed and were survived. */
+    static final LongAdder FAILURES = new LongAdder();
 
-    /** The installed log, or the last one once stopped (its counts are read after); null until one starts. */
-    private static volatile Installed current;
-
-    /** An installed log: its queue (null when it writes directly, or has stopped), its verdict, its counts. */
-    private record Installed(LineQueue queue, FloodVerdict verdict, LogCounters counters) {
-    }
+    /** The running log; null when none is (a short call writes through {@link DirectLog}). */
+    private static volatile LogAppender current;
 
     private Log() {
     }
@@ -39,38 +43,24 @@ public final class Log {
         return PROCESS_REQUEST_ID;
     }
 
-    /**
-     * 16 hex digits; unique enough to tell invocations apart, and no SecureRandom to seed at start-up. Not
-     * String.format: its Formatter compiles a regex and spins method handles at every start of a CLI call.
-     */
-    static String newId() {
-        String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        return "0000000000000000".substring(hex.length()) + hex;
-    }
-
-    private static LogCounters counters() {
-        Installed installed = current;
-        return installed == null ? new LogCounters() : installed.counters();
-    }
-
     /** Lines this process could not write (disk full, file gone unwritable): for {@code server_stop}. */
     public static long linesLost() {
-        return counters().lost.sum();
+        return LOST.sum();
     }
 
     /** Lines the flood limit held back (each said in a {@code log_suppressed} line): for {@code server_stop}. */
     public static long linesSuppressed() {
-        return counters().suppressed.sum();
+        return SUPPRESSED.sum();
     }
 
     /** Passes of the log writer thread that failed and were survived: for {@code server_stop}. */
     public static long writerFailures() {
-        return counters().writerFailures.sum();
+        return FAILURES.sum();
     }
 
     /** Lines a {@link NeverWaitingThread} gave up because the writer's queue was full: for {@code server_stop}. */
     public static long linesDropped() {
-        return counters().dropped.sum();
+        return DROPPED.sum();
     }
 
     /**
@@ -78,52 +68,47 @@ public final class Log {
      * root hands it on. {@link FloodVerdict#NONE} unless a limited, queued log is running.
      */
     public static FloodVerdict floodVerdict() {
-        Installed installed = current;
-        return installed == null ? FloodVerdict.NONE : installed.verdict();
-    }
-
-    /** Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. */
-    public static void start(Path logDir, boolean queued) throws IOException {
-        start(logDir, queued, LogSettings.fromSystemProperties());
+        LogAppender log = current;
+        return log == null || log.limit == null ? FloodVerdict.NONE : log.limit;
     }
 
     /**
-     * As {@link #start(Path, boolean)} with these settings. Refuses (one line saying what to fix) a
-     * {@code logDir} that is a symbolic link, not this user's, or writable by group or others.
+     * Starts writing JSON lines to {@code logDir/trustctl.log}; {@code queued} for long-running servers. Refuses (one
+     * line saying what to fix) a {@code logDir} that is a symbolic link, not this user's, or writable by group or
+     * others, and a log or lock file that is not a regular file.
      */
-    public static void start(Path logDir, boolean queued, LogSettings settings) throws IOException {
-        LogCounters counters = new LogCounters();
-        WholeLineFile file = new WholeLineFile(PrivateFile.logIn(logDir), settings, counters, System.err);
+    public static void start(Path logDir, boolean queued) throws IOException {
+        start(logDir, queued, LogSettings.fromSystemProperties(), System.err);
+    }
+
+    /** As above with these settings, saying on {@code stderr} what the log cannot write (a test keeps it). */
+    static void start(Path logDir, boolean queued, LogSettings settings, PrintStream stderr) throws IOException {
+        LogAppender log = new LogAppender(new LogFile(logDir, settings, stderr), queued, settings, stderr);
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
-        FloodLimit limit = queued ? new FloodLimit(settings, counters) : null; // the writer thread's alone
-        LineQueue queue = queued ? new LineQueue(file, limit, counters, QUEUE_SIZE, System.err) : null;
-        Appender<ILoggingEvent> appender = queued ? queue : new DirectAppender(file, counters);
-        appender.setContext(context);
-        appender.setName(queued ? "batch" : "direct");
-        appender.start();
-        root.addAppender(appender);
-        current = new Installed(queue, queued ? limit.verdict() : FloodVerdict.NONE, counters);
+        log.setContext(context);
+        log.start();
+        root.addAppender(log);
+        current = log;
     }
 
     /** Waits (at most {@code timeoutMillis}) until every line logged so far is written; true when it was. */
     public static boolean flush(long timeoutMillis) {
-        Installed installed = current;
-        return installed == null || installed.queue() == null || installed.queue().flush(timeoutMillis);
+        LogAppender log = current;
+        return log == null || log.flush(timeoutMillis);
     }
 
     /** Flushes and closes the log: queued events are written before this returns. */
     public static void stop() {
-        Installed installed = current;
-        if (installed == null) {
+        if (current == null) {
             return; // a short CLI call wrote through DirectLog: setting logback up now only to stop it costs ~50 ms
         }
+        current = null;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         // Ours first: a context stopped once (a test's earlier stop) would skip its appenders.
         context.getLogger(Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
-        current = new Installed(null, FloodVerdict.NONE, installed.counters());
         context.stop();
     }
 }

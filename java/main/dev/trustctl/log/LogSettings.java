@@ -13,48 +13,31 @@ public record LogSettings(long maxFileBytes, int keepFiles, int burst, int perSe
     public static final int DEFAULT_BURST = 2000;
     public static final int DEFAULT_PER_SECOND = 200;
     public static final int DEFAULT_FIRST_PER_CONNECTION = 10;
-    private static final String PREFIX = "trustctl.log.";
-
-    public LogSettings {
-        if (maxFileBytes < 1024 || keepFiles < 1 || burst < 0 || perSecond < 0 || firstPerConnection < 0) {
-            throw new IllegalArgumentException("log settings out of range: " + maxFileBytes + " bytes, keep "
-                    + keepFiles + ", burst " + burst + ", " + perSecond + "/s, first " + firstPerConnection);
-        }
-    }
 
     public static LogSettings defaults() {
         return new LogSettings(DEFAULT_MAX_FILE_BYTES, DEFAULT_KEEP_FILES, DEFAULT_BURST, DEFAULT_PER_SECOND,
                 DEFAULT_FIRST_PER_CONNECTION);
     }
 
-    /** The defaults, with whatever {@code trustctl.log.*} system property is set; a bad value keeps its default. */
+    /** The defaults, with whatever {@code trustctl.log.*} system property is set; a bad value keeps them all. */
     public static LogSettings fromSystemProperties() {
         try {
-            return new LogSettings(property("max_bytes", DEFAULT_MAX_FILE_BYTES),
-                    (int) property("keep", DEFAULT_KEEP_FILES), (int) property("burst", DEFAULT_BURST),
-                    (int) property("per_second", DEFAULT_PER_SECOND),
-                    (int) property("first_per_connection", DEFAULT_FIRST_PER_CONNECTION));
+            return new LogSettings(property("max_bytes", DEFAULT_MAX_FILE_BYTES, 1024, Long.MAX_VALUE),
+                    (int) property("keep", DEFAULT_KEEP_FILES, 1, Integer.MAX_VALUE),
+                    (int) property("burst", DEFAULT_BURST, 0, Integer.MAX_VALUE),
+                    (int) property("per_second", DEFAULT_PER_SECOND, 0, Integer.MAX_VALUE),
+                    (int) property("first_per_connection", DEFAULT_FIRST_PER_CONNECTION, 0, Integer.MAX_VALUE));
         } catch (IllegalArgumentException e) {
             return defaults();
         }
     }
 
-    private static long property(String name, long fallback) {
-        String value = System.getProperty(PREFIX + name);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.trim().chars().allMatch(c -> c >= '0' && c <= '9' || c == '-' || c == '+')) {
-            throw new IllegalArgumentException(name); // Long.parseLong would take any Unicode digit
-        }
-        long parsed = Long.parseLong(value.trim()); // NumberFormatException is an IllegalArgumentException
-        if (parsed > Integer.MAX_VALUE && !name.equals("max_bytes")) {
+    /** From {@code min} to {@code max}, in ASCII digits only: Long.parseLong alone would take any Unicode digit. */
+    private static long property(String name, long fallback, long min, long max) {
+        String value = System.getProperty("trustctl.log." + name, String.valueOf(fallback)).trim();
+        if (!value.matches("[+-]?[0-9]+") || Long.parseLong(value) < min || Long.parseLong(value) > max) {
             throw new IllegalArgumentException(name);
         }
-        return parsed;
-    }
-
-    boolean limited() {
-        return burst > 0;
+        return Long.parseLong(value);
     }
 }

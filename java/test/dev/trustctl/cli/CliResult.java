@@ -2,6 +2,7 @@ package dev.trustctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustctl.log.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ record CliResult(int code, String out, String err) {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             code = new TrustCtl(new Terminal(o, e, env)).run(args);
+        } finally {
+            Log.stop(); // as Main does: a log left running outlives its folder, and later tests' lines would fail there
         }
         return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

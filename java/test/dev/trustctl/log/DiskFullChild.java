@@ -17,7 +17,7 @@ public final class DiskFullChild {
     }
 
     public static void main(String[] args) throws Exception {
-        Log.start(Path.of(args[0]), true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 0, 0, 0));
+        Log.start(Path.of(args[0]), true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 0, 0, 0), System.err);
         Logger log = LoggerFactory.getLogger("disk-full");
         for (int i = 0; i < 120; i++) {
             log.atInfo().setMessage("filler").addKeyValue("n", i).addKeyValue("pad", "x".repeat(90)).log();

@@ -35,7 +35,7 @@ class DiskFullTest {
         Path logs = home.resolve("logs");
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "ulimit -f " + LIMIT_KIB + " && exec \"$@\"", "child",
-                java, "-XX:-UsePerfData", "-Xshare:off", "-cp", WholeLineFileTest.Child.classPath(),
+                java, "-XX:-UsePerfData", "-Xshare:off", "-cp", LogFileTest.Child.classPath(),
                 DiskFullChild.class.getName(), logs.toString());
         Process child = pb.start();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -69,7 +69,7 @@ class DiskFullTest {
         assertThat(child.waitFor()).isZero();
         errReader.join();
 
-        List<Map<String, Object>> after = WholeLineFileTest.lines(full);
+        List<Map<String, Object>> after = LogFileTest.lines(full);
         assertThat(after).extracting(l -> l.get("event"))
                 .containsExactly("log_lines_lost", "after", "after", "after", "after", "after");
         assertThat(after.get(0)).containsEntry("lines", BigDecimal.valueOf(lost)).containsEntry("level", "WARN");

@@ -37,7 +37,7 @@ class FloodTest {
         for (String suffix : new String[] {".3", ".2", ".1", ""}) {
             Path f = logs.resolve(Log.FILE_NAME + suffix);
             if (Files.exists(f)) {
-                lines.addAll(WholeLineFileTest.lines(f));
+                lines.addAll(LogFileTest.lines(f));
             }
         }
         return lines;
@@ -55,7 +55,7 @@ class FloodTest {
         LogSettings defaults = LogSettings.defaults();
         // Files of 256 KiB instead of 10 MiB: were the flood written, it would roll all of them away 30 times over.
         Log.start(logs, true, new LogSettings(256 * 1024, defaults.keepFiles(), defaults.burst(),
-                defaults.perSecond(), defaults.firstPerConnection()));
+                defaults.perSecond(), defaults.firstPerConnection()), System.err);
         long suppressedBefore = Log.linesSuppressed();
         LOG.atInfo().setMessage("server_start").addKeyValue("port", 9900).addKeyValue("pid", 7).log();
         for (int n = 1; n <= 300_000; n++) {
@@ -84,7 +84,7 @@ class FloodTest {
     @Test
     void everyFileARollStartsBeginsWithServerStartsFields() throws IOException {
         Path logs = home.resolve("logs");
-        Log.start(logs, true, new LogSettings(4096, 3, 0, 0, 0));
+        Log.start(logs, true, new LogSettings(4096, 3, 0, 0, 0), System.err);
         LOG.atInfo().setMessage("server_start").addKeyValue("port", 9900).addKeyValue("pid", 7).log();
         for (int n = 1; n <= 400; n++) {
             frame(1, n);
@@ -95,7 +95,7 @@ class FloodTest {
         frame(1, 401); // the file rolled to last is still empty: the header comes with its first line
         assertThat(Log.flush(10_000)).isTrue();
         for (String suffix : new String[] {"", ".1", ".2", ".3"}) {
-            Map<String, Object> first = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME + suffix)).get(0);
+            Map<String, Object> first = LogFileTest.lines(logs.resolve(Log.FILE_NAME + suffix)).get(0);
             assertThat(first).as(suffix).containsEntry("event", "log_continued")
                     .containsEntry("port", BigDecimal.valueOf(9900))
                     .containsEntry("pid", BigDecimal.valueOf(7));

@@ -44,7 +44,7 @@ class FloodVerdictTest {
     @Timeout(60)
     void aFloodIsSkippedAtTheSourceAndEveryLineIsWrittenOrCounted() throws Exception {
         Path logs = home.resolve("logs");
-        Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 100, 10, 5));
+        Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 100, 10, 5), System.err);
         FloodVerdict verdict = Log.floodVerdict();
         long suppressedBefore = Log.linesSuppressed();
         int skipped = 0;
@@ -62,7 +62,7 @@ class FloodVerdictTest {
         assertThat(Log.flush(5000)).isTrue();
         assertThat(skipped).as("lines never made").isPositive();
 
-        List<Map<String, Object>> lines = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME));
+        List<Map<String, Object>> lines = LogFileTest.lines(logs.resolve(Log.FILE_NAME));
         long written = lines.stream().filter(l -> "frame_echo".equals(l.get("event"))).count();
         long said = lines.stream().filter(l -> "log_suppressed".equals(l.get("event"))
                 && "frame_echo".equals(l.get("suppressed_event")))
@@ -78,7 +78,7 @@ class FloodVerdictTest {
     @Timeout(60)
     void onceTheBucketIsEmptyFirstLinesAreSkippedTooAndCounted() throws Exception {
         Path logs = home.resolve("logs");
-        Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 20, 1, 5));
+        Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 20, 1, 5), System.err);
         FloodVerdict verdict = Log.floodVerdict();
         int skipped = 0;
         for (int conn = 1; conn <= 2000; conn++) {
@@ -94,7 +94,7 @@ class FloodVerdictTest {
         LOG.atInfo().setMessage("server_stop").log();
         assertThat(Log.flush(5000)).isTrue();
         assertThat(skipped).as("first lines skipped once nothing would pass").isPositive();
-        List<Map<String, Object>> lines = WholeLineFileTest.lines(logs.resolve(Log.FILE_NAME));
+        List<Map<String, Object>> lines = LogFileTest.lines(logs.resolve(Log.FILE_NAME));
         long written = lines.stream().filter(l -> "conn_open".equals(l.get("event"))).count();
         long said = lines.stream().filter(l -> "log_suppressed".equals(l.get("event")))
                 .mapToLong(l -> ((BigDecimal) l.get("suppressed")).longValue()).sum();

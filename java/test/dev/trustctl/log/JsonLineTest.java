@@ -33,7 +33,7 @@ class JsonLineTest {
 
     @Test
     void aLineIsTheFixedFieldsThenTheKeyValuesInOrder() {
-        String line = JsonLine.format(event(Level.INFO, "frame_echo", "conn_id", 7L, "bytes", 5, "ok", true));
+        String line = LogAppender.line(event(Level.INFO, "frame_echo", "conn_id", 7L, "bytes", 5, "ok", true));
         assertThat(line).isEqualTo("{\"ts\":\"2024-01-02T03:04:05.678Z\",\"level\":\"INFO\",\"event\":\"frame_echo\","
                 + "\"request_id\":\"" + Log.requestId() + "\",\"conn_id\":7,\"bytes\":5,\"ok\":true}\n");
     }
@@ -44,7 +44,7 @@ class JsonLineTest {
         LoggingEvent e = event(Level.INFO, "command_done", "command", "status", "exit_code", 0, "duration_ms", 12L);
         e.setInstant(when);
         assertThat(DirectLog.line(when.toEpochMilli(), "INFO", "command_done", "command", "status", "exit_code", 0,
-                "duration_ms", 12L)).isEqualTo(JsonLine.format(e));
+                "duration_ms", 12L)).isEqualTo(LogAppender.line(e));
     }
 
     @Test
@@ -56,7 +56,7 @@ class JsonLineTest {
 
     @Test
     void anEventsOwnRequestIdIsKeptAndNotDuplicated() {
-        String line = JsonLine.format(event(Level.INFO, "frame_echo", "request_id", "abcd1234-3-17", "conn_id", 3L));
+        String line = LogAppender.line(event(Level.INFO, "frame_echo", "request_id", "abcd1234-3-17", "conn_id", 3L));
         Map<String, Object> fields = StrictJson.object(line);
         assertThat(fields).containsEntry("request_id", "abcd1234-3-17");
         assertThat(line.split("\"request_id\"", -1)).hasSize(2);
@@ -65,7 +65,7 @@ class JsonLineTest {
     @Test
     void hostileFieldValuesStayInsideOneLineAndOneString() {
         String nasty = "quote\" backslash\\ newline\n cr\r tab\t nul\u0000 esc\u001b ls\u2028 ps\u2029 end";
-        String line = JsonLine.format(event(Level.ERROR, "conn_error", "error", nasty, "peer", "a\nb"));
+        String line = LogAppender.line(event(Level.ERROR, "conn_error", "error", nasty, "peer", "a\nb"));
         assertThat(line).endsWith("}\n");
         String body = line.substring(0, line.length() - 1);
         assertThat(body).doesNotContain("\n", "\r", "\u0000", "\u2028", "\u2029");
@@ -99,13 +99,13 @@ class JsonLineTest {
 
     @Test
     void textBeyondAsciiIsKeptAsItIs() {
-        String line = JsonLine.format(event(Level.INFO, "raw_echo", "peer", "héllo ✓"));
+        String line = LogAppender.line(event(Level.INFO, "raw_echo", "peer", "héllo ✓"));
         assertThat(line).contains("\"peer\":\"héllo ✓\"");
         assertThat(StrictJson.object(line)).containsEntry("peer", "héllo ✓");
     }
 
     private static Map<String, Object> parsed(LoggingEvent e) {
-        String line = JsonLine.format(e);
+        String line = LogAppender.line(e);
         assertThat(line).endsWith("\n");
         assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
         return StrictJson.object(line.substring(0, line.length() - 1));
@@ -120,18 +120,15 @@ class JsonLineTest {
         "1704164645999, 2024-01-02T03:04:05.999Z",
         "0, 1970-01-01T00:00:00.000Z"})
     void timestampsAreIsoUtcWithThreeDigitMillisAcrossSecondBoundaries(long millis, String expected) {
-        StringBuilder out = new StringBuilder();
-        JsonLine.appendTimestamp(out, millis);
-        assertThat(out).hasToString(expected);
+        assertThat(StrictJson.object(Json.line(millis, "INFO", "tick", null))).containsEntry("ts", expected);
     }
 
     @Test
     void timestampsArePaddedIsoUtcWithMilliseconds() {
         for (String ts : List.of("1970-01-01T00:00:00.000Z", "2026-11-28T13:05:09.007Z", "1999-12-31T23:59:59.999Z",
                 "2024-02-29T10:00:00.050Z")) {
-            StringBuilder out = new StringBuilder();
-            JsonLine.appendTimestamp(out, Instant.parse(ts).toEpochMilli());
-            assertThat(out).hasToString(ts);
+            assertThat(StrictJson.object(Json.line(Instant.parse(ts).toEpochMilli(), "INFO", "tick", null)))
+                    .containsEntry("ts", ts);
         }
     }
 }

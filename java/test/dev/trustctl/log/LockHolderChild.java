@@ -5,7 +5,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Run by {@link WholeLineFileTest} as another process: takes the log's lock, says so, and keeps it until stdin ends. */
+/** Run by {@link LogFileTest} as another process: takes the log's lock, says so, and keeps it until stdin ends. */
 public final class LockHolderChild {
     private LockHolderChild() {
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -17,6 +18,11 @@ class LogTest {
 
     @TempDir
     Path home;
+
+    @AfterEach
+    void stopLog() {
+        Log.stop(); // else this log outlives its folder, and the next test's lines say it cannot be written
+    }
 
     @Test
     void theLogDirectoryAndFileArePrivateToTheUser() throws IOException {
@@ -46,5 +52,17 @@ class LogTest {
             assertThat(Files.size(logs.resolve(name))).as(name).isLessThanOrEqualTo(limit + 2000);
         }
         assertThat(Files.readAllLines(logs.resolve(Log.FILE_NAME)).get(0)).startsWith("{\"ts\":\"").endsWith("}");
+    }
+
+    /** A server's lines go through a queue: stopping the log writes all of them before it returns. */
+    @Test
+    void stoppingAQueuedLogWritesEverythingQueued() throws IOException {
+        Path logs = home.resolve("logs");
+        Log.start(logs, true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 0, 0, 0), System.err);
+        for (int i = 0; i < 5000; i++) {
+            LOG.atInfo().setMessage("frame_echo").addKeyValue("n", i).log();
+        }
+        Log.stop();
+        assertThat(Files.readAllLines(logs.resolve(Log.FILE_NAME))).hasSize(5000);
     }
 }

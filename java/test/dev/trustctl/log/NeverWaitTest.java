@@ -31,7 +31,8 @@ class NeverWaitTest {
     @Test
     @Timeout(30)
     void aNeverWaitingThreadDropsAndCountsWhatAFullQueueCannotTake() throws Exception {
-        Log.start(home.resolve("logs"), true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 0, 0, 0));
+        Log.start(home.resolve("logs"), true, new LogSettings(LogSettings.DEFAULT_MAX_FILE_BYTES, 3, 0, 0, 0),
+                System.err);
         CountDownLatch stalled = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Object stallsTheWriter = new Object() {
@@ -61,18 +62,5 @@ class NeverWaitTest {
                 .isPositive().isLessThanOrEqualTo(LINES);
         release.countDown();
         assertThat(Log.flush(10_000)).isTrue();
-    }
-
-    @Test
-    void anOrdinaryThreadIsNotMarked() throws InterruptedException {
-        boolean[] marked = new boolean[2];
-        Thread ordinary = new Thread(() -> marked[0] = !LineQueue.mayWaitOnThisThread());
-        Thread loop = new NeverWaitingThread(() -> marked[1] = !LineQueue.mayWaitOnThisThread(), "never-waits");
-        for (Thread t : new Thread[] {ordinary, loop}) {
-            t.start();
-            t.join();
-        }
-        assertThat(marked).containsExactly(false, true);
-        assertThat(LineQueue.mayWaitOnThisThread()).as("the mark stays on its own thread").isTrue();
     }
 }

@@ -11,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The log file as processes share it: never written through a symbolic link, rolled under a lock by whichever
  * process finds it too big, and a server's next line lands in the new file whoever rolled; rolled files 0600.
  */
-class WholeLineFileTest {
+class LogFileTest {
     private static final Logger LOG = LoggerFactory.getLogger("log-file-test");
     private static final LogSettings SMALL = new LogSettings(8 * 1024, 3, 0, 0, 0);
 
@@ -73,7 +74,8 @@ class WholeLineFileTest {
 
     @Test
     void aLinkSwappedInWhileTheServerRunsIsNotFollowed() throws IOException {
-        Log.start(logs(), true, SMALL);
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Log.start(logs(), true, SMALL, new PrintStream(stderr, true, StandardCharsets.UTF_8));
         LOG.atInfo().setMessage("before").log();
         assertThat(Log.flush(5000)).isTrue();
         Path victim = Files.writeString(home.resolve("victim"), "precious\n");
@@ -84,6 +86,9 @@ class WholeLineFileTest {
         assertThat(Log.flush(5000)).isTrue();
         assertThat(Files.readString(victim)).isEqualTo("precious\n");
         assertThat(Log.linesLost()).isEqualTo(lost + 1);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).as("said once, on stderr")
+                .isEqualTo("trustctl: cannot write the log " + file("") + ": is a symbolic link: trustctl never writes"
+                        + " through one; remove it; lines are lost (and counted) until it can\n");
     }
 
     @Test
@@ -122,7 +127,7 @@ class WholeLineFileTest {
         Files.createDirectories(logs());
         Files.writeString(file(".1"), "{\"event\":\"old\"}\n");
         Files.setPosixFilePermissions(file(".1"), PosixFilePermissions.fromString("rw-r--r--"));
-        Log.start(logs(), false, SMALL);
+        Log.start(logs(), false, SMALL, System.err);
         for (int i = 0; i < 200; i++) {
             LOG.atInfo().setMessage("filler").addKeyValue("pad", "x".repeat(100)).log();
         }
@@ -138,7 +143,7 @@ class WholeLineFileTest {
     @Test
     @Timeout(60)
     void afterAnotherProcessRollsTheLogTheServersNextLineLandsInTheNewFile() throws Exception {
-        Log.start(logs(), true, SMALL);
+        Log.start(logs(), true, SMALL, System.err);
         LOG.atInfo().setMessage("server_start").addKeyValue("port", 9900).addKeyValue("pid", 42).log();
         assertThat(Log.flush(5000)).isTrue();
         Files.writeString(file(""), ("{\"event\":\"filler\",\"pad\":\"" + "x".repeat(100) + "\"}\n").repeat(100),
@@ -162,19 +167,19 @@ class WholeLineFileTest {
     @Test
     @Timeout(30)
     void aProcessThatKeepsTheLockDelaysOneWriteButNeverStopsTheLog() throws Exception {
-        Log.start(logs(), false, SMALL);
+        Log.start(logs(), false, SMALL, System.err);
         Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                Child.classPath(), LockHolderChild.class.getName(), logs().resolve(RollLock.NAME).toString()).start();
+                Child.classPath(), LockHolderChild.class.getName(), logs().resolve(LogFile.LOCK_NAME).toString()).start();
         try {
             assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(),
                     StandardCharsets.UTF_8)).readLine()).isEqualTo("locked true");
             long started = System.nanoTime();
             LOG.atInfo().setMessage("while_locked").log();
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(millis).isBetween(RollLock.WAIT_MILLIS, RollLock.WAIT_MILLIS + 5000);
+            assertThat(millis).isBetween(LogFile.LOCK_WAIT_MILLIS, LogFile.LOCK_WAIT_MILLIS + 5000);
             started = System.nanoTime();
             LOG.atInfo().setMessage("still_locked").log();
-            assertThat((System.nanoTime() - started) / 1_000_000).as("no second wait").isLessThan(RollLock.WAIT_MILLIS);
+            assertThat((System.nanoTime() - started) / 1_000_000).as("no second wait").isLessThan(LogFile.LOCK_WAIT_MILLIS);
             assertThat(events(file(""))).containsExactly("while_locked", "still_locked");
         } finally {
             holder.getOutputStream().close();
@@ -184,7 +189,7 @@ class WholeLineFileTest {
 
     @Test
     void twoWritersTakingTurnsLeaveOnlyWholeLines() throws Exception {
-        Log.start(logs(), true, new LogSettings(64 * 1024, 3, 0, 0, 0));
+        Log.start(logs(), true, new LogSettings(64 * 1024, 3, 0, 0, 0), System.err);
         Thread server = new Thread(() -> {
             for (int i = 0; i < 3000; i++) {
                 LOG.atInfo().setMessage("frame_echo").addKeyValue("conn_id", 1).addKeyValue("n", i).log();
@@ -214,7 +219,7 @@ class WholeLineFileTest {
         /** Where trustctl, its jars and these tests were loaded from (the console launcher's -cp is not ours). */
         static String classPath() {
             StringBuilder path = new StringBuilder();
-            for (Class<?> c : new Class<?>[] {Main.class, WholeLineFileTest.class, Logger.class,
+            for (Class<?> c : new Class<?>[] {Main.class, LogFileTest.class, Logger.class,
                     Level.class, Appender.class,
                     org.apache.commons.cli.Options.class}) {
                 try {
