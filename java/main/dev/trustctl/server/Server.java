@@ -120,25 +120,6 @@ public final class Server {
         }
     }
 
-    /** Whether the listener has SO_REUSEADDR on (false once it is closed). */
-    public boolean reusesAddress() {
-        try {
-            return listener.getOption(StandardSocketOptions.SO_REUSEADDR);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Frames answered so far, each counted once its reply went out whole. */
-    public long framesReplied() {
-        return stats.frames.sum();
-    }
-
-    /** How many clients are being served right now. */
-    public int activeClients() {
-        return settings.maxClients() - slots.availablePermits();
-    }
-
     /**
      * Serves until {@link #stop()}; then lets messages in flight finish within the grace and returns. Throws if
      * the engine cannot serve the listener at all: logged, and the server ends with an error.

@@ -67,9 +67,6 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
      */
     public static int defaultMaxClients(Io io, long fdLimit) {
         int wanted = io.defaultMaxClients();
-        if (fdLimit > 0 && fdLimit - FdLimit.JVM_RESERVE < wanted) {
-            return (int) Math.max(1, fdLimit - FdLimit.JVM_RESERVE);
-        }
-        return wanted;
+        return fdLimit > 0 ? (int) Math.max(1, Math.min(wanted, fdLimit - FdLimit.JVM_RESERVE)) : wanted;
     }
 }
