@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 public abstract class BaseProtocol implements Protocol {
     protected final Context context;
     protected final ProtocolEvents events;
-    private final boolean traced;
+    protected final boolean traced; // asked once: every read and write is reported through events.traced
     private Phase phase = Phase.IDLE;
     private String closeReason; // non-null once closing
     private String closeAfterReply; // non-null: once the reply owed is out, close (gracefully) for this reason
@@ -182,9 +182,5 @@ public abstract class BaseProtocol implements Protocol {
     protected final void start(Phase next) {
         phase = next;
         context.timer().start(next);
-    }
-
-    protected final boolean traced() {
-        return traced;
     }
 }

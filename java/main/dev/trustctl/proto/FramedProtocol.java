@@ -171,17 +171,17 @@ public final class FramedProtocol extends BaseProtocol {
 
     @Override
     public void wrote(int n) {
-        if (traced()) {
-            events.traced("write", n, "reply " + (inPlace > 0 ? count + " message(s) in place" : "of the handler's own"));
+        if (traced) {
+            events.traced("write", n, inPlace > 0 ? "reply " + count + " message(s) in place" : "reply of the handler's own");
         }
     }
 
     @Override
     protected boolean replyWentOut(ByteBuffer in) {
         if (inPlace > 0) {
-            report(firstSize);
+            report(firstSize, -1);
             for (int i = 1; i < count; i++) {
-                report(sizes[i]);
+                report(sizes[i], -1);
             }
             events.sent(inPlace);
             inPlace = 0;
@@ -317,18 +317,16 @@ public final class FramedProtocol extends BaseProtocol {
         return out.flip();
     }
 
-    private void report(int size) {
-        if (mode == Mode.RAW) {
-            events.replied(handler.rawEvent(), false, size, size);
-        } else {
-            events.replied(handler.replyEvent(), true, size - HEADER, size - HEADER);
-        }
+    /** One request, {@code size} bytes on the wire, was answered: with its own bytes, or {@code replyBytes}. */
+    private void report(int size, int replyBytes) {
+        boolean raw = mode == Mode.RAW;
+        int request = raw ? size : size - HEADER;
+        String event = raw ? handler.rawEvent() : handler.replyEvent();
+        events.replied(event, !raw, request, replyBytes < 0 ? request : replyBytes);
     }
 
     private void reportSeparate() {
-        boolean raw = mode == Mode.RAW;
-        int request = raw ? separateRequest : separateRequest - HEADER;
-        events.replied(raw ? handler.rawEvent() : handler.replyEvent(), !raw, request, separateReplyBytes);
+        report(separateRequest, separateReplyBytes);
         events.sent(separate.limit());
         separate = null;
     }

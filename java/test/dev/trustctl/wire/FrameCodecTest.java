@@ -31,7 +31,7 @@ class FrameCodecTest {
         FrameTooLargeException e = catchThrowableOfType(FrameTooLargeException.class,
                 () -> FrameCodec.payloadLength(header((int) length), 0, FrameCodec.MAX_PAYLOAD_BYTES));
         assertThat(e).isNotNull();
-        assertThat(e.length()).isEqualTo(length);
+        assertThat(e.fields()).contains(Map.entry("length", length));
         assertThat(e.fields()).contains(Map.entry("max", 65536));
         assertThat(e).hasMessage("frame of " + length + " bytes is over the limit of 65536");
     }
@@ -54,7 +54,7 @@ class FrameCodecTest {
     void aSmallerMaxIsHonoured() {
         FrameTooLargeException e = catchThrowableOfType(FrameTooLargeException.class,
                 () -> FrameCodec.payloadLength(header(11), 0, 10));
-        assertThat(e.length()).isEqualTo(11);
+        assertThat(e.fields()).contains(Map.entry("length", 11L));
         assertThat(e.fields()).contains(Map.entry("max", 10));
     }
 
