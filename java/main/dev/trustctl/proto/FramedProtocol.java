@@ -2,6 +2,7 @@ package dev.trustctl.proto;
 
 import dev.trustctl.errors.ErrorMap;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,10 +33,9 @@ public final class FramedProtocol extends BaseProtocol {
     private final FrameHandler handler;
     private Mode mode;
     // The in-place replies owed while in WRITE: inPlace bytes at the front of `in`, the wire sizes of the messages
-    // they answer firstSize, then sizes[1..count).
+    // they answer in sizes[0..count).
     private int inPlace;
-    private int firstSize;
-    private int[] sizes;
+    private int[] sizes = new int[1]; // grown once to GATHER_MESSAGES: only a connection that pipelines needs more
     private int count;
     // The copied replies to one request (separateRequest bytes on the wire), owed once `separate` is non-null.
     private ByteBuffer separate;
@@ -172,15 +172,15 @@ public final class FramedProtocol extends BaseProtocol {
     @Override
     public void wrote(int n) {
         if (traced) {
-            events.traced("write", n, inPlace > 0 ? "reply " + count + " message(s) in place" : "reply of the handler's own");
+            events.traced("write", n, inPlace > 0 ? "reply " + count + " message(s) in place"
+                    : "reply of the handler's own");
         }
     }
 
     @Override
     protected boolean replyWentOut(ByteBuffer in) {
         if (inPlace > 0) {
-            report(firstSize, -1);
-            for (int i = 1; i < count; i++) {
+            for (int i = 0; i < count; i++) {
                 report(sizes[i], -1);
             }
             events.sent(inPlace);
@@ -332,14 +332,9 @@ public final class FramedProtocol extends BaseProtocol {
     }
 
     private void remember(int size) {
-        if (count == 0) {
-            firstSize = size;
-        } else {
-            if (sizes == null) {
-                sizes = new int[GATHER_MESSAGES]; // only a connection that pipelines needs room for more than one
-            }
-            sizes[count] = size;
+        if (count == sizes.length) {
+            sizes = Arrays.copyOf(sizes, GATHER_MESSAGES);
         }
-        count++;
+        sizes[count++] = size;
     }
 }

@@ -43,23 +43,21 @@ public final class Admission {
     }
 
     private final int maxClients;
-    private final Semaphore slots;
-    private final ServerStats stats;
+    final Semaphore slots; // one per client being served: all back once every connection is closed and logged
+    final ServerStats stats = new ServerStats();
     private final String runId;
     private final AtomicLong connIds = new AtomicLong();
     private final ServerTrace trace; // null unless --trace
     private final FloodVerdict verdict;
     private final HeldBytes held;
 
-    Admission(int maxClients, Semaphore slots, ServerStats stats, String runId, ServerTrace trace,
-              FloodVerdict verdict, HeldBytes held) {
-        this.held = held;
+    Admission(int maxClients, String runId, ServerTrace trace, FloodVerdict verdict, HeldBytes held) {
         this.maxClients = maxClients;
-        this.slots = slots;
-        this.stats = stats;
+        this.slots = new Semaphore(maxClients);
         this.runId = runId;
         this.trace = trace;
         this.verdict = verdict;
+        this.held = held;
     }
 
     /**

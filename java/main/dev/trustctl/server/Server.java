@@ -21,7 +21,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +39,6 @@ public final class Server {
     private final ServerSettings settings;
     private final ServerSocketChannel listener;
     private final Engine engine;
-    private final Semaphore slots;
-    private final ServerStats stats = new ServerStats();
     private final String runId = Log.requestId();
     private final Admission admission;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -52,8 +49,7 @@ public final class Server {
                        ServerTrace trace, FloodVerdict verdict, HeldBytes held) throws IOException {
         this.settings = settings;
         this.listener = listener;
-        this.slots = new Semaphore(settings.maxClients());
-        this.admission = new Admission(settings.maxClients(), slots, stats, runId, trace, verdict, held);
+        this.admission = new Admission(settings.maxClients(), runId, trace, verdict, held);
         Duration drain = settings.closeDrain();
         this.engine = switch (settings.io()) {
             case LOOP -> new LoopEngine(settings.timeout(), drain, settings.loops(), protocols, this::died);
@@ -176,19 +172,19 @@ public final class Server {
         int forced = allClosedWithin(ServerSettings.STOP_GRACE) ? 0 : engine.closeAll();
         allClosedWithin(ServerSettings.STOP_GRACE); // a forced close still logs each conn_close before server_stop
         engine.shutdown();
-        stats.logStop(runId, idleClosed, forced, engine.failedPasses());
+        admission.stats.logStop(runId, idleClosed, forced, engine.failedPasses());
     }
 
     /** The counters a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
     public String summary() {
-        return stats.summary();
+        return admission.stats.summary();
     }
 
     /** Waits until every client slot is back, that is every connection closed and logged. */
     private boolean allClosedWithin(Duration bound) {
         try {
-            if (slots.tryAcquire(settings.maxClients(), bound.toMillis(), TimeUnit.MILLISECONDS)) {
-                slots.release(settings.maxClients());
+            if (admission.slots.tryAcquire(settings.maxClients(), bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                admission.slots.release(settings.maxClients());
                 return true;
             }
             return false;
