@@ -290,17 +290,15 @@ public final class FramedProtocol extends BaseProtocol {
 
     /** The handler's replies, each framed (raw: as they are), copied into one buffer of the protocol's own. */
     private ByteBuffer framed(List<ByteBuffer> replies) {
-        boolean raw = mode == Mode.RAW;
-        int payload = 0;
+        int header = mode == Mode.RAW ? 0 : HEADER;
         int total = 0;
         for (ByteBuffer r : replies) {
             int n = r.remaining();
-            if (!raw && n > FrameCodec.MAX_PAYLOAD_BYTES) {
+            if (header > 0 && n > FrameCodec.MAX_PAYLOAD_BYTES) {
                 throw new IllegalStateException("the handler's reply of " + n + " bytes is over the frame limit of "
                         + FrameCodec.MAX_PAYLOAD_BYTES);
             }
-            payload += n;
-            total += raw ? n : HEADER + n;
+            total += header + n;
             if (total > MAX_REPLY_BYTES) {
                 throw new IllegalStateException("the handler's replies to one message are over " + MAX_REPLY_BYTES
                         + " bytes");
@@ -308,12 +306,12 @@ public final class FramedProtocol extends BaseProtocol {
         }
         ByteBuffer out = ByteBuffer.allocate(total);
         for (ByteBuffer r : replies) {
-            if (!raw) {
+            if (header > 0) {
                 out.putInt(r.remaining());
             }
             out.put(r.duplicate());
         }
-        separateReplyBytes = payload;
+        separateReplyBytes = total - header * replies.size();
         return out.flip();
     }
 

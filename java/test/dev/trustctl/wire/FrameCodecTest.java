@@ -59,11 +59,11 @@ class FrameCodecTest {
     }
 
     @Test
-    void putHeaderWritesFourBigEndianBytes() {
-        ByteBuffer buf = ByteBuffer.allocate(6);
-        FrameCodec.putHeader(buf, 1, 0x01020304);
-        assertThat(buf.array()).containsExactly(0, 1, 2, 3, 4, 0);
-        assertThat(buf.position()).isZero();
+    void theHeaderIsFourBigEndianBytes() {
+        ByteBuffer frame = FrameCodec.encode(new byte[0x0102]);
+        byte[] header = new byte[4];
+        frame.duplicate().get(header);
+        assertThat(header).containsExactly(0, 0, 1, 2);
     }
 
     @Test
