@@ -119,7 +119,7 @@ public final class ErrorMap {
         if (error instanceof KnownIOException known) {
             return known.row();
         }
-        for (Rule rule : RULES) {
+        for (Rule rule : RULES) { // a plain loop: this runs after an OutOfMemoryError too
             if (rule.matches().test(error)) {
                 return rule.row();
             }
@@ -156,9 +156,7 @@ public final class ErrorMap {
 
     /** {@code line} with the {@link #fields} of {@code error} (whose row is {@code row}) added. */
     public static LoggingEventBuilder withFields(LoggingEventBuilder line, Row row, Throwable error) {
-        for (Map.Entry<String, Object> field : fields(row, error)) {
-            line.addKeyValue(field.getKey(), field.getValue());
-        }
+        fields(row, error).forEach(field -> line.addKeyValue(field.getKey(), field.getValue()));
         return line;
     }
 
