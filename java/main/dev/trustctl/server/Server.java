@@ -21,7 +21,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -169,28 +168,15 @@ public final class Server {
     private void drain() {
         Closing.quietly(listener);
         int idleClosed = engine.closeIdleSoon(ServerSettings.STOP_LINGER);
-        int forced = allClosedWithin(ServerSettings.STOP_GRACE) ? 0 : engine.closeAll();
-        allClosedWithin(ServerSettings.STOP_GRACE); // a forced close still logs each conn_close before server_stop
+        int forced = admission.allBackWithin(ServerSettings.STOP_GRACE) ? 0 : engine.closeAll();
+        // A forced close still logs each conn_close before server_stop.
+        admission.allBackWithin(ServerSettings.STOP_GRACE);
         engine.shutdown();
         admission.stats.logStop(runId, idleClosed, forced, engine.failedPasses());
     }
 
-    /** The counters a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
+    /** The counts a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
     public String summary() {
         return admission.stats.summary();
-    }
-
-    /** Waits until every client slot is back, that is every connection closed and logged. */
-    private boolean allClosedWithin(Duration bound) {
-        try {
-            if (admission.slots.tryAcquire(settings.maxClients(), bound.toMillis(), TimeUnit.MILLISECONDS)) {
-                admission.slots.release(settings.maxClients());
-                return true;
-            }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -150,7 +150,7 @@ final class ServerFixture implements AutoCloseable {
 
     /** How many clients the server is serving right now: its client limit less the slots free. */
     int activeClients() {
-        Semaphore slots = privateField(server, "admission", Admission.class).slots;
+        Semaphore slots = privateField(privateField(server, "admission", Admission.class), "slots", Semaphore.class);
         int max = privateField(server, "settings", ServerSettings.class).maxClients();
         return max - slots.availablePermits();
     }
