@@ -175,7 +175,7 @@ public final class Server {
         admission.stats.logStop(runId, idleClosed, forced, engine.failedPasses());
     }
 
-    /** The counts a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
+    /** What a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
     public String summary() {
         return admission.stats.summary();
     }
