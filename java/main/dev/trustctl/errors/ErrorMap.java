@@ -108,7 +108,7 @@ public final class ErrorMap {
                 && !(error instanceof OutOfMemoryError);
     }
 
-    /** Throws {@code error} on if it {@link #endsTheServer}: for a catch that closes one connection on anything else. */
+    /** Throws {@code error} on if it {@link #endsTheServer}: for a catch that closes one connection on all else. */
     public static void rethrowIfFatal(Throwable error) {
         if (endsTheServer(error)) {
             throw (VirtualMachineError) error;
@@ -138,7 +138,8 @@ public final class ErrorMap {
             return CONNECT_TIMED_OUT;
         }
         return row.event().equals(CONNECT_FAILED) ? row
-                : new Row(row.errno, CONNECT_FAILED, EXIT, row.reason, ERROR, ExitCode.CONNECT_FAILED, LoadFailure.CONNECT);
+                : new Row(row.errno(), CONNECT_FAILED, EXIT, row.reason(), ERROR, ExitCode.CONNECT_FAILED,
+                        LoadFailure.CONNECT);
     }
 
     /**

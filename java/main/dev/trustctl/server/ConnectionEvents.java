@@ -89,7 +89,8 @@ public final class ConnectionEvents implements ProtocolEvents {
     public String failed(Throwable e) {
         ErrorMap.Row row = ErrorMap.classify(e);
         LoggingEventBuilder event = tagged(LOG.atLevel(row.level()).setMessage(row.event()), requestId)
-                .addKeyValue("peer", peer).addKeyValue("errno", row.errno()).addKeyValue("action", row.action().label());
+                .addKeyValue("peer", peer).addKeyValue("errno", row.errno())
+                .addKeyValue("action", row.action().label());
         ErrorMap.withFields(event, row, e).log();
         stats.failed(row);
         return row.reason();
