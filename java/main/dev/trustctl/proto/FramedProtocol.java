@@ -70,11 +70,8 @@ public final class FramedProtocol extends BaseProtocol {
     @Override
     public int needed(ByteBuffer in) {
         int available = in.remaining();
-        if (mode == Mode.RAW || mode == Mode.UNDECIDED && available > 0) {
-            return 0;
-        }
-        if (mode == Mode.UNDECIDED) {
-            return 1; // the first byte says framed or raw
+        if (mode != Mode.FRAMED) {
+            return mode == Mode.UNDECIDED && available == 0 ? 1 : 0; // the first byte says framed or raw
         }
         if (available < HEADER) {
             return HEADER - available;
