@@ -30,7 +30,8 @@ public final class CdsTraining {
         cli.run("status", "--json");
         cli.run("config", "list");
         cli.run("echo-server", "--port", "0");
-        Server server = Server.bind(new ServerSettings("127.0.0.1", 0, Duration.ofSeconds(5), 4));
+        Server server = Server.bind(new ServerSettings("127.0.0.1", 0, Duration.ofSeconds(5), 4,
+                ServerSettings.DEFAULT_IO, ServerSettings.defaultLoops()));
         Thread serving = new Thread(() -> {
             try {
                 server.serve();

@@ -24,7 +24,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * The one table from a failure to everything anyone does about it: the errno it stands for, the server's log
  * event, action, level and close reason, the echo client's exit code and the load tester's failure kind. Callers
  * read their answer from the row; none decides by exception type. trustctl's own failures name their row
- * ({@link KnownFailure}); Java hides errno behind exception types and the kernel's strerror text, so the JDK's
+ * ({@link KnownIOException}); Java hides errno behind exception types and the kernel's strerror text, so the JDK's
  * are matched on the type first, then on the text. The first matching rule wins; anything unknown is
  * {@code EIO}, closing only its connection, and a bug (a RuntimeException or an Error) is an internal error.
  */
@@ -32,10 +32,6 @@ public final class ErrorMap {
     /** One row of the table. {@code level} is the server's for a connection's line; clients log failures as errors. */
     public record Row(String errno, String event, Action action, String reason, Level level, int exitCode,
                       LoadFailure loadFailure) {
-        /** The same failure met while connecting: always {@code connect_failed}, and the client gives up. */
-        Row whileConnecting() {
-            return new Row(errno, CONNECT_FAILED, EXIT, reason, ERROR, ExitCode.CONNECT_FAILED, LoadFailure.CONNECT);
-        }
     }
 
     private record Rule(Predicate<Throwable> matches, Row row) {
@@ -112,7 +108,7 @@ public final class ErrorMap {
                 && !(error instanceof OutOfMemoryError);
     }
 
-    /** Throws {@code error} on if it {@link #endsTheServer}: for a catch that closes one connection on anything else. */
+    /** Throws {@code error} on if it {@link #endsTheServer}: for a catch that closes one connection on all else. */
     public static void rethrowIfFatal(Throwable error) {
         if (endsTheServer(error)) {
             throw (VirtualMachineError) error;
@@ -120,10 +116,10 @@ public final class ErrorMap {
     }
 
     public static Row classify(Throwable error) {
-        if (error instanceof KnownFailure known) {
+        if (error instanceof KnownIOException known) {
             return known.row();
         }
-        for (Rule rule : RULES) {
+        for (Rule rule : RULES) { // a plain loop: this runs after an OutOfMemoryError too
             if (rule.matches().test(error)) {
                 return rule.row();
             }
@@ -141,7 +137,9 @@ public final class ErrorMap {
         if (row.event().equals(TIMEOUT_EVENT)) {
             return CONNECT_TIMED_OUT;
         }
-        return row.event().equals(CONNECT_FAILED) ? row : row.whileConnecting();
+        return row.event().equals(CONNECT_FAILED) ? row
+                : new Row(row.errno(), CONNECT_FAILED, EXIT, row.reason(), ERROR, ExitCode.CONNECT_FAILED,
+                        LoadFailure.CONNECT);
     }
 
     /**
@@ -150,7 +148,7 @@ public final class ErrorMap {
      * is {@code error}'s, which its caller has classified already.
      */
     public static List<Map.Entry<String, Object>> fields(Row row, Throwable error) {
-        if (error instanceof KnownFailure known) {
+        if (error instanceof KnownIOException known) {
             return known.fields();
         }
         return List.of(Map.entry("error", row == INTERNAL || row == NO_MEMORY ? error.toString()
@@ -159,15 +157,13 @@ public final class ErrorMap {
 
     /** {@code line} with the {@link #fields} of {@code error} (whose row is {@code row}) added. */
     public static LoggingEventBuilder withFields(LoggingEventBuilder line, Row row, Throwable error) {
-        for (Map.Entry<String, Object> field : fields(row, error)) {
-            line.addKeyValue(field.getKey(), field.getValue());
-        }
+        fields(row, error).forEach(field -> line.addKeyValue(field.getKey(), field.getValue()));
         return line;
     }
 
     /** The failure in a few words for {@code --trace}: a known failure's own, else its errno and close reason. */
     public static String inWords(Throwable error) {
-        if (error instanceof KnownFailure known) {
+        if (error instanceof KnownIOException known) {
             return known.inWords();
         }
         Row row = classify(error);

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-/** An I/O failure trustctl raises itself, carrying what {@link KnownFailure} asks of it: its row, fields and words. */
-public abstract class KnownIOException extends IOException implements KnownFailure {
+/**
+ * A failure trustctl raises itself (a deadline, an oversize header, a message cut short): it names its row of
+ * the {@link ErrorMap}, the fields its log line carries (sizes and limits, never payload bytes) and its words for
+ * {@code --trace}, so no caller has to take it apart by type.
+ */
+public abstract class KnownIOException extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient ErrorMap.Row row;
     private final transient List<Map.Entry<String, Object>> fields;
@@ -19,17 +23,14 @@ public abstract class KnownIOException extends IOException implements KnownFailu
         this.words = words;
     }
 
-    @Override
     public ErrorMap.Row row() {
         return row;
     }
 
-    @Override
     public List<Map.Entry<String, Object>> fields() {
         return fields;
     }
 
-    @Override
     public String inWords() {
         return words;
     }

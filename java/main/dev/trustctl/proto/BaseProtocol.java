@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 public abstract class BaseProtocol implements Protocol {
     protected final Context context;
     protected final ProtocolEvents events;
-    private final boolean traced;
+    protected final boolean traced; // asked once: every read and write is reported through events.traced
     private Phase phase = Phase.IDLE;
     private String closeReason; // non-null once closing
     private String closeAfterReply; // non-null: once the reply owed is out, close (gracefully) for this reason
@@ -108,12 +108,9 @@ public abstract class BaseProtocol implements Protocol {
      * (its last reply was {@link #closeAfterReply}, or the server stops), else the wait for the next message starts.
      */
     protected final boolean messageDone(ByteBuffer in) {
-        if (closeAfterReply != null) {
-            close(closeAfterReply, true); // the last reply is out: a FIN, and what still arrives is dropped
-            return false;
-        }
-        if (context.stopping().getAsBoolean()) {
-            close("server_stop", true);
+        // The last reply is out, or the server stops: a FIN, and what still arrives is dropped.
+        if (closeAfterReply != null || context.stopping().getAsBoolean()) {
+            close(closeAfterReply != null ? closeAfterReply : "server_stop", true);
             return false;
         }
         // Bytes of the next message already here have begun it: its deadline runs from now.
@@ -154,11 +151,10 @@ public abstract class BaseProtocol implements Protocol {
 
     @Override
     public final void closed() {
-        if (closedReported) {
-            return;
+        if (!closedReported) {
+            closedReported = true;
+            events.closed(closeReason == null ? "server_stop" : closeReason);
         }
-        closedReported = true;
-        events.closed(closeReason == null ? "server_stop" : closeReason);
     }
 
     /** Closes for {@code reason}: gracefully (replies in flight reach the peer) or at once. */
@@ -182,9 +178,5 @@ public abstract class BaseProtocol implements Protocol {
     protected final void start(Phase next) {
         phase = next;
         context.timer().start(next);
-    }
-
-    protected final boolean traced() {
-        return traced;
     }
 }

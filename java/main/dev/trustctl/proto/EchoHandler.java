@@ -4,11 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /** The echo: every message goes back exactly as it came, from the very buffer it arrived in; raw text too. */
-public final class EchoHandler implements FrameHandler {
-    public static final EchoHandler INSTANCE = new EchoHandler();
-
-    private EchoHandler() {
-    }
+public enum EchoHandler implements FrameHandler {
+    INSTANCE;
 
     /** The echo on the framing: the protocol every engine serves unless told otherwise. */
     public static Protocol.Factory protocol() {

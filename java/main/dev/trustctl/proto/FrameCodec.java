@@ -32,18 +32,9 @@ public final class FrameCodec {
         return (int) length;
     }
 
-    /** Writes the header for a payload of {@code length} bytes at {@code offset}. */
-    public static void putHeader(ByteBuffer buf, int offset, int length) {
-        buf.putInt(offset, length);
-    }
-
     /** A whole frame (header and payload) in a new buffer, ready to write. */
     public static ByteBuffer encode(byte[] payload) {
-        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-        putHeader(frame, 0, payload.length);
-        frame.position(HEADER_BYTES);
-        frame.put(payload).flip();
-        return frame;
+        return ByteBuffer.allocate(HEADER_BYTES + payload.length).putInt(payload.length).put(payload).flip();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.trustctl.proto;
 
 import dev.trustctl.errors.ErrorMap;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,10 +33,9 @@ public final class FramedProtocol extends BaseProtocol {
     private final FrameHandler handler;
     private Mode mode;
     // The in-place replies owed while in WRITE: inPlace bytes at the front of `in`, the wire sizes of the messages
-    // they answer firstSize, then sizes[1..count).
+    // they answer in sizes[0..count).
     private int inPlace;
-    private int firstSize;
-    private int[] sizes;
+    private int[] sizes = new int[1]; // grown once to GATHER_MESSAGES: only a connection that pipelines needs more
     private int count;
     // The copied replies to one request (separateRequest bytes on the wire), owed once `separate` is non-null.
     private ByteBuffer separate;
@@ -70,11 +70,8 @@ public final class FramedProtocol extends BaseProtocol {
     @Override
     public int needed(ByteBuffer in) {
         int available = in.remaining();
-        if (mode == Mode.RAW || mode == Mode.UNDECIDED && available > 0) {
-            return 0;
-        }
-        if (mode == Mode.UNDECIDED) {
-            return 1; // the first byte says framed or raw
+        if (mode != Mode.FRAMED) {
+            return mode == Mode.UNDECIDED && available == 0 ? 1 : 0; // the first byte says framed or raw
         }
         if (available < HEADER) {
             return HEADER - available;
@@ -171,17 +168,17 @@ public final class FramedProtocol extends BaseProtocol {
 
     @Override
     public void wrote(int n) {
-        if (traced()) {
-            events.traced("write", n, "reply " + (inPlace > 0 ? count + " message(s) in place" : "of the handler's own"));
+        if (traced) {
+            events.traced("write", n, inPlace > 0 ? "reply " + count + " message(s) in place"
+                    : "reply of the handler's own");
         }
     }
 
     @Override
     protected boolean replyWentOut(ByteBuffer in) {
         if (inPlace > 0) {
-            report(firstSize);
-            for (int i = 1; i < count; i++) {
-                report(sizes[i]);
+            for (int i = 0; i < count; i++) {
+                report(sizes[i], -1);
             }
             events.sent(inPlace);
             inPlace = 0;
@@ -290,17 +287,15 @@ public final class FramedProtocol extends BaseProtocol {
 
     /** The handler's replies, each framed (raw: as they are), copied into one buffer of the protocol's own. */
     private ByteBuffer framed(List<ByteBuffer> replies) {
-        boolean raw = mode == Mode.RAW;
-        int payload = 0;
+        int header = mode == Mode.RAW ? 0 : HEADER;
         int total = 0;
         for (ByteBuffer r : replies) {
             int n = r.remaining();
-            if (!raw && n > FrameCodec.MAX_PAYLOAD_BYTES) {
+            if (header > 0 && n > FrameCodec.MAX_PAYLOAD_BYTES) {
                 throw new IllegalStateException("the handler's reply of " + n + " bytes is over the frame limit of "
                         + FrameCodec.MAX_PAYLOAD_BYTES);
             }
-            payload += n;
-            total += raw ? n : HEADER + n;
+            total += header + n;
             if (total > MAX_REPLY_BYTES) {
                 throw new IllegalStateException("the handler's replies to one message are over " + MAX_REPLY_BYTES
                         + " bytes");
@@ -308,40 +303,33 @@ public final class FramedProtocol extends BaseProtocol {
         }
         ByteBuffer out = ByteBuffer.allocate(total);
         for (ByteBuffer r : replies) {
-            if (!raw) {
+            if (header > 0) {
                 out.putInt(r.remaining());
             }
             out.put(r.duplicate());
         }
-        separateReplyBytes = payload;
+        separateReplyBytes = total - header * replies.size();
         return out.flip();
     }
 
-    private void report(int size) {
-        if (mode == Mode.RAW) {
-            events.replied(handler.rawEvent(), false, size, size);
-        } else {
-            events.replied(handler.replyEvent(), true, size - HEADER, size - HEADER);
-        }
+    /** One request, {@code size} bytes on the wire, was answered: with its own bytes, or {@code replyBytes}. */
+    private void report(int size, int replyBytes) {
+        boolean raw = mode == Mode.RAW;
+        int request = raw ? size : size - HEADER;
+        String event = raw ? handler.rawEvent() : handler.replyEvent();
+        events.replied(event, !raw, request, replyBytes < 0 ? request : replyBytes);
     }
 
     private void reportSeparate() {
-        boolean raw = mode == Mode.RAW;
-        int request = raw ? separateRequest : separateRequest - HEADER;
-        events.replied(raw ? handler.rawEvent() : handler.replyEvent(), !raw, request, separateReplyBytes);
+        report(separateRequest, separateReplyBytes);
         events.sent(separate.limit());
         separate = null;
     }
 
     private void remember(int size) {
-        if (count == 0) {
-            firstSize = size;
-        } else {
-            if (sizes == null) {
-                sizes = new int[GATHER_MESSAGES]; // only a connection that pipelines needs room for more than one
-            }
-            sizes[count] = size;
+        if (count == sizes.length) {
+            sizes = Arrays.copyOf(sizes, GATHER_MESSAGES);
         }
-        count++;
+        sizes[count++] = size;
     }
 }

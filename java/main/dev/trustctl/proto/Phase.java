@@ -1,21 +1,19 @@
 package dev.trustctl.proto;
 
+import java.util.Locale;
+
 /** What a connection is waiting for; each phase has its own deadline of one timeout. */
 public enum Phase {
     /** Waiting for the first byte of the next message. */
-    IDLE("idle"),
+    IDLE,
     /** A message has started arriving: the rest of it must come within the timeout. */
-    FRAME("frame"),
+    FRAME,
     /** Sending: the peer must take the whole message within the timeout. */
-    WRITE("write");
+    WRITE;
 
-    private final String label;
+    private final String label = name().toLowerCase(Locale.ROOT);
 
-    Phase(String label) {
-        this.label = label;
-    }
-
-    /** The name used in logs. */
+    /** The name used in logs: {@code idle}, {@code frame}, {@code write}. */
     public String label() {
         return label;
     }

@@ -8,16 +8,10 @@ import java.util.Map;
 /** The peer closed in the middle of a message: {@code got} of {@code expected} bytes had arrived. */
 public final class TruncatedFrameException extends KnownIOException {
     private static final long serialVersionUID = 1L;
-    private final int got;
 
     public TruncatedFrameException(int got, int expected) {
         super("connection closed after " + got + " of " + expected + " bytes", ErrorMap.TRUNCATED,
                 List.of(Map.entry("got", got), Map.entry("expected", expected)),
                 "truncated: the peer closed after " + got + " of " + expected + " bytes");
-        this.got = got;
-    }
-
-    public int got() {
-        return got;
     }
 }

@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -43,23 +45,21 @@ public final class Admission {
     }
 
     private final int maxClients;
-    private final Semaphore slots;
-    private final ServerStats stats;
+    private final Semaphore slots; // one per client being served: all back once every connection is closed and logged
+    final ServerStats stats = new ServerStats();
     private final String runId;
     private final AtomicLong connIds = new AtomicLong();
     private final ServerTrace trace; // null unless --trace
     private final FloodVerdict verdict;
     private final HeldBytes held;
 
-    Admission(int maxClients, Semaphore slots, ServerStats stats, String runId, ServerTrace trace,
-              FloodVerdict verdict, HeldBytes held) {
-        this.held = held;
+    Admission(int maxClients, String runId, ServerTrace trace, FloodVerdict verdict, HeldBytes held) {
         this.maxClients = maxClients;
-        this.slots = slots;
-        this.stats = stats;
+        this.slots = new Semaphore(maxClients);
         this.runId = runId;
         this.trace = trace;
         this.verdict = verdict;
+        this.held = held;
     }
 
     /**
@@ -120,6 +120,20 @@ public final class Admission {
                 .addKeyValue("backoff_ms", next);
         ErrorMap.withFields(line, row, e).log();
         return next;
+    }
+
+    /** Waits until every client slot is back, that is every connection closed and logged. */
+    boolean allBackWithin(Duration bound) {
+        try {
+            if (slots.tryAcquire(maxClients, bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                slots.release(maxClients);
+                return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static String peerOf(SocketChannel client) {

@@ -67,20 +67,15 @@ public final class ConnectionEvents implements ProtocolEvents {
      */
     @Override
     public void replied(String event, boolean numbered, int request, int reply) {
-        if (!numbered) {
-            if (!verdict.skips(event, ++rawChunks)) {
-                LoggingEventBuilder line = tagged(LOG.atInfo().setMessage(event), requestId).addKeyValue("bytes", request);
-                (reply == request ? line : line.addKeyValue("reply_bytes", reply)).log();
-            }
-            return;
+        if (numbered) {
+            frames++;
+            stats.frames.increment();
         }
-        frames++;
-        stats.frames.increment();
-        if (verdict.skips(event, frames)) {
+        if (verdict.skips(event, numbered ? frames : ++rawChunks)) {
             return; // the flood limit would hold this line back anyway: not made at all, only counted
         }
-        LoggingEventBuilder line = tagged(LOG.atInfo().setMessage(event), requestId + "-" + frames)
-                .addKeyValue("bytes", request);
+        String id = numbered ? requestId + "-" + frames : requestId;
+        LoggingEventBuilder line = tagged(LOG.atInfo().setMessage(event), id).addKeyValue("bytes", request);
         (reply == request ? line : line.addKeyValue("reply_bytes", reply)).log();
     }
 
@@ -94,7 +89,8 @@ public final class ConnectionEvents implements ProtocolEvents {
     public String failed(Throwable e) {
         ErrorMap.Row row = ErrorMap.classify(e);
         LoggingEventBuilder event = tagged(LOG.atLevel(row.level()).setMessage(row.event()), requestId)
-                .addKeyValue("peer", peer).addKeyValue("errno", row.errno()).addKeyValue("action", row.action().label());
+                .addKeyValue("peer", peer).addKeyValue("errno", row.errno())
+                .addKeyValue("action", row.action().label());
         ErrorMap.withFields(event, row, e).log();
         stats.failed(row);
         return row.reason();

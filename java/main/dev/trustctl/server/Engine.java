@@ -6,12 +6,12 @@ import java.time.Duration;
 
 /**
  * How bytes move between the server and its clients: the one part of the server that differs between
- * {@link Io#LOOP}, {@link Io#THREADS} and {@link Io#VIRTUAL}. An engine only accepts, reads, writes, waits and keeps time; what the
- * bytes mean is decided by one {@link dev.trustctl.proto.Protocol} per connection, made by the server's factory and
- * driven the same way by every engine, and admitting a client (limit, options, its log events) by the shared
- * {@link Admission}. An engine never dies quietly: any failure of one connection closes that connection only; a
- * thread of the engine's that ends anyway (a fatal error, see {@link dev.trustctl.errors.ErrorMap#endsTheServer})
- * closes what it served and tells the server through {@link Fatal}, which then ends with an error.
+ * {@link Io#LOOP}, {@link Io#THREADS} and {@link Io#VIRTUAL}. An engine only accepts, reads, writes, waits and keeps
+ * time; what the bytes mean is each connection's {@link dev.trustctl.proto.Protocol}'s, driven the same way by every
+ * engine, and admitting a client (limit, options, its log events) is the shared {@link Admission}'s. An engine never
+ * dies quietly: a failure of one connection closes that connection only; a thread of the engine's that ends anyway
+ * (a fatal error, see {@link dev.trustctl.errors.ErrorMap#endsTheServer}) closes what it served and tells the server
+ * through {@link Fatal}, which then ends with an error.
  */
 public interface Engine {
     /** Told when a thread of the engine died: the server cannot go on serving as it should. */

@@ -3,8 +3,8 @@ package dev.trustctl.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The process's open-file limit, read from /proc/self/limits (Linux; 0 where it cannot be read), and the
@@ -36,24 +36,22 @@ public final class FdLimit {
      * when it made the engine's default client limit smaller.
      */
     static void warnIfLow(ServerSettings settings) {
-        Logger log = LoggerFactory.getLogger("echo"); // looked up here: soft() alone must not set up logging
         long limit = soft();
-        long needed = settings.maxClients() + JVM_RESERVE;
+        int max = settings.maxClients();
         int wanted = settings.io().defaultMaxClients();
-        if (limit > 0 && limit < needed) {
-            log.atWarn().setMessage("fd_limit_low").addKeyValue("limit", limit).addKeyValue("needed", needed)
-                    .addKeyValue("max_clients", settings.maxClients()).log();
+        // looked up here: soft() alone must not set up logging
+        LoggingEventBuilder line = LoggerFactory.getLogger("echo").atWarn().setMessage("fd_limit_low")
+                .addKeyValue("limit", limit);
+        if (limit > 0 && limit < max + JVM_RESERVE) {
+            line.addKeyValue("needed", max + JVM_RESERVE).addKeyValue("max_clients", max).log();
             System.err.printf("warning: open-file limit %d is below the %d that --max-clients %d needs;"
-                    + " accept will back off on EMFILE (raise it with ulimit -n %d)%n", limit, needed,
-                    settings.maxClients(), needed);
-        } else if (limit > 0 && settings.maxClients() < wanted
-                && settings.maxClients() == ServerSettings.defaultMaxClients(settings.io(), limit)) {
-            log.atWarn().setMessage("fd_limit_low").addKeyValue("limit", limit)
-                    .addKeyValue("needed", wanted + JVM_RESERVE).addKeyValue("max_clients", settings.maxClients())
+                    + " accept will back off on EMFILE (raise it with ulimit -n %d)%n", limit, max + JVM_RESERVE,
+                    max, max + JVM_RESERVE);
+        } else if (limit > 0 && max < wanted && max == ServerSettings.defaultMaxClients(settings.io(), limit)) {
+            line.addKeyValue("needed", wanted + JVM_RESERVE).addKeyValue("max_clients", max)
                     .addKeyValue("lowered_from", wanted).log();
             System.err.printf("warning: open-file limit %d allows %d clients, not the default %d"
-                    + " (raise the hard limit to %d to serve them all)%n", limit, settings.maxClients(), wanted,
-                    wanted + JVM_RESERVE);
+                    + " (raise the hard limit to %d to serve them all)%n", limit, max, wanted, wanted + JVM_RESERVE);
         }
     }
 }

@@ -1,24 +1,24 @@
 package dev.trustctl.server;
 
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
- * The three ways the server can move bytes, chosen with {@code --io}: the same protocol, limits, deadlines and log
- * events either way.
+ * The three ways the server can move bytes, chosen with {@code --io} by its name in lower case: the same protocol,
+ * limits, deadlines and log events either way.
  */
 public enum Io {
     /** Week 3: a few event-loop threads, each with a Selector and many non-blocking connections. */
-    LOOP("loop", 10_000),
+    LOOP(10_000),
     /** Week 2: one thread per client, blocking recv_exact/send_exact; each client costs a thread and its stack. */
-    THREADS("threads", 128),
+    THREADS(128),
     /** The week-2 code on virtual threads (Java 21+): blocking calls park a cheap thread, not an OS thread. */
-    VIRTUAL("virtual", 10_000);
+    VIRTUAL(10_000);
 
-    private final String label;
+    private final String label = name().toLowerCase(Locale.ROOT);
     private final int defaultMaxClients;
 
-    Io(String label, int defaultMaxClients) {
-        this.label = label;
+    Io(int defaultMaxClients) {
         this.defaultMaxClients = defaultMaxClients;
     }
 
@@ -31,13 +31,9 @@ public enum Io {
         return defaultMaxClients;
     }
 
-    /** The engine named {@code text} ({@code loop}, {@code threads} or {@code virtual}), or null. */
+    /** The engine named {@code text} ({@code loop}, {@code threads} or {@code virtual}, any case), or null. */
     public static Io parse(String text) {
-        for (Io io : values()) {
-            if (io.label.equals(text.toLowerCase(Locale.ROOT))) {
-                return io;
-            }
-        }
-        return null;
+        String label = text.toLowerCase(Locale.ROOT);
+        return Stream.of(values()).filter(io -> io.label.equals(label)).findFirst().orElse(null);
     }
 }

@@ -21,8 +21,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -40,8 +38,6 @@ public final class Server {
     private final ServerSettings settings;
     private final ServerSocketChannel listener;
     private final Engine engine;
-    private final Semaphore slots;
-    private final ServerStats stats = new ServerStats();
     private final String runId = Log.requestId();
     private final Admission admission;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -52,8 +48,7 @@ public final class Server {
                        ServerTrace trace, FloodVerdict verdict, HeldBytes held) throws IOException {
         this.settings = settings;
         this.listener = listener;
-        this.slots = new Semaphore(settings.maxClients());
-        this.admission = new Admission(settings.maxClients(), slots, stats, runId, trace, verdict, held);
+        this.admission = new Admission(settings.maxClients(), runId, trace, verdict, held);
         Duration drain = settings.closeDrain();
         this.engine = switch (settings.io()) {
             case LOOP -> new LoopEngine(settings.timeout(), drain, settings.loops(), protocols, this::died);
@@ -120,25 +115,6 @@ public final class Server {
         }
     }
 
-    /** Whether the listener has SO_REUSEADDR on (false once it is closed). */
-    public boolean reusesAddress() {
-        try {
-            return listener.getOption(StandardSocketOptions.SO_REUSEADDR);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Frames answered so far, each counted once its reply went out whole. */
-    public long framesReplied() {
-        return stats.frames.sum();
-    }
-
-    /** How many clients are being served right now. */
-    public int activeClients() {
-        return settings.maxClients() - slots.availablePermits();
-    }
-
     /**
      * Serves until {@link #stop()}; then lets messages in flight finish within the grace and returns. Throws if
      * the engine cannot serve the listener at all: logged, and the server ends with an error.
@@ -192,28 +168,15 @@ public final class Server {
     private void drain() {
         Closing.quietly(listener);
         int idleClosed = engine.closeIdleSoon(ServerSettings.STOP_LINGER);
-        int forced = allClosedWithin(ServerSettings.STOP_GRACE) ? 0 : engine.closeAll();
-        allClosedWithin(ServerSettings.STOP_GRACE); // a forced close still logs each conn_close before server_stop
+        int forced = admission.allBackWithin(ServerSettings.STOP_GRACE) ? 0 : engine.closeAll();
+        // A forced close still logs each conn_close before server_stop.
+        admission.allBackWithin(ServerSettings.STOP_GRACE);
         engine.shutdown();
-        stats.logStop(runId, idleClosed, forced, engine.failedPasses());
+        admission.stats.logStop(runId, idleClosed, forced, engine.failedPasses());
     }
 
-    /** The counters a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
+    /** What a person wants after a stop: {@code 1 connection, 8 frames, 2 frames rejected, 0 timeouts, 1 error}. */
     public String summary() {
-        return stats.summary();
-    }
-
-    /** Waits until every client slot is back, that is every connection closed and logged. */
-    private boolean allClosedWithin(Duration bound) {
-        try {
-            if (slots.tryAcquire(settings.maxClients(), bound.toMillis(), TimeUnit.MILLISECONDS)) {
-                slots.release(settings.maxClients());
-                return true;
-            }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return admission.stats.summary();
     }
 }

@@ -51,11 +51,6 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
         return timeout.compareTo(STOP_GRACE) < 0 ? timeout : STOP_GRACE;
     }
 
-    /** A server with the default engine and loop count. */
-    public ServerSettings(String bind, int port, Duration timeout, int maxClients) {
-        this(bind, port, timeout, maxClients, DEFAULT_IO, defaultLoops());
-    }
-
     /** One event loop per processor the JVM may use (under {@code taskset}, the CPUs it is pinned to). */
     public static int defaultLoops() {
         return Math.max(1, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
@@ -67,9 +62,6 @@ public record ServerSettings(String bind, int port, Duration timeout, int maxCli
      */
     public static int defaultMaxClients(Io io, long fdLimit) {
         int wanted = io.defaultMaxClients();
-        if (fdLimit > 0 && fdLimit - FdLimit.JVM_RESERVE < wanted) {
-            return (int) Math.max(1, fdLimit - FdLimit.JVM_RESERVE);
-        }
-        return wanted;
+        return fdLimit > 0 ? (int) Math.max(1, Math.min(wanted, fdLimit - FdLimit.JVM_RESERVE)) : wanted;
     }
 }

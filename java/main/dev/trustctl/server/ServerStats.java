@@ -37,7 +37,8 @@ final class ServerStats {
                 .addKeyValue("timeouts", timeouts.sum()).addKeyValue("errors", errors.sum())
                 .addKeyValue("accept_errors", acceptErrors.sum()).addKeyValue("closed_idle", closedIdle)
                 .addKeyValue("closed_forced", closedForced).addKeyValue("engine_failures", engineFailures)
-                .addKeyValue("log_lines_lost", Log.linesLost()).addKeyValue("log_lines_suppressed", Log.linesSuppressed())
+                .addKeyValue("log_lines_lost", Log.linesLost())
+                .addKeyValue("log_lines_suppressed", Log.linesSuppressed())
                 .addKeyValue("log_lines_dropped", Log.linesDropped())
                 .addKeyValue("log_writer_failures", Log.writerFailures()).log();
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * SIGTERM, SIGINT and SIGHUP (the terminal of a server started with {@code &} closing) for a server: the first
@@ -47,7 +49,7 @@ public final class Signals {
      * leaves it alone.
      */
     public static void onStop(Runnable stop) {
-        Runnable[] once = {stop};
+        AtomicReference<Runnable> once = new AtomicReference<>(stop);
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -56,14 +58,9 @@ public final class Signals {
                         if (!method.getName().equals("handle")) {
                             return method.getDeclaringClass() == Object.class ? method.invoke(once, args) : null;
                         }
-                        int number = (int) signalClass.getMethod("getNumber").invoke(args[0]);
-                        Runnable first;
-                        synchronized (once) {
-                            first = once[0];
-                            once[0] = null;
-                        }
+                        Runnable first = once.getAndSet(null);
                         if (first == null) {
-                            Runtime.getRuntime().halt(128 + number);
+                            Runtime.getRuntime().halt(128 + (int) signalClass.getMethod("getNumber").invoke(args[0]));
                         }
                         first.run();
                         return null;
@@ -74,16 +71,8 @@ public final class Signals {
             }
         } catch (ReflectiveOperationException | RuntimeException unavailable) {
             // A signal not taken keeps the JVM's default, an exit through the hooks: this one stops gracefully, once.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                Runnable first;
-                synchronized (once) {
-                    first = once[0];
-                    once[0] = null;
-                }
-                if (first != null) {
-                    first.run();
-                }
-            }, "stop-on-signal"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Optional.ofNullable(once.getAndSet(null))
+                    .ifPresent(Runnable::run), "stop-on-signal"));
         }
     }
 }

@@ -46,7 +46,8 @@ final class ProtocolHarness implements FrameHandler, ProtocolEvents {
     @Override
     public String failed(Throwable error) {
         if (error instanceof FrameTooLargeException f) {
-            rejectedLength = f.length();
+            rejectedLength = f.fields().stream().filter(e -> e.getKey().equals("length"))
+                    .mapToLong(e -> (Long) e.getValue()).findFirst().orElseThrow();
             heldAtRejection = held.remaining();
         } else if (error instanceof TruncatedFrameException t) {
             truncated = t;

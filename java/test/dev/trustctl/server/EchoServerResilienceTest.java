@@ -152,7 +152,7 @@ class EchoServerResilienceTest {
                 .isNotNull();
         assertThat(failed.getCause()).isInstanceOf(IOException.class);
         assertThat(echoes).isPositive();
-        waitUntil("only the other client is left", Duration.ofSeconds(5), () -> fixture.server.activeClients() == 1);
+        waitUntil("only the other client is left", Duration.ofSeconds(5), () -> fixture.activeClients() == 1);
         echo(other, "after the hog".getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -175,7 +175,7 @@ class EchoServerResilienceTest {
             echo(s, payload(1000, i));
         }
         waitUntil("every early closer's session has ended", Duration.ofSeconds(10),
-                () -> fixture.server.activeClients() == 1);
+                () -> fixture.activeClients() == 1);
     }
 
     /**
@@ -190,7 +190,7 @@ class EchoServerResilienceTest {
             warmUp.connect(fixture.address());
             echo(warmUp, new byte[] {0});
         }
-        waitUntil("the warm-up client is gone", Duration.ofSeconds(5), () -> fixture.server.activeClients() == 0);
+        waitUntil("the warm-up client is gone", Duration.ofSeconds(5), () -> fixture.activeClients() == 0);
         int before = openFds();
         Random random = new Random(42);
         for (int i = 0; i < 200; i++) {
@@ -210,7 +210,7 @@ class EchoServerResilienceTest {
             echo(marker, "served after the garbage".getBytes(StandardCharsets.US_ASCII));
         }
         waitUntil("every garbage connection is closed by the server", Duration.ofSeconds(10),
-                () -> fixture.server.activeClients() == 0);
+                () -> fixture.activeClients() == 0);
         waitUntil("the fd count to come back to " + before, Duration.ofSeconds(10), () -> openFds() <= before);
     }
 
@@ -231,7 +231,7 @@ class EchoServerResilienceTest {
 
         first.close();
         waitUntil("the first client's slot is released", Duration.ofSeconds(5),
-                () -> fixture.server.activeClients() == 1);
+                () -> fixture.activeClients() == 1);
         echo(fixture.connect(), new byte[] {5});
     }
 

@@ -217,7 +217,7 @@ class EchoServerTest {
         Socket s = fixture.connect();
         echo(s, new byte[] {1});
         ServerFixture.waitUntil("the client is counted", Duration.ofSeconds(5),
-                () -> fixture.server.activeClients() == 1);
+                () -> fixture.activeClients() == 1);
         fixture.server.stop();
         assertThat(s.getInputStream().read()).isEqualTo(-1);
     }

@@ -96,7 +96,7 @@ class EngineHazardsTest {
             fast.getOutputStream().write(replies.request(100, i));
             assertThat(readExactly(fast, replies.to(100, i).length)).isEqualTo(replies.to(100, i));
         }
-        assertThat(fixture.server.activeClients()).as("the non-reader is set aside, not cut off").isEqualTo(2);
+        assertThat(fixture.activeClients()).as("the non-reader is set aside, not cut off").isEqualTo(2);
     }
 
     /** 65 540 writes of one byte each: the frame is assembled across as many reads and echoed once, whole. */

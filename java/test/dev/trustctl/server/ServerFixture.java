@@ -10,6 +10,7 @@ import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -21,8 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -134,7 +138,32 @@ final class ServerFixture implements AutoCloseable {
         server.stop();
         serving.join(15_000);
         assertThat(serving.isAlive()).as("serve() returned after stop()").isFalse();
-        return server.framesReplied();
+        return framesIn(server.summary());
+    }
+
+    /** The frames a stopped server counted as replied, read from its summary ({@code 1 connection, 8 frames, ...}). */
+    static long framesIn(String summary) {
+        Matcher m = Pattern.compile(", (\\d+) frames?, ").matcher(summary);
+        assertThat(m.find()).as("frames in the summary: " + summary).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** How many clients the server is serving right now: its client limit less the slots free. */
+    int activeClients() {
+        Semaphore slots = privateField(privateField(server, "admission", Admission.class), "slots", Semaphore.class);
+        int max = privateField(server, "settings", ServerSettings.class).maxClients();
+        return max - slots.availablePermits();
+    }
+
+    /** A private field of {@code owner}: what a test looks at that the server has no reason to show. */
+    static <T> T privateField(Object owner, String name, Class<T> type) {
+        try {
+            Field f = owner.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            return type.cast(f.get(owner));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("no field " + name + " in " + owner.getClass(), e);
+        }
     }
 
     // ---- client-side helpers ----
