@@ -237,7 +237,7 @@ public final class LoadTest {
             if (ofItsKind == 1) {
                 firstError.compareAndSet(null, what + ": cut off by the --deadline of " + settings.deadlineText()
                         + " s");
-                LOG.atWarn().setMessage("load_deadline").addKeyValue("peer", settings.host() + ":" + settings.port())
+                LOG.atWarn().setMessage("load_deadline").addKeyValue("peer", peer)
                         .addKeyValue("deadline_ms", settings.deadline().toMillis()).addKeyValue("ok", ok.get())
                         .addKeyValue("expected", settings.expected()).log();
             }

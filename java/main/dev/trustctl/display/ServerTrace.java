@@ -2,7 +2,6 @@ package dev.trustctl.display;
 
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.LogSettings;
-import dev.trustctl.proto.ForwardingEvents;
 import dev.trustctl.proto.ProtocolEvents;
 import java.io.PrintStream;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,7 +30,7 @@ public final class ServerTrace {
     /** {@code events} passed on, each read and write and the lifecycle events also traced, as connection {@code id}. */
     public ProtocolEvents around(ProtocolEvents events, long id) {
         String conn = "conn " + id + " ";
-        return new ForwardingEvents(events) {
+        return new ProtocolEvents() {
             @Override
             public void opened() {
                 events.opened();
@@ -39,9 +38,24 @@ public final class ServerTrace {
             }
 
             @Override
+            public void received(int bytes) {
+                events.received(bytes);
+            }
+
+            @Override
             public void becameRaw() {
                 events.becameRaw();
                 line(conn + "mode raw (the first byte begins text)");
+            }
+
+            @Override
+            public void replied(String event, boolean numbered, int requestBytes, int replyBytes) {
+                events.replied(event, numbered, requestBytes, replyBytes);
+            }
+
+            @Override
+            public void sent(int bytes) {
+                events.sent(bytes);
             }
 
             @Override

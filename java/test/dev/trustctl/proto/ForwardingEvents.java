@@ -1,6 +1,6 @@
 package dev.trustctl.proto;
 
-/** {@link ProtocolEvents} passed on to another, for a wrapper that adds to a few of them (a trace, a test's notes). */
+/** {@link ProtocolEvents} passed on to another, for a test that notes a few of them. */
 public abstract class ForwardingEvents implements ProtocolEvents {
     protected final ProtocolEvents events;
 
