@@ -12,10 +12,6 @@ import java.time.Duration;
 public final class Values {
     /** Quoted input longer than this is cut, saying how long it was: an argument can be a megabyte. */
     static final int MAX_SHOWN = 64;
-    /** The shortest time in seconds a value may give, 10 ms: below that a deadline fires before a round trip. */
-    private static final BigDecimal MIN_SECONDS = new BigDecimal("0.01");
-    /** The longest: a day. */
-    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(86_400);
     /** The value that leaves a count to the server (its engine's default). */
     static final String AUTO = "auto";
 
@@ -42,16 +38,20 @@ public final class Values {
 
     /** Seconds from 0.01 to a day, decimals allowed ({@code 0.5}); precise to the millisecond, rounded up. */
     public static Duration seconds(String name, String raw) throws UsageException {
+        // From 10 ms (below that a deadline fires before a round trip) to a day. Not constants: every call quotes
+        // its input through this class, and BigDecimal's classes would load at every short call's start.
+        BigDecimal min = new BigDecimal("0.01");
+        BigDecimal max = BigDecimal.valueOf(86_400);
         asciiDigits(name, raw);
         try {
             BigDecimal seconds = new BigDecimal(raw.strip());
-            if (seconds.compareTo(MIN_SECONDS) >= 0 && seconds.compareTo(MAX_SECONDS) <= 0) {
+            if (seconds.compareTo(min) >= 0 && seconds.compareTo(max) <= 0) {
                 return Duration.ofMillis(seconds.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact());
             }
         } catch (NumberFormatException | ArithmeticException e) {
             // falls through to the one message for every bad value
         }
-        throw new UsageException(name + " must be a number of seconds from " + MIN_SECONDS + " to " + MAX_SECONDS
+        throw new UsageException(name + " must be a number of seconds from " + min + " to " + max
                 + ", got '" + shown(raw) + "'");
     }
 

@@ -82,7 +82,7 @@ final class FloodLimit implements FloodVerdict {
 
     private static void hold(Bucket b) {
         b.held.increment();
-        Log.SUPPRESSED.increment();
+        Log.SUPPRESSED.incrementAndGet();
     }
 
     /** Asked where lines are made, with the writer's last look at the bucket: no lock. */

@@ -8,7 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -24,13 +24,13 @@ public final class Log {
     /** 16 hex digits; unique enough to tell invocations apart, and no SecureRandom to seed at start-up. */
     private static final String PROCESS_REQUEST_ID = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     /** Lines that could not be written (disk full, file gone unwritable), or whose fields could not be. */
-    static final LongAdder LOST = new LongAdder();
+    static final AtomicLong LOST = new AtomicLong();
     /** Lines the flood limit held back or had skipped where they are made: each said in a log_suppressed line. */
-    static final LongAdder SUPPRESSED = new LongAdder();
+    static final AtomicLong SUPPRESSED = new AtomicLong();
     /** Lines a {@link NeverWaitingThread} gave up because the queue was full. */
-    static final LongAdder DROPPED = new LongAdder();
+    static final AtomicLong DROPPED = new AtomicLong();
     /** Passes of the writer thread that failed and were survived. */
-    static final LongAdder FAILURES = new LongAdder();
+    static final AtomicLong FAILURES = new AtomicLong();
 
     /** The running log; null when none is (a short call writes through {@link DirectLog}). */
     private static volatile LogAppender current;
@@ -45,22 +45,22 @@ public final class Log {
 
     /** Lines this process could not write (disk full, file gone unwritable): for {@code server_stop}. */
     public static long linesLost() {
-        return LOST.sum();
+        return LOST.get();
     }
 
     /** Lines the flood limit held back (each said in a {@code log_suppressed} line): for {@code server_stop}. */
     public static long linesSuppressed() {
-        return SUPPRESSED.sum();
+        return SUPPRESSED.get();
     }
 
     /** Passes of the log writer thread that failed and were survived: for {@code server_stop}. */
     public static long writerFailures() {
-        return FAILURES.sum();
+        return FAILURES.get();
     }
 
     /** Lines a {@link NeverWaitingThread} gave up because the writer's queue was full: for {@code server_stop}. */
     public static long linesDropped() {
-        return DROPPED.sum();
+        return DROPPED.get();
     }
 
     /**

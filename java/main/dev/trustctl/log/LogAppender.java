@@ -68,7 +68,7 @@ final class LogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         } else if (!queue.offer(event)) {
             LockSupport.unpark(writer);
             if (Thread.currentThread() instanceof NeverWaitingThread) {
-                Log.DROPPED.increment(); // an event loop never waits on the disk: the line goes, the count says so
+                Log.DROPPED.incrementAndGet(); // an event loop never waits on the disk: the line goes, the count says so
             } else {
                 waitAndPut(event);
             }
@@ -89,7 +89,7 @@ final class LogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the caller is being interrupted: count the line rather than block on
         }
-        Log.LOST.increment(); // no writer to wait for (stopped, or killed by something uncatchable), or interrupted
+        Log.LOST.incrementAndGet(); // no writer to wait for (stopped, or killed by something uncatchable), or interrupted
     }
 
     /** A logback event's line: the event name is the message, the fields its SLF4J key-value pairs. */
@@ -102,7 +102,7 @@ final class LogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         try {
             out.append(line(e));
         } catch (RuntimeException unencodable) {
-            Log.LOST.increment();
+            Log.LOST.incrementAndGet();
             return;
         }
         if ("server_start".equals(e.getMessage())) {
@@ -147,8 +147,8 @@ final class LogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             file.append(text.toString());
             return n;
         } catch (Throwable e) { // NOPMD: the one thread that writes the log must outlive any error of a pass
-            Log.FAILURES.increment();
-            Log.LOST.add(batch.size());
+            Log.FAILURES.incrementAndGet();
+            Log.LOST.addAndGet(batch.size());
             if (!failureSaid) {
                 failureSaid = true;
                 stderr.println("trustctl: the log writer failed a pass (" + e + "); its lines are lost, it goes on");

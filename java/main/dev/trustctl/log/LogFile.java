@@ -174,7 +174,7 @@ final class LogFile {
             StringBuilder text = new StringBuilder(lines.length() + 512).append(continued);
             if (lostUnsaid > 0) {
                 text.append(Json.line(System.currentTimeMillis(), "WARN", "log_lines_lost", List.of(
-                        new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", Log.LOST.sum()))));
+                        new KeyValuePair("lines", lostUnsaid), new KeyValuePair("total", Log.LOST.get()))));
             }
             long start = channel.size();
             try {
@@ -193,7 +193,7 @@ final class LogFile {
             }
         } catch (IOException | RuntimeException e) {
             long count = lines.chars().filter(c -> c == '\n').count();
-            Log.LOST.add(count);
+            Log.LOST.addAndGet(count);
             lostUnsaid += count;
             if (!failing) {
                 failing = true;
