@@ -1,6 +1,7 @@
 package dev.trustctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,6 +50,16 @@ class FastStartTest {
             assertThat(classesLoadedBy(args)).as(String.join(" ", args)).contains("dev.trustctl.cli.TrustCtl")
                     .doesNotContain("org.HdrHistogram");
         }
+    }
+
+    @Test
+    void versionSpinsUpNoLambdaAndNoVarHandle() throws Exception {
+        // Each is milliseconds of a call that takes a hundred: a lambda's first use generates classes, a VarHandle
+        // (LongAdder's, say) initialises the method-handle machinery. --version once paid for both, unnoticed.
+        assumeTrue(Runtime.version().feature() < 24, "on JDK 24+ the JDK's own start-up code (ProcessImpl, ZoneOffset)"
+                + " uses lambdas and VarHandles, which its AOT cache makes cheap: the check is for JDK 17-23's CDS");
+        assertThat(classesLoadedBy("--version")).contains("dev.trustctl.cli.TrustCtl")
+                .doesNotContain("java.lang.invoke.LambdaMetafactory", "java.lang.invoke.VarHandles");
     }
 
     @Test
