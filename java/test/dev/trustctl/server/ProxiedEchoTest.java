@@ -156,6 +156,9 @@ class ProxiedEchoTest {
         assertThatThrownBy(in::read).isInstanceOf(SocketException.class).hasMessageContaining("reset");
         waitUntil("the reset is logged", ServerProcess.BOUND, () -> server.logged(e -> "conn_error".equals(e.get("event"))
                 && "ECONNRESET".equals(e.get("errno"))));
+        // conn_close follows conn_error once the socket is closed: it may reach the file a writer's pass later.
+        waitUntil("the close is logged", ServerProcess.BOUND,
+                () -> server.logged(e -> "conn_close".equals(e.get("event")) && "reset".equals(e.get("reason"))));
         Map<String, Object> close = server.log().stream().filter(event("conn_close"))
                 .filter(e -> "reset".equals(e.get("reason"))).findFirst().orElseThrow();
         assertThat(((Number) close.get("frames")).longValue()).isZero();
