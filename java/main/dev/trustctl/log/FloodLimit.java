@@ -28,6 +28,12 @@ final class FloodLimit implements FloodVerdict {
     private static final int CONNECTIONS_REMEMBERED = 4096;
 
     private static final long NOT_HELD = Long.MIN_VALUE;
+    /**
+     * Lines held back or skipped where they are made, process-wide: each said in a log_suppressed line. A flood
+     * counts one per frame on every loop thread, hence a LongAdder; here, not in {@link Log}, so a short call,
+     * which never loads this class, never initialises one (its VarHandles cost milliseconds of --version).
+     */
+    static final LongAdder SUPPRESSED = new LongAdder();
 
     /** One event name's bucket: the writer's own, but for what it shows and the count, which any thread reads. */
     private static final class Bucket {
@@ -82,7 +88,7 @@ final class FloodLimit implements FloodVerdict {
 
     private static void hold(Bucket b) {
         b.held.increment();
-        Log.SUPPRESSED.incrementAndGet();
+        SUPPRESSED.increment();
     }
 
     /** Asked where lines are made, with the writer's last look at the bucket: no lock. */

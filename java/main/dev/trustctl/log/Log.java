@@ -25,8 +25,6 @@ public final class Log {
     private static final String PROCESS_REQUEST_ID = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     /** Lines that could not be written (disk full, file gone unwritable), or whose fields could not be. */
     static final AtomicLong LOST = new AtomicLong();
-    /** Lines the flood limit held back or had skipped where they are made: each said in a log_suppressed line. */
-    static final AtomicLong SUPPRESSED = new AtomicLong();
     /** Lines a {@link NeverWaitingThread} gave up because the queue was full. */
     static final AtomicLong DROPPED = new AtomicLong();
     /** Passes of the writer thread that failed and were survived. */
@@ -50,7 +48,7 @@ public final class Log {
 
     /** Lines the flood limit held back (each said in a {@code log_suppressed} line): for {@code server_stop}. */
     public static long linesSuppressed() {
-        return SUPPRESSED.get();
+        return FloodLimit.SUPPRESSED.sum();
     }
 
     /** Passes of the log writer thread that failed and were survived: for {@code server_stop}. */
