@@ -1,8 +1,6 @@
 package dev.trustctl.display;
 
-import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.LogSettings;
-import dev.trustctl.proto.ProtocolEvents;
 import java.io.PrintStream;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,60 +25,9 @@ public final class ServerTrace {
         this.out = out;
     }
 
-    /** {@code events} passed on, each read and write and the lifecycle events also traced, as connection {@code id}. */
-    public ProtocolEvents around(ProtocolEvents events, long id) {
-        String conn = "conn " + id + " ";
-        return new ProtocolEvents() {
-            @Override
-            public void opened() {
-                events.opened();
-                line(conn + "open");
-            }
-
-            @Override
-            public void received(int bytes) {
-                events.received(bytes);
-            }
-
-            @Override
-            public void becameRaw() {
-                events.becameRaw();
-                line(conn + "mode raw (the first byte begins text)");
-            }
-
-            @Override
-            public void replied(String event, boolean numbered, int requestBytes, int replyBytes) {
-                events.replied(event, numbered, requestBytes, replyBytes);
-            }
-
-            @Override
-            public void sent(int bytes) {
-                events.sent(bytes);
-            }
-
-            @Override
-            public String failed(Throwable error) {
-                String reason = events.failed(error);
-                line(conn + ErrorMap.inWords(error));
-                return reason;
-            }
-
-            @Override
-            public void closed(String reason) {
-                events.closed(reason);
-                line(conn + "close " + reason);
-            }
-
-            @Override
-            public boolean traces() {
-                return true;
-            }
-
-            @Override
-            public void traced(String call, int bytes, String where) {
-                line(conn + call + " " + bytes + " bytes, " + where);
-            }
-        };
+    /** A line about connection {@code id}: {@code conn 7 read 12 bytes, payload 8/8}. */
+    public void conn(long id, String text) {
+        line("conn " + id + " " + text);
     }
 
     /** A client closed at once: past the client limit. */

@@ -83,9 +83,8 @@ public final class Admission {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             client.setOption(StandardSocketOptions.SO_SNDBUF, ServerSettings.SOCKET_SEND_BUFFER);
             long id = connIds.incrementAndGet();
-            ProtocolEvents events = new ConnectionEvents(id, peer, runId, stats, verdict);
-            return new Admitted(client, id, peer, trace == null ? events : trace.around(events, id), slots::release,
-                    held);
+            return new Admitted(client, id, peer, new ConnectionEvents(id, peer, runId, stats, verdict, trace),
+                    slots::release, held);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             refuse(client, peer, e);
             return null;

@@ -1,5 +1,6 @@
 package dev.trustctl.server;
 
+import dev.trustctl.display.ServerTrace;
 import dev.trustctl.errors.ErrorMap;
 import dev.trustctl.log.FloodVerdict;
 import dev.trustctl.proto.ProtocolEvents;
@@ -23,6 +24,7 @@ public final class ConnectionEvents implements ProtocolEvents {
     private final String requestId;
     private final ServerStats stats;
     private final FloodVerdict verdict;
+    private final ServerTrace trace; // null unless --trace: then each read, write and lifecycle event is shown
     private final long started = System.nanoTime();
     private long frames;
     private long rawChunks;
@@ -30,13 +32,14 @@ public final class ConnectionEvents implements ProtocolEvents {
     private long bytesOut;
     private boolean closed;
 
-    ConnectionEvents(long id, String peer, String runId, ServerStats stats, FloodVerdict verdict) {
+    ConnectionEvents(long id, String peer, String runId, ServerStats stats, FloodVerdict verdict, ServerTrace trace) {
         this.id = id;
         this.peer = peer;
         this.runId = runId;
         this.requestId = runId + "-" + id;
         this.stats = stats;
         this.verdict = verdict;
+        this.trace = trace;
     }
 
     private LoggingEventBuilder tagged(LoggingEventBuilder event, String requestId) {
@@ -45,6 +48,7 @@ public final class ConnectionEvents implements ProtocolEvents {
 
     @Override
     public void opened() {
+        traced("open");
         if (verdict.skips("conn_open", 1)) {
             return; // a storm of connections: the flood limit holds every conn_open back now; counted
         }
@@ -58,6 +62,7 @@ public final class ConnectionEvents implements ProtocolEvents {
 
     @Override
     public void becameRaw() {
+        traced("mode raw (the first byte begins text)");
         tagged(LOG.atInfo().setMessage("conn_mode"), requestId).addKeyValue("mode", "raw").log();
     }
 
@@ -93,6 +98,7 @@ public final class ConnectionEvents implements ProtocolEvents {
                 .addKeyValue("action", row.action().label());
         ErrorMap.withFields(event, row, e).log();
         stats.failed(row);
+        traced(ErrorMap.inWords(e));
         return row.reason();
     }
 
@@ -105,6 +111,7 @@ public final class ConnectionEvents implements ProtocolEvents {
         closed = true;
         stats.bytesIn.add(bytesIn);
         stats.bytesOut.add(bytesOut);
+        traced("close " + reason);
         if (verdict.skips("conn_close", 1)) {
             return;
         }
@@ -112,5 +119,21 @@ public final class ConnectionEvents implements ProtocolEvents {
                 .addKeyValue("reason", reason).addKeyValue("frames", frames).addKeyValue("bytes_in", bytesIn)
                 .addKeyValue("bytes_out", bytesOut)
                 .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000).log();
+    }
+
+    @Override
+    public boolean traces() {
+        return trace != null;
+    }
+
+    @Override
+    public void traced(String call, int bytes, String where) {
+        traced(call + " " + bytes + " bytes, " + where);
+    }
+
+    private void traced(String text) {
+        if (trace != null) {
+            trace.conn(id, text);
+        }
     }
 }
