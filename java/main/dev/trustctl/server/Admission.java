@@ -45,7 +45,7 @@ public final class Admission {
     }
 
     private final int maxClients;
-    private final Semaphore slots; // one per client being served: all back once every connection is closed and logged
+    final Semaphore slots; // one per client being served: all back once every connection is closed and logged
     final ServerStats stats = new ServerStats();
     private final String runId;
     private final AtomicLong connIds = new AtomicLong();

@@ -35,11 +35,12 @@ import org.slf4j.spi.LoggingEventBuilder;
 public final class Server {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
 
-    private final ServerSettings settings;
-    private final ServerSocketChannel listener;
+    // settings, listener and admission: package-private, so this package's tests can look without reflection
+    final ServerSettings settings;
+    final ServerSocketChannel listener;
     private final Engine engine;
     private final String runId = Log.requestId();
-    private final Admission admission;
+    final Admission admission;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Throwable fatal; // an engine thread died of it: the server ends with an error

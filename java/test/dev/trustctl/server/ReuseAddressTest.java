@@ -85,8 +85,8 @@ class ReuseAddressTest {
         serving.start();
         try {
             assertThat(server.port()).isEqualTo(port);
-            assertThat(ServerFixture.privateField(server, "listener", ServerSocketChannel.class)
-                    .getOption(StandardSocketOptions.SO_REUSEADDR)).as("the server's listener reads SO_REUSEADDR back as on").isTrue();
+            assertThat(server.listener.getOption(StandardSocketOptions.SO_REUSEADDR))
+                    .as("the server's listener reads SO_REUSEADDR back as on").isTrue();
             assertThat(socketsOn(port)).as("listening beside the last run's TIME_WAIT")
                     .contains(lastConnection).anyMatch(s -> s.startsWith(LISTEN + " "));
             try (Socket s = new Socket(LOOPBACK, port)) {

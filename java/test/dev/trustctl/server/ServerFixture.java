@@ -10,7 +10,6 @@ import dev.trustctl.proto.EchoHandler;
 import dev.trustctl.proto.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -150,20 +148,7 @@ final class ServerFixture implements AutoCloseable {
 
     /** How many clients the server is serving right now: its client limit less the slots free. */
     int activeClients() {
-        Semaphore slots = privateField(privateField(server, "admission", Admission.class), "slots", Semaphore.class);
-        int max = privateField(server, "settings", ServerSettings.class).maxClients();
-        return max - slots.availablePermits();
-    }
-
-    /** A private field of {@code owner}: what a test looks at that the server has no reason to show. */
-    static <T> T privateField(Object owner, String name, Class<T> type) {
-        try {
-            Field f = owner.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            return type.cast(f.get(owner));
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("no field " + name + " in " + owner.getClass(), e);
-        }
+        return server.settings.maxClients() - server.admission.slots.availablePermits();
     }
 
     // ---- client-side helpers ----
