@@ -13,7 +13,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * {@code conn_mode}, {@code frame_echo}, {@code raw_echo}, the error map's event, then {@code conn_close}.
  * Every line carries {@code run_id} and {@code conn_id}; its {@code request_id} is {@code <run>-<conn>}, and a
  * frame's is {@code <run>-<conn>-<n>}, so one prefix picks a connection and all its frames. Owned by one thread
- * at a time; the totals reach {@link ServerStats} once, at the close.
+ * at a time; the totals reach {@link ServerStats} once, at the close. Under {@code --trace} the same events, and
+ * each read and write, also go to the {@link ServerTrace} on stderr.
  */
 public final class ConnectionEvents implements ProtocolEvents {
     private static final Logger LOG = LoggerFactory.getLogger("echo");
